@@ -1,0 +1,47 @@
+/*
+ * buf.h: a growable byte buffer.
+ *
+ * Invariants: after mlint_buf_init, `ptr` is never NULL and always
+ * NUL-terminated; `len` excludes the terminator; `len` never exceeds `max`
+ * (0 = no limit): a write past it fails with MLINT_ERROR and a message, so a
+ * 50 MB one-line file is a clear error instead of an out-of-memory.
+ * The buffer owns `ptr`; mlint_buf_detach is the only way to take it.
+ */
+#ifndef MLINT_BUF_H
+#define MLINT_BUF_H
+
+#include <stddef.h>
+#include <stdarg.h>
+
+struct mlint_buf {
+	char *ptr;
+	size_t len;
+	size_t cap;
+	size_t max;
+};
+
+#define MLINT_BUF_INIT {0}
+
+void mlint_buf_init(struct mlint_buf *buf, size_t max);
+void mlint_buf_release(struct mlint_buf *buf);
+void mlint_buf_clear(struct mlint_buf *buf);
+
+/* Makes room for `extra` more bytes. */
+int mlint_buf_grow(struct mlint_buf *buf, size_t extra);
+int mlint_buf_put(struct mlint_buf *buf, const char *data, size_t len);
+int mlint_buf_puts(struct mlint_buf *buf, const char *s);
+int mlint_buf_putc(struct mlint_buf *buf, char c);
+int mlint_buf_printf(struct mlint_buf *buf, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+int mlint_buf_vprintf(struct mlint_buf *buf, const char *fmt, va_list ap);
+
+/* Hands the memory to the caller (who frees it) and re-inits the buffer. */
+char *mlint_buf_detach(struct mlint_buf *buf, size_t *len_out);
+
+/* Reads a whole file into `buf` (appending). Errors name the path. */
+int mlint_buf_read_file(struct mlint_buf *buf, const char *path);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * finding.h: a finding is a result about the user's files, never an error.
+ *
+ * Ownership: the list owns every finding and its strings; `rule` points at
+ * the static registry entry's id.
+ */
+#ifndef MLINT_FINDING_H
+#define MLINT_FINDING_H
+
+#include <stddef.h>
+#include "mlint/common.h"
+
+struct mlint_finding {
+	const char *rule;
+	enum mlint_severity severity;
+	char *path;     /* relative to the repository root */
+	unsigned line;  /* 1-based */
+	unsigned col;   /* 1-based, in characters */
+	char *message;
+	char *revision; /* the file's revision id, or NULL */
+	char *excerpt;  /* the source line, or NULL */
+};
+
+struct mlint_findings {
+	struct mlint_finding *items;
+	size_t nr, alloc;
+};
+
+struct mlint_summary {
+	size_t errors, warnings, infos;
+	size_t files, migrations, suppressed;
+};
+
+void mlint_findings_init(struct mlint_findings *f);
+void mlint_findings_release(struct mlint_findings *f);
+
+/*
+ * Adds a finding of `rule_id` at its registry severity. `excerpt` (the
+ * source line, may be NULL) is copied up to its first line end.
+ */
+int mlint_findings_add(struct mlint_findings *f, const char *rule_id, const char *path,
+		       unsigned line, unsigned col, const char *revision, const char *excerpt,
+		       size_t excerpt_len, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 9, 10)))
+#endif
+	;
+
+/* Sorts by path, line, column, rule. */
+void mlint_findings_sort(struct mlint_findings *f);
+
+/* Counts findings by severity into the summary. */
+void mlint_findings_count(const struct mlint_findings *f, struct mlint_summary *s);
+
+/* True when a finding is at or above `threshold`. */
+int mlint_findings_fail(const struct mlint_findings *f, enum mlint_severity threshold);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * migration.h: what one migration file declares, read from its text.
+ *
+ * mlint_migration_scan() runs the tokenizer over a file's bytes and extracts
+ * the module-level identifiers (revision, down_revision, branch_labels,
+ * depends_on; plain or annotated assignments), the header (module docstring,
+ * a docstring after comments or imports, or a comment block), the
+ * upgrade_*, downgrade_* functions with their spans and body kind, and every call
+ * inside them. Nothing is imported or executed; a value that is not a literal
+ * is kept as its source expression, never guessed.
+ *
+ * Ownership: the caller owns the struct (init/release); every string in it is
+ * owned by it and outlives the scanned bytes, which are only borrowed during
+ * the scan.
+ */
+#ifndef MLINT_MIGRATION_H
+#define MLINT_MIGRATION_H
+
+#include <stddef.h>
+
+enum mlint_value_kind {
+	MLINT_VAL_ABSENT = 0, /* never assigned */
+	MLINT_VAL_NONE,       /* None, '', (), [] */
+	MLINT_VAL_STR,        /* one string */
+	MLINT_VAL_SEQ,        /* a tuple or list of strings (also one-element) */
+	MLINT_VAL_EXPR,       /* anything else: items[0] is the source text */
+};
+
+struct mlint_value {
+	enum mlint_value_kind kind;
+	char **items;
+	size_t nr;
+	unsigned line, col; /* where the value starts (1-based) */
+};
+
+struct mlint_header {
+	char *message;     /* first line of the docstring or comment block */
+	char *revision_id; /* "Revision ID:" */
+	char *revises;     /* "Revises:" as written */
+	char *create_date; /* "Create Date:" as written */
+	unsigned line;     /* where the header starts; 0 when there is none */
+	unsigned revision_id_line, revises_line, create_date_line;
+};
+
+enum mlint_body_kind {
+	MLINT_BODY_EMPTY,    /* only pass, ..., a docstring or comments */
+	MLINT_BODY_RAISE,    /* only a raise (and docstring/pass) */
+	MLINT_BODY_CODE,     /* does something */
+};
+
+struct mlint_function {
+	char *name;         /* "upgrade", "downgrade_engine1", ... */
+	int is_upgrade;     /* 1 upgrade*, 0 downgrade* */
+	int has_params;
+	unsigned line;      /* of the first decorator, else of "def" */
+	unsigned def_line;
+	unsigned end_line;  /* last line of the body */
+	size_t start_off, end_off;
+	enum mlint_body_kind body;
+	char *raises;       /* exception name when body == MLINT_BODY_RAISE */
+	size_t first_call, nr_calls; /* slice of mlint_migration.calls */
+};
+
+struct mlint_call {
+	char *name;      /* dotted callee: "op.drop_table", "batch_op.add_column" */
+	char *first_arg; /* value of the first argument when it is a string, else NULL */
+	unsigned line, col;
+	size_t off, end; /* byte span of the call, callee to closing bracket */
+	size_t function; /* index into mlint_migration.functions */
+};
+
+/* Something in the file Python itself would reject. */
+struct mlint_source_problem {
+	char *message;
+	unsigned line, col;
+};
+
+struct mlint_migration {
+	struct mlint_value revision;
+	struct mlint_value down_revision;
+	struct mlint_value branch_labels;
+	struct mlint_value depends_on;
+	struct mlint_header header;
+	struct mlint_function *functions;
+	size_t nr_functions, alloc_functions;
+	struct mlint_call *calls;
+	size_t nr_calls, alloc_calls;
+	struct mlint_source_problem *problems;
+	size_t nr_problems, alloc_problems;
+	unsigned nr_lines;
+};
+
+void mlint_migration_init(struct mlint_migration *m);
+void mlint_migration_release(struct mlint_migration *m);
+
+/*
+ * Scans `len` bytes of Python source. Problems in the file (unterminated
+ * strings, NUL bytes, invalid UTF-8, ...) are recorded in m->problems, never
+ * returned as errors. Returns 0, or MLINT_ERROR when out of memory.
+ */
+int mlint_migration_scan(struct mlint_migration *m, const char *src, size_t len);
+
+/* True when the file declares a literal `revision` string. */
+int mlint_migration_has_revision(const struct mlint_migration *m);
+
+/* The declared revision id, or NULL. Borrowed. */
+const char *mlint_migration_revision(const struct mlint_migration *m);
+
+/* True when the file assigns revision and down_revision at module level. */
+int mlint_migration_looks_like_migration(const struct mlint_migration *m);
+
+const struct mlint_function *mlint_migration_function(const struct mlint_migration *m,
+						      const char *name);
+
+#endif

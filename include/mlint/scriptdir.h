@@ -1,0 +1,61 @@
+/*
+ * scriptdir.h: one script directory read and scanned: every candidate file
+ * of its version locations, the migrations among them, and their graph.
+ *
+ * Ownership: the scriptdir owns its scripts (paths, migrations, sources) and
+ * its graph; it borrows the config it was loaded from, which must outlive it.
+ */
+#ifndef MLINT_SCRIPTDIR_H
+#define MLINT_SCRIPTDIR_H
+
+#include <stddef.h>
+#include "mlint/discover.h"
+#include "mlint/graph.h"
+#include "mlint/migration.h"
+
+/* Files larger than this are refused with a finding, not read. */
+#define MLINT_MAX_FILE_BYTES (64u << 20)
+
+enum mlint_load_flags {
+	MLINT_LOAD_KEEP_SOURCE = 1 << 0, /* keep each file's bytes (for rules, excerpts) */
+};
+
+struct mlint_script {
+	char *path;      /* relative to the repository root */
+	char *refused;   /* why it was not read, or NULL */
+	int is_migration; /* assigns revision or down_revision at module level */
+	struct mlint_migration m;
+	char *source;    /* with MLINT_LOAD_KEEP_SOURCE */
+	size_t source_len;
+};
+
+struct mlint_scriptdir {
+	const struct mlint_scriptdir_config *config;
+	struct mlint_script *scripts; /* sorted by path */
+	size_t nr_scripts;
+	size_t nr_migrations;
+	struct mlint_graph graph;     /* node .input indexes inputs; input .tag indexes scripts */
+	struct mlint_graph_input *inputs;
+	size_t nr_inputs;
+};
+
+void mlint_scriptdir_init(struct mlint_scriptdir *sd);
+void mlint_scriptdir_release(struct mlint_scriptdir *sd);
+
+/*
+ * Lists, reads and scans every candidate file of `d`, then builds the graph.
+ * Non-migration files are described in `notes`. An unreadable file is an
+ * error naming it; a file with bad content is kept and reported by the rules.
+ */
+int mlint_scriptdir_load(struct mlint_scriptdir *sd, const struct mlint_project *p,
+			 const struct mlint_scriptdir_config *d, unsigned flags,
+			 struct mlint_notes *notes);
+
+/* The text of line `line` (1-based) of a kept source, or NULL. */
+const char *mlint_script_line(const struct mlint_script *s, unsigned line, size_t *len);
+
+/* The script of graph node `node`. */
+const struct mlint_script *mlint_scriptdir_node_script(const struct mlint_scriptdir *sd,
+						       size_t node);
+
+#endif

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what mlint needs to build and test, from Debian's packages.
+# Idempotent: installs only what is missing. Needs root (or sudo).
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  libgit2-dev libpcre2-dev libjansson-dev libcmocka-dev
+  # the reference implementation, for the differential tests and the demo
+  alembic python3-alembic python3-flask-migrate
+  # benchmark and sanitizer/valgrind runs
+  time valgrind clang
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "mlint: installing ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

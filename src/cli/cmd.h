@@ -1,0 +1,49 @@
+/*
+ * cmd.h: the subcommands.
+ *
+ * To add a command:
+ *   1. write src/cli/cmd_<name>.c with `int cmd_<name>(int argc, char **argv)`
+ *      and a `static const struct cli_spec` option table for it;
+ *   2. declare it below;
+ *   3. add a row to the command table in src/cli/main.c;
+ *   4. add the file to the mlint executable in CMakeLists.txt;
+ *   5. add an end-to-end test in tests/cli/.
+ */
+#ifndef MLINT_CLI_CMD_H
+#define MLINT_CLI_CMD_H
+
+#include <stdio.h>
+#include "mlint/discover.h"
+#include "mlint/scriptdir.h"
+
+int cmd_heads(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+
+/* Shared by commands that read a project. */
+struct cli_project_opts {
+	const char *config;
+	int verbose;
+};
+
+/* Discovers and loads every script directory; on failure prints and returns 2. */
+struct cli_loaded {
+	struct mlint_project project;
+	struct mlint_scriptdir *dirs;
+	size_t nr_dirs;
+};
+
+int cli_load(struct cli_loaded *out, char **paths, size_t nr_paths,
+	     const struct cli_project_opts *opts, unsigned load_flags);
+void cli_loaded_release(struct cli_loaded *l);
+
+/* Prints the project's notes: warnings always, the rest with --verbose. */
+void cli_print_notes(const struct mlint_notes *notes, int verbose);
+
+/* Writes a whole buffer to stdout; returns 2 on a write error. */
+int cli_write_stdout(const char *data, size_t len);
+
+/* Whether to use colour on stdout (a terminal, no NO_COLOR). */
+int cli_use_color(void);
+
+#endif

@@ -1,0 +1,82 @@
+#include <stdlib.h>
+#include <string.h>
+#include "mlint/report.h"
+#include "cmd.h"
+#include "error.h"
+#include "opt.h"
+
+enum { OPT_FORMAT = 1, OPT_VERBOSE, OPT_CONFIG };
+
+static const struct cli_opt heads_opts[] = {
+	{OPT_FORMAT, 'f', "format", "FORMAT", "text (default) or json"},
+	{OPT_VERBOSE, 'v', "verbose", NULL, "add each head's file and message; say what was read"},
+	{OPT_CONFIG, 'c', "config", "FILE", "the alembic.ini to read (default: found from PATH)"},
+	{0, 0, NULL, NULL, NULL},
+};
+
+static const struct cli_spec heads_spec = {
+	"heads", "[PATH...] [options]",
+	"Print the current heads of each script directory, one per line, as\n"
+	"`alembic heads` prints them: `<revision> (<branch labels>) (head)`.\n"
+	"Nothing is imported or executed.",
+	"PATH is the project root (holding alembic.ini or migrations/alembic.ini),\n"
+	"the directory of an alembic.ini, or one or more versions directories.\n"
+	"Default: the current directory.\n\n"
+	"examples:\n"
+	"  mlint heads\n"
+	"  mlint heads migrations/versions --format json\n",
+	heads_opts,
+};
+
+struct heads_args {
+	int json;
+	struct cli_project_opts project;
+};
+
+static int heads_option(void *ctx, int id, const char *value)
+{
+	struct heads_args *a = ctx;
+	switch (id) {
+	case OPT_FORMAT:
+		if (strcmp(value, "json") == 0)
+			a->json = 1;
+		else if (strcmp(value, "text") != 0)
+			return cli_error("unknown format '%s' for heads: use text or json", value);
+		return 0;
+	case OPT_VERBOSE:
+		a->project.verbose = 1;
+		return 0;
+	case OPT_CONFIG:
+		a->project.config = value;
+		return 0;
+	}
+	return MLINT_EXIT_USAGE;
+}
+
+int cmd_heads(int argc, char **argv)
+{
+	struct heads_args args = {0};
+	struct cli_loaded loaded;
+	struct mlint_buf out;
+	char **paths = NULL;
+	size_t nr_paths = 0;
+	int code;
+
+	if ((code = cli_parse(&heads_spec, argc, argv, heads_option, &args, &paths, &nr_paths)) != 0)
+		return code == CLI_HELP ? MLINT_EXIT_OK : code;
+	mlint_buf_init(&out, 0);
+	if ((code = cli_load(&loaded, paths, nr_paths, &args.project, 0)) != 0)
+		goto done;
+	if ((args.json ? mlint_report_heads_json(&out, loaded.dirs, loaded.nr_dirs)
+		       : mlint_report_heads_text(&out, loaded.dirs, loaded.nr_dirs,
+						 args.project.verbose)) < 0) {
+		code = cli_library_error();
+		goto done;
+	}
+	code = cli_write_stdout(out.ptr, out.len);
+done:
+	cli_loaded_release(&loaded);
+	mlint_buf_release(&out);
+	free(paths);
+	return code;
+}

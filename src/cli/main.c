@@ -1,0 +1,88 @@
+#include <stdio.h>
+#include <string.h>
+#include <git2.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <jansson.h>
+#include "cmd.h"
+#include "error.h"
+
+#ifndef MLINT_VERSION
+#define MLINT_VERSION "0.0.0"
+#endif
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"check", cmd_check, "lint the migrations: graph, content and git rules"},
+	{"heads", cmd_heads, "print the heads, like `alembic heads`, without importing anything"},
+	{"rules", cmd_rules, "list the rules, or explain one"},
+	{NULL, NULL, NULL},
+};
+
+static void print_usage(FILE *out)
+{
+	fputs("usage: mlint <command> [PATH...] [options]\n\n"
+	      "A Git-aware linter for Alembic / Flask-Migrate migrations. It reads\n"
+	      "migration files as text and never imports or runs them.\n\ncommands:\n", out);
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(out, "  %-8s %s\n", c->name, c->summary);
+	fputs("\nRun 'mlint <command> --help' (or 'mlint help <command>') for its options.\n"
+	      "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or I/O error.\n",
+	      out);
+}
+
+static int print_version(void)
+{
+	int major, minor, rev;
+	char pcre[64] = "?";
+	git_libgit2_version(&major, &minor, &rev);
+	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
+	printf("mlint %s (libgit2 %d.%d.%d, PCRE2 %s, jansson %s)\n", MLINT_VERSION, major, minor,
+	       rev, pcre, jansson_version_str());
+	return MLINT_EXIT_OK;
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (const struct command *c = commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *c;
+
+	if (argc < 2) {
+		print_usage(stderr);
+		return MLINT_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		print_usage(stdout);
+		return MLINT_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0)
+		return print_version();
+	if (strcmp(argv[1], "help") == 0) {
+		char *help_argv[3];
+		if (argc < 3) {
+			print_usage(stdout);
+			return MLINT_EXIT_OK;
+		}
+		if (!(c = find_command(argv[2])))
+			return cli_error("unknown command '%s'; run 'mlint --help'", argv[2]);
+		help_argv[0] = argv[2];
+		help_argv[1] = (char *)"--help";
+		help_argv[2] = NULL;
+		return c->fn(2, help_argv);
+	}
+	if (!(c = find_command(argv[1])))
+		return cli_error("unknown command '%s'; run 'mlint --help'", argv[1]);
+	return c->fn(argc - 1, argv + 1);
+}

@@ -1,0 +1,119 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include <errno.h>
+#include "util.h"
+
+static _Thread_local char error_text[1024];
+
+static int set_error(int code, const char *fmt, va_list ap)
+{
+	vsnprintf(error_text, sizeof(error_text), fmt, ap);
+	return code;
+}
+
+int mlint_error_set(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	set_error(MLINT_ERROR, fmt, ap);
+	va_end(ap);
+	return MLINT_ERROR;
+}
+
+int mlint_error_setc(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	set_error(code, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+const char *mlint_error_last(void)
+{
+	return error_text;
+}
+
+void mlint_error_clear(void)
+{
+	error_text[0] = '\0';
+}
+
+static const char *const severity_names[] = {"info", "warning", "error"};
+
+const char *mlint_severity_name(enum mlint_severity sev)
+{
+	if ((unsigned)sev > MLINT_SEV_ERROR)
+		return "?";
+	return severity_names[sev];
+}
+
+int mlint_severity_parse(enum mlint_severity *out, const char *name)
+{
+	for (int i = 0; i <= MLINT_SEV_ERROR; i++) {
+		if (strcmp(name, severity_names[i]) == 0) {
+			*out = (enum mlint_severity)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int mlint_array_grow(void **ptr, size_t *alloc, size_t want, size_t item)
+{
+	size_t n = *alloc ? *alloc : 8;
+	void *p;
+
+	if (want <= *alloc)
+		return 0;
+	while (n < want) {
+		if (n > ((size_t)-1) / 2 / item)
+			return mlint_error_set("out of memory");
+		n *= 2;
+	}
+	p = realloc(*ptr, n * item);
+	if (!p)
+		return mlint_error_set("out of memory");
+	*ptr = p;
+	*alloc = n;
+	return 0;
+}
+
+char *mlint_strndup(const char *s, size_t len)
+{
+	char *p = malloc(len + 1);
+	if (!p) {
+		mlint_error_set("out of memory");
+		return NULL;
+	}
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *mlint_strdup(const char *s)
+{
+	return mlint_strndup(s, strlen(s));
+}
+
+char *mlint_path_join(const char *dir, const char *name)
+{
+	size_t dl = strlen(dir), nl = strlen(name);
+	int slash = dl > 0 && dir[dl - 1] != '/';
+	char *p;
+
+	if (dl == 0 || strcmp(dir, ".") == 0)
+		return mlint_strdup(name);
+	p = malloc(dl + slash + nl + 1);
+	if (!p) {
+		mlint_error_set("out of memory");
+		return NULL;
+	}
+	memcpy(p, dir, dl);
+	if (slash)
+		p[dl] = '/';
+	memcpy(p + dl + slash, name, nl + 1);
+	return p;
+}

@@ -1,0 +1,114 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "mlint/buf.h"
+#include "mlint/finding.h"
+#include "mlint/rules.h"
+#include "util.h"
+
+#define EXCERPT_MAX 400
+
+void mlint_findings_init(struct mlint_findings *f)
+{
+	memset(f, 0, sizeof(*f));
+}
+
+static void finding_release(struct mlint_finding *x)
+{
+	free(x->path);
+	free(x->message);
+	free(x->revision);
+	free(x->excerpt);
+}
+
+void mlint_findings_release(struct mlint_findings *f)
+{
+	for (size_t i = 0; i < f->nr; i++)
+		finding_release(&f->items[i]);
+	free(f->items);
+	mlint_findings_init(f);
+}
+
+static char *excerpt_copy(const char *p, size_t n)
+{
+	size_t end = 0;
+	while (end < n && end < EXCERPT_MAX && p[end] != '\n' && p[end] != '\r')
+		end++;
+	return mlint_strndup(p, end);
+}
+
+int mlint_findings_add(struct mlint_findings *f, const char *rule_id, const char *path,
+		       unsigned line, unsigned col, const char *revision, const char *excerpt,
+		       size_t excerpt_len, const char *fmt, ...)
+{
+	const struct mlint_rule *rule = mlint_rule_find(rule_id);
+	struct mlint_finding x;
+	struct mlint_buf msg;
+	va_list ap;
+	int error;
+
+	if (!rule)
+		return mlint_error_set("internal: unknown rule '%s'", rule_id);
+	memset(&x, 0, sizeof(x));
+	x.rule = rule->id;
+	x.severity = rule->severity;
+	x.line = line ? line : 1;
+	x.col = col ? col : 1;
+	mlint_buf_init(&msg, 0);
+	va_start(ap, fmt);
+	error = mlint_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	x.message = error < 0 ? NULL : mlint_buf_detach(&msg, NULL);
+	x.path = mlint_strdup(path);
+	x.revision = revision ? mlint_strdup(revision) : NULL;
+	x.excerpt = excerpt ? excerpt_copy(excerpt, excerpt_len) : NULL;
+	if (!x.message || !x.path || (revision && !x.revision) || (excerpt && !x.excerpt) ||
+	    MLINT_ARRAY_GROW(f->items, f->alloc, f->nr + 1) < 0) {
+		mlint_buf_release(&msg);
+		finding_release(&x);
+		return MLINT_ERROR;
+	}
+	f->items[f->nr++] = x;
+	return 0;
+}
+
+static int compare_findings(const void *a, const void *b)
+{
+	const struct mlint_finding *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	if ((c = strcmp(x->rule, y->rule)) != 0)
+		return c;
+	return strcmp(x->message, y->message);
+}
+
+void mlint_findings_sort(struct mlint_findings *f)
+{
+	if (f->nr > 1)
+		qsort(f->items, f->nr, sizeof(*f->items), compare_findings);
+}
+
+void mlint_findings_count(const struct mlint_findings *f, struct mlint_summary *s)
+{
+	s->errors = s->warnings = s->infos = 0;
+	for (size_t i = 0; i < f->nr; i++) {
+		switch (f->items[i].severity) {
+		case MLINT_SEV_ERROR: s->errors++; break;
+		case MLINT_SEV_WARNING: s->warnings++; break;
+		case MLINT_SEV_INFO: s->infos++; break;
+		}
+	}
+}
+
+int mlint_findings_fail(const struct mlint_findings *f, enum mlint_severity threshold)
+{
+	for (size_t i = 0; i < f->nr; i++)
+		if (f->items[i].severity >= threshold)
+			return 1;
+	return 0;
+}

@@ -1,0 +1,893 @@
+/*
+ * The extractor: reads the token stream one logical line at a time and
+ * keeps what a migration declares. Module-level statements (depth 0) give
+ * the identifiers, the header and the function definitions; lines inside an
+ * upgrade_*, downgrade_* function give its body kind and its calls. No
+ * recursion: a value or a call list is read with flat loops over the line.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include "mlint/migration.h"
+#include "mlint/pyscan.h"
+#include "util.h"
+
+struct comment {
+	size_t off, len;
+	unsigned line;
+};
+
+struct extractor {
+	struct mlint_migration *m;
+	const char *src;
+	size_t len;
+	struct mlint_token *toks; /* the current logical line */
+	size_t nr_toks, alloc_toks;
+	struct comment *comments; /* top-level comments before the first def */
+	size_t nr_comments, alloc_comments;
+	unsigned depth;
+	long cur_func;         /* index of the open function, or -1 */
+	long skip_depth;       /* inside a def/class we do not track */
+	unsigned pending_decorator_line;
+	size_t pending_decorator_off;
+	int seen_def;
+	const struct mlint_token *header_tok; /* first top-level bare string */
+	int header_has_id;
+	struct mlint_token header_copy;
+};
+
+static inline int tok_is(const char *src, const struct mlint_token *t, const char *word)
+{
+	size_t n = strlen(word);
+	return t->kind == MLINT_TOK_NAME && t->len == n && memcmp(src + t->off, word, n) == 0;
+}
+
+static inline int tok_text_is(const char *src, const struct mlint_token *t, const char *text)
+{
+	size_t n = strlen(text);
+	return t->len == n && memcmp(src + t->off, text, n) == 0;
+}
+
+/* Column in code points, 1-based. */
+static unsigned column_of(const char *src, size_t line_off, size_t off)
+{
+	unsigned col = 1;
+	for (size_t i = line_off; i < off; i++)
+		if (((unsigned char)src[i] & 0xC0) != 0x80)
+			col++;
+	return col;
+}
+
+void mlint_migration_init(struct mlint_migration *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+static void value_release(struct mlint_value *v)
+{
+	for (size_t i = 0; i < v->nr; i++)
+		free(v->items[i]);
+	free(v->items);
+	memset(v, 0, sizeof(*v));
+}
+
+void mlint_migration_release(struct mlint_migration *m)
+{
+	value_release(&m->revision);
+	value_release(&m->down_revision);
+	value_release(&m->branch_labels);
+	value_release(&m->depends_on);
+	free(m->header.message);
+	free(m->header.revision_id);
+	free(m->header.revises);
+	free(m->header.create_date);
+	for (size_t i = 0; i < m->nr_functions; i++) {
+		free(m->functions[i].name);
+		free(m->functions[i].raises);
+	}
+	free(m->functions);
+	for (size_t i = 0; i < m->nr_calls; i++) {
+		free(m->calls[i].name);
+		free(m->calls[i].first_arg);
+	}
+	free(m->calls);
+	for (size_t i = 0; i < m->nr_problems; i++)
+		free(m->problems[i].message);
+	free(m->problems);
+	mlint_migration_init(m);
+}
+
+static int add_problem(struct mlint_migration *m, unsigned line, unsigned col, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+
+static int add_problem(struct mlint_migration *m, unsigned line, unsigned col, const char *fmt, ...)
+{
+	char text[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (MLINT_ARRAY_GROW(m->problems, m->alloc_problems, m->nr_problems + 1) < 0)
+		return MLINT_ERROR;
+	if (!(m->problems[m->nr_problems].message = mlint_strdup(text)))
+		return MLINT_ERROR;
+	m->problems[m->nr_problems].line = line;
+	m->problems[m->nr_problems].col = col;
+	m->nr_problems++;
+	return 0;
+}
+
+/* Length of a valid UTF-8 sequence at p (at most n bytes), or 0. */
+static size_t utf8_sequence_len(const unsigned char *p, size_t n)
+{
+	size_t len;
+	unsigned long cp;
+
+	if (p[0] < 0x80) return 1;
+	if ((p[0] & 0xE0) == 0xC0) { len = 2; cp = p[0] & 0x1F; }
+	else if ((p[0] & 0xF0) == 0xE0) { len = 3; cp = p[0] & 0x0F; }
+	else if ((p[0] & 0xF8) == 0xF0) { len = 4; cp = p[0] & 0x07; }
+	else return 0;
+	if (len > n) return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xC0) != 0x80) return 0;
+		cp = (cp << 6) | (p[i] & 0x3F);
+	}
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+/* The boundary check: NUL bytes and invalid UTF-8, first of each. */
+static int check_bytes(struct mlint_migration *m, const char *src, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)src;
+	unsigned line = 1;
+	size_t line_off = 0;
+	int seen_nul = 0, seen_utf8 = 0;
+
+	for (size_t i = 0; i < len && !(seen_nul && seen_utf8);) {
+		size_t n;
+		if (p[i] == '\n') {
+			line++;
+			line_off = ++i;
+			continue;
+		}
+		if (p[i] == 0 && !seen_nul) {
+			seen_nul = 1;
+			if (add_problem(m, line, column_of(src, line_off, i),
+					"NUL byte in source: Python cannot import this file") < 0)
+				return MLINT_ERROR;
+		}
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		n = utf8_sequence_len(p + i, len - i);
+		if (n == 0) {
+			if (!seen_utf8) {
+				seen_utf8 = 1;
+				if (add_problem(m, line, column_of(src, line_off, i),
+						"invalid UTF-8 byte 0x%02X: Python cannot import this file",
+						p[i]) < 0)
+					return MLINT_ERROR;
+			}
+			n = 1;
+		}
+		i += n;
+	}
+	return 0;
+}
+
+/* ---- values ---------------------------------------------------------- */
+
+/* Copies the source text of tokens [a, b), with whitespace runs (also line
+ * breaks inside brackets) collapsed to one space. */
+static char *span_text(const struct extractor *x, size_t a, size_t b)
+{
+	size_t from = x->toks[a].off, to = x->toks[b - 1].off + x->toks[b - 1].len;
+	char *out = malloc(to - from + 1);
+	size_t n = 0;
+	int space = 0;
+
+	if (!out) {
+		mlint_error_set("out of memory");
+		return NULL;
+	}
+	for (size_t i = from; i < to; i++) {
+		char c = x->src[i];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\\' || c == '\f') {
+			space = 1;
+			continue;
+		}
+		if (space && n > 0)
+			out[n++] = ' ';
+		space = 0;
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/* Index of the bracket closing the one at `open`, within [open, end), or end. */
+static size_t matching_bracket(const struct extractor *x, size_t open, size_t end)
+{
+	unsigned depth = 0;
+	for (size_t i = open; i < end; i++) {
+		int k = x->toks[i].kind;
+		if (k == '(' || k == '[' || k == '{')
+			depth++;
+		else if ((k == ')' || k == ']' || k == '}') && --depth == 0)
+			return i;
+	}
+	return end;
+}
+
+static int is_plain_string(const struct mlint_token *t)
+{
+	return t->kind == MLINT_TOK_STRING &&
+	       !(t->flags & (MLINT_STR_FORMAT | MLINT_STR_BYTES | MLINT_STR_UNTERMINATED));
+}
+
+/* A run of adjacent plain strings is one literal (implicit concatenation). */
+static char *string_run_value(const struct extractor *x, size_t a, size_t b)
+{
+	struct mlint_buf_tmp { char *p; size_t n; } acc = {NULL, 0};
+
+	for (size_t i = a; i < b; i++) {
+		char *part = mlint_pyscan_string_value(x->src, &x->toks[i]);
+		size_t pl;
+		char *grown;
+		if (!part)
+			goto oom;
+		pl = strlen(part);
+		grown = realloc(acc.p, acc.n + pl + 1);
+		if (!grown) {
+			free(part);
+			goto oom;
+		}
+		acc.p = grown;
+		memcpy(acc.p + acc.n, part, pl + 1);
+		acc.n += pl;
+		free(part);
+	}
+	return acc.p;
+oom:
+	free(acc.p);
+	mlint_error_set("out of memory");
+	return NULL;
+}
+
+static int all_plain_strings(const struct extractor *x, size_t a, size_t b)
+{
+	if (a >= b)
+		return 0;
+	for (size_t i = a; i < b; i++)
+		if (!is_plain_string(&x->toks[i]))
+			return 0;
+	return 1;
+}
+
+static int value_push(struct mlint_value *v, char *item, size_t *alloc)
+{
+	if (!item)
+		return MLINT_ERROR;
+	if (MLINT_ARRAY_GROW(v->items, *alloc, v->nr + 1) < 0) {
+		free(item);
+		return MLINT_ERROR;
+	}
+	v->items[v->nr++] = item;
+	return 0;
+}
+
+/* Splits [a, b) on top-level commas into elements; each must be a string
+ * literal. Returns 1 when all are, 0 when not (v untouched), -1 on OOM. */
+static int parse_string_elements(const struct extractor *x, size_t a, size_t b,
+				 struct mlint_value *v, int *had_comma)
+{
+	size_t alloc = 0, start = a;
+	unsigned depth = 0;
+	struct mlint_value tmp = {0};
+
+	*had_comma = 0;
+	for (size_t i = a; i <= b; i++) {
+		int k = i < b ? x->toks[i].kind : ',';
+		if (k == '(' || k == '[' || k == '{') depth++;
+		if (k == ')' || k == ']' || k == '}') depth--;
+		if (k != ',' || depth != 0)
+			continue;
+		if (i < b)
+			*had_comma = 1;
+		if (start == i && i == b)
+			break; /* trailing comma or empty */
+		if (!all_plain_strings(x, start, i)) {
+			value_release(&tmp);
+			return 0;
+		}
+		if (value_push(&tmp, string_run_value(x, start, i), &alloc) < 0) {
+			value_release(&tmp);
+			return -1;
+		}
+		start = i + 1;
+	}
+	v->items = tmp.items;
+	v->nr = tmp.nr;
+	return 1;
+}
+
+static int set_expression(const struct extractor *x, size_t a, size_t b, struct mlint_value *v)
+{
+	size_t alloc = 0;
+	v->kind = MLINT_VAL_EXPR;
+	return value_push(v, a < b ? span_text(x, a, b) : mlint_strdup(""), &alloc);
+}
+
+/*
+ * Reads a literal value from tokens [a, b): None, a string, a tuple or list
+ * of strings, each possibly parenthesised. '' and empty sequences are None,
+ * as Alembic treats them. Anything else is kept as an expression.
+ */
+static int parse_value(const struct extractor *x, size_t a, size_t b, struct mlint_value *v)
+{
+	size_t ea = a, eb = b;
+	int bracket = 0, had_comma, r;
+
+	value_release(v);
+	if (a < b) {
+		v->line = x->toks[a].line;
+		v->col = column_of(x->src, x->toks[a].line_off, x->toks[a].off);
+	}
+	if (b == a + 1 && tok_is(x->src, &x->toks[a], "None")) {
+		v->kind = MLINT_VAL_NONE;
+		return 0;
+	}
+	/* Unwrap (x) and take [..] / (.., ..) as sequences. */
+	while (eb > ea + 1 && (x->toks[ea].kind == '(' || x->toks[ea].kind == '[') &&
+	       matching_bracket(x, ea, eb) == eb - 1) {
+		bracket = x->toks[ea].kind;
+		ea++;
+		eb--;
+		if (bracket == '[')
+			break;
+		if (eb > ea && x->toks[ea].kind == '(' && matching_bracket(x, ea, eb) == eb - 1)
+			continue;
+		break;
+	}
+	if (eb == ea && bracket) {
+		v->kind = MLINT_VAL_NONE; /* () or [] */
+		return 0;
+	}
+	r = parse_string_elements(x, ea, eb, v, &had_comma);
+	if (r < 0)
+		return MLINT_ERROR;
+	if (r == 0)
+		return set_expression(x, a, b, v);
+	if (bracket == '[' || had_comma) {
+		v->kind = v->nr ? MLINT_VAL_SEQ : MLINT_VAL_NONE;
+		return 0;
+	}
+	v->kind = v->items[0][0] ? MLINT_VAL_STR : MLINT_VAL_NONE;
+	if (v->kind == MLINT_VAL_NONE) {
+		free(v->items[0]);
+		free(v->items);
+		v->items = NULL;
+		v->nr = 0;
+	}
+	return 0;
+}
+
+static struct mlint_value *identifier_slot(struct mlint_migration *m, const char *src,
+					   const struct mlint_token *t)
+{
+	if (tok_is(src, t, "revision")) return &m->revision;
+	if (tok_is(src, t, "down_revision")) return &m->down_revision;
+	if (tok_is(src, t, "branch_labels")) return &m->branch_labels;
+	if (tok_is(src, t, "depends_on")) return &m->depends_on;
+	return NULL;
+}
+
+/* `NAME = ... = value` or `NAME: annotation = value` at module level. */
+static int handle_assignment(struct extractor *x, size_t n)
+{
+	size_t eqs[16], nr_eq = 0;
+	unsigned depth = 0;
+
+	for (size_t i = 0; i < n && nr_eq < 16; i++) {
+		int k = x->toks[i].kind;
+		if (k == '(' || k == '[' || k == '{') depth++;
+		else if ((k == ')' || k == ']' || k == '}') && depth) depth--;
+		else if (k == '=' && depth == 0) eqs[nr_eq++] = i;
+	}
+	if (nr_eq == 0)
+		return 0;
+	for (size_t t = 0; t < nr_eq; t++) {
+		size_t start = t == 0 ? 0 : eqs[t - 1] + 1;
+		size_t end = eqs[t];
+		struct mlint_value *slot;
+		/* A target is NAME, or NAME ':' annotation for the first one. */
+		if (end == start || x->toks[start].kind != MLINT_TOK_NAME)
+			continue;
+		if (end != start + 1 && !(t == 0 && x->toks[start + 1].kind == ':'))
+			continue;
+		slot = identifier_slot(x->m, x->src, &x->toks[start]);
+		if (slot && parse_value(x, eqs[nr_eq - 1] + 1, n, slot) < 0)
+			return MLINT_ERROR;
+	}
+	return 1;
+}
+
+/* ---- header ---------------------------------------------------------- */
+
+static char *trimmed_copy(const char *p, size_t n)
+{
+	while (n && (*p == ' ' || *p == '\t')) { p++; n--; }
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r')) n--;
+	return mlint_strndup(p, n);
+}
+
+/* Reads "Key: value" lines and the message from header text; `line` is the
+ * file line of the text's first line. Comment markers are stripped first. */
+static int parse_header_text(struct mlint_header *h, const char *text, size_t len,
+			     unsigned line, int comments)
+{
+	static const struct { const char *key; size_t field; size_t line_field; } keys[] = {
+		{"Revision ID:", offsetof(struct mlint_header, revision_id),
+		 offsetof(struct mlint_header, revision_id_line)},
+		{"Revises:", offsetof(struct mlint_header, revises),
+		 offsetof(struct mlint_header, revises_line)},
+		{"Create Date:", offsetof(struct mlint_header, create_date),
+		 offsetof(struct mlint_header, create_date_line)},
+	};
+	size_t pos = 0;
+
+	h->line = line;
+	while (pos < len) {
+		size_t eol = pos, s, n;
+		int matched = 0;
+		while (eol < len && text[eol] != '\n') eol++;
+		s = pos;
+		if (comments) {
+			while (s < eol && (text[s] == ' ' || text[s] == '\t')) s++;
+			if (s < eol && text[s] == '#') s++;
+		}
+		while (s < eol && (text[s] == ' ' || text[s] == '\t')) s++;
+		n = eol - s;
+		for (size_t k = 0; k < 3; k++) {
+			size_t kl = strlen(keys[k].key);
+			char **field = (char **)((char *)h + keys[k].field);
+			if (n >= kl && memcmp(text + s, keys[k].key, kl) == 0) {
+				matched = 1;
+				if (!*field) {
+					if (!(*field = trimmed_copy(text + s + kl, n - kl)))
+						return MLINT_ERROR;
+					*(unsigned *)((char *)h + keys[k].line_field) = line;
+				}
+			}
+		}
+		if (!matched && !h->message && !h->revision_id && n > 0 &&
+		    (n > 1 || text[s] != '\r')) {
+			if (!(h->message = trimmed_copy(text + s, n)))
+				return MLINT_ERROR;
+		}
+		pos = eol + 1;
+		line++;
+	}
+	return 0;
+}
+
+static int header_from_string(struct extractor *x, const struct mlint_token *t)
+{
+	size_t q = (t->flags & MLINT_STR_TRIPLE) ? 3 : 1;
+	size_t a = t->off + t->prefix_len + q;
+	size_t b = t->off + t->len;
+	if (!(t->flags & MLINT_STR_UNTERMINATED) && b >= a + q)
+		b -= q;
+	if (b < a)
+		b = a;
+	return parse_header_text(&x->m->header, x->src + a, b - a, t->line, 0);
+}
+
+static int contains(const char *p, size_t n, const char *needle)
+{
+	size_t nl = strlen(needle);
+	for (size_t i = 0; i + nl <= n; i++)
+		if (memcmp(p + i, needle, nl) == 0)
+			return 1;
+	return 0;
+}
+
+static int note_bare_string(struct extractor *x, size_t n)
+{
+	const struct mlint_token *t = &x->toks[0];
+	int has_id;
+
+	if (!all_plain_strings(x, 0, n) && !(n == 1 && t->kind == MLINT_TOK_STRING))
+		return 0;
+	has_id = contains(x->src + t->off, t->len, "Revision ID:");
+	if (x->header_tok && (x->header_has_id || !has_id))
+		return 0;
+	if (x->seen_def && !has_id)
+		return 0;
+	x->header_copy = *t;
+	x->header_tok = &x->header_copy;
+	x->header_has_id = has_id;
+	return 0;
+}
+
+/* A comment block that holds "Revision ID:" serves when no string does. */
+static int header_from_comments(struct extractor *x)
+{
+	size_t i, first = 0, last;
+
+	for (i = 0; i < x->nr_comments; i++)
+		if (contains(x->src + x->comments[i].off, x->comments[i].len, "Revision ID:"))
+			break;
+	if (i == x->nr_comments)
+		return 0;
+	/* Widen to the block of consecutive comment lines around it. */
+	first = last = i;
+	while (first > 0 && x->comments[first - 1].line + 1 == x->comments[first].line)
+		first--;
+	while (last + 1 < x->nr_comments && x->comments[last + 1].line == x->comments[last].line + 1)
+		last++;
+	{
+		size_t a = x->comments[first].off;
+		size_t b = x->comments[last].off + x->comments[last].len;
+		return parse_header_text(&x->m->header, x->src + a, b - a,
+					 x->comments[first].line, 1);
+	}
+}
+
+/* ---- functions and calls --------------------------------------------- */
+
+static int is_migration_function(const char *name, size_t n, int *is_upgrade)
+{
+	if (n >= 7 && memcmp(name, "upgrade", 7) == 0 && (n == 7 || name[7] == '_')) {
+		*is_upgrade = 1;
+		return 1;
+	}
+	if (n >= 9 && memcmp(name, "downgrade", 9) == 0 && (n == 9 || name[9] == '_')) {
+		*is_upgrade = 0;
+		return 1;
+	}
+	return 0;
+}
+
+static const char *const not_callees[] = {
+	"if", "elif", "while", "for", "return", "and", "or", "not", "in", "is",
+	"lambda", "yield", "assert", "del", "await", "with", "except", "raise",
+	"print", "else", "from", "import", "as", NULL,
+};
+
+static int is_keyword_callee(const char *src, const struct mlint_token *t)
+{
+	for (size_t i = 0; not_callees[i]; i++)
+		if (tok_is(src, t, not_callees[i]))
+			return strcmp(not_callees[i], "print") != 0;
+	return 0;
+}
+
+/* Records the call whose '(' is at index `open` in the current line. */
+static int record_call(struct extractor *x, size_t open, size_t n)
+{
+	struct mlint_call *c;
+	size_t first = open - 1, close;
+	struct mlint_buf_tmp2 { char *p; } name = {NULL};
+
+	if (x->toks[first].kind != MLINT_TOK_NAME || is_keyword_callee(x->src, &x->toks[first]))
+		return 0;
+	if (first > 0 && (tok_is(x->src, &x->toks[first - 1], "def") ||
+			  tok_is(x->src, &x->toks[first - 1], "class")))
+		return 0;
+	while (first >= 2 && x->toks[first - 1].kind == '.' &&
+	       x->toks[first - 2].kind == MLINT_TOK_NAME)
+		first -= 2;
+	close = matching_bracket(x, open, n);
+	if (!(name.p = span_text(x, first, open)))
+		return MLINT_ERROR;
+	if (MLINT_ARRAY_GROW(x->m->calls, x->m->alloc_calls, x->m->nr_calls + 1) < 0) {
+		free(name.p);
+		return MLINT_ERROR;
+	}
+	c = &x->m->calls[x->m->nr_calls];
+	memset(c, 0, sizeof(*c));
+	c->name = name.p;
+	c->line = x->toks[first].line;
+	c->col = column_of(x->src, x->toks[first].line_off, x->toks[first].off);
+	c->off = x->toks[first].off;
+	c->end = close < n ? x->toks[close].off + 1 : x->toks[n - 1].off + x->toks[n - 1].len;
+	c->function = (size_t)x->cur_func;
+	x->m->nr_calls++;
+	/* First argument: a string literal (or implicit concatenation). */
+	{
+		size_t i = open + 1;
+		while (i < close && is_plain_string(&x->toks[i]))
+			i++;
+		if (i > open + 1 && i <= close && (i == close || x->toks[i].kind == ',')) {
+			if (!(c->first_arg = string_run_value(x, open + 1, i)))
+				return MLINT_ERROR;
+		}
+	}
+	return 0;
+}
+
+static int collect_calls(struct extractor *x, size_t a, size_t n)
+{
+	for (size_t i = a + 1; i < n; i++)
+		if (x->toks[i].kind == '(' && record_call(x, i, n) < 0)
+			return MLINT_ERROR;
+	return 0;
+}
+
+/* Classifies one simple statement [a, b) of a body. */
+static enum mlint_body_kind statement_kind(const struct extractor *x, size_t a, size_t b,
+					   size_t *raise_name)
+{
+	if (a >= b)
+		return MLINT_BODY_EMPTY;
+	if (b == a + 1 && (tok_is(x->src, &x->toks[a], "pass") ||
+			   tok_text_is(x->src, &x->toks[a], "...")))
+		return MLINT_BODY_EMPTY;
+	if (x->toks[a].kind == MLINT_TOK_STRING) {
+		size_t i = a;
+		while (i < b && x->toks[i].kind == MLINT_TOK_STRING)
+			i++;
+		if (i == b)
+			return MLINT_BODY_EMPTY;
+	}
+	if (tok_is(x->src, &x->toks[a], "raise")) {
+		*raise_name = a + 1;
+		return MLINT_BODY_RAISE;
+	}
+	return MLINT_BODY_CODE;
+}
+
+static int note_body_statements(struct extractor *x, size_t a, size_t n)
+{
+	struct mlint_function *f = &x->m->functions[x->cur_func];
+	size_t start = a;
+	unsigned depth = 0;
+
+	for (size_t i = a; i <= n; i++) {
+		int k = i < n ? x->toks[i].kind : ';';
+		size_t raise_at = 0;
+		enum mlint_body_kind kind;
+		if (k == '(' || k == '[' || k == '{') depth++;
+		if ((k == ')' || k == ']' || k == '}') && depth) depth--;
+		if (k != ';' || depth)
+			continue;
+		kind = statement_kind(x, start, i, &raise_at);
+		if (kind > f->body)
+			f->body = kind;
+		if (kind == MLINT_BODY_RAISE && !f->raises) {
+			size_t e = raise_at;
+			while (e < i && (x->toks[e].kind == MLINT_TOK_NAME || x->toks[e].kind == '.'))
+				e++;
+			f->raises = e > raise_at ? span_text(x, raise_at, e) : mlint_strdup("");
+			if (!f->raises)
+				return MLINT_ERROR;
+		}
+		start = i + 1;
+	}
+	if (n > a) {
+		f->end_line = x->toks[n - 1].line;
+		f->end_off = x->toks[n - 1].off + x->toks[n - 1].len;
+	}
+	return collect_calls(x, a, n);
+}
+
+static int open_function(struct extractor *x, size_t def_at, size_t n)
+{
+	const struct mlint_token *name = &x->toks[def_at + 1];
+	struct mlint_function *f;
+	int is_upgrade;
+	size_t open = def_at + 2, close, colon;
+
+	x->seen_def = 1;
+	if (!is_migration_function(x->src + name->off, name->len, &is_upgrade)) {
+		x->skip_depth = 1;
+		return 0;
+	}
+	if (MLINT_ARRAY_GROW(x->m->functions, x->m->alloc_functions, x->m->nr_functions + 1) < 0)
+		return MLINT_ERROR;
+	f = &x->m->functions[x->m->nr_functions];
+	memset(f, 0, sizeof(*f));
+	if (!(f->name = mlint_strndup(x->src + name->off, name->len)))
+		return MLINT_ERROR;
+	x->m->nr_functions++;
+	f->is_upgrade = is_upgrade;
+	f->def_line = x->toks[def_at].line;
+	f->line = x->pending_decorator_line ? x->pending_decorator_line : f->def_line;
+	f->start_off = x->pending_decorator_line ? x->pending_decorator_off
+						 : x->toks[x->toks[0].kind == MLINT_TOK_NAME ? 0 : def_at].off;
+	f->end_line = f->def_line;
+	f->end_off = x->toks[n - 1].off + x->toks[n - 1].len;
+	f->first_call = x->m->nr_calls;
+	f->body = MLINT_BODY_EMPTY;
+	x->cur_func = (long)(x->m->nr_functions - 1);
+	close = open < n && x->toks[open].kind == '(' ? matching_bracket(x, open, n) : n;
+	f->has_params = close < n && close > open + 1;
+	/* The header ends at the first top-level ':' after the parameters;
+	 * a one-line body follows it on the same line. */
+	for (colon = close < n ? close + 1 : n; colon < n && x->toks[colon].kind != ':'; colon++)
+		;
+	if (colon + 1 < n)
+		return note_body_statements(x, colon + 1, n);
+	return 0;
+}
+
+static void close_function(struct extractor *x)
+{
+	if (x->cur_func >= 0) {
+		struct mlint_function *f = &x->m->functions[x->cur_func];
+		f->nr_calls = x->m->nr_calls - f->first_call;
+	}
+	x->cur_func = -1;
+}
+
+static int handle_top_level(struct extractor *x, size_t n)
+{
+	const struct mlint_token *t = &x->toks[0];
+	size_t def_at = tok_is(x->src, t, "async") && n > 1 ? 1 : 0;
+
+	close_function(x);
+	x->skip_depth = 0;
+	if (t->kind == '@') {
+		if (!x->pending_decorator_line) {
+			x->pending_decorator_line = t->line;
+			x->pending_decorator_off = t->off;
+		}
+		return 0;
+	}
+	if (tok_is(x->src, &x->toks[def_at], "def") && def_at + 1 < n &&
+	    x->toks[def_at + 1].kind == MLINT_TOK_NAME) {
+		int error = open_function(x, def_at, n);
+		x->pending_decorator_line = 0;
+		return error;
+	}
+	x->pending_decorator_line = 0;
+	if (tok_is(x->src, t, "class")) {
+		x->seen_def = 1;
+		x->skip_depth = 1;
+		return 0;
+	}
+	if (t->kind == MLINT_TOK_STRING)
+		return note_bare_string(x, n);
+	return handle_assignment(x, n) < 0 ? MLINT_ERROR : 0;
+}
+
+static int handle_line(struct extractor *x, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (x->depth == 0)
+		return handle_top_level(x, n);
+	if (x->cur_func >= 0)
+		return note_body_statements(x, 0, n);
+	return 0;
+}
+
+static int add_comment(struct extractor *x, const struct mlint_token *t)
+{
+	if (x->depth != 0 || x->seen_def)
+		return 0;
+	if (MLINT_ARRAY_GROW(x->comments, x->alloc_comments, x->nr_comments + 1) < 0)
+		return MLINT_ERROR;
+	x->comments[x->nr_comments].off = t->off;
+	x->comments[x->nr_comments].len = t->len;
+	x->comments[x->nr_comments].line = t->line;
+	x->nr_comments++;
+	return 0;
+}
+
+static int scan_problem(struct extractor *x, const struct mlint_pyscan *s)
+{
+	if (s->problem == MLINT_PYSCAN_OK)
+		return 0;
+	if (s->problem == MLINT_PYSCAN_BAD_CHARACTER && x->m->nr_problems > 0)
+		return 0; /* a NUL or bad UTF-8 byte already reported */
+	return add_problem(x->m, s->problem_line,
+			   column_of(x->src, s->problem_line_off, s->problem_off),
+			   "%s: Python cannot import this file",
+			   mlint_pyscan_problem_text(s->problem));
+}
+
+static int run_extractor(struct extractor *x, struct mlint_pyscan *s)
+{
+	struct mlint_token t;
+
+	for (;;) {
+		if (mlint_pyscan_next(s, &t) < 0)
+			return MLINT_ERROR;
+		switch (t.kind) {
+		case MLINT_TOK_INDENT:
+			x->depth++;
+			continue;
+		case MLINT_TOK_DEDENT:
+			if (x->depth)
+				x->depth--;
+			continue;
+		case MLINT_TOK_NL:
+			continue;
+		case MLINT_TOK_COMMENT:
+			if (add_comment(x, &t) < 0)
+				return MLINT_ERROR;
+			continue;
+		case MLINT_TOK_NEWLINE:
+		case MLINT_TOK_ENDMARKER:
+			if (handle_line(x, x->nr_toks) < 0)
+				return MLINT_ERROR;
+			x->nr_toks = 0;
+			if (t.kind == MLINT_TOK_ENDMARKER) {
+				x->m->nr_lines = t.line;
+				return 0;
+			}
+			continue;
+		default:
+			if (MLINT_ARRAY_GROW(x->toks, x->alloc_toks, x->nr_toks + 1) < 0)
+				return MLINT_ERROR;
+			x->toks[x->nr_toks++] = t;
+		}
+	}
+}
+
+int mlint_migration_scan(struct mlint_migration *m, const char *src, size_t len)
+{
+	struct extractor x;
+	struct mlint_pyscan s;
+	int error;
+
+	memset(&x, 0, sizeof(x));
+	x.m = m;
+	x.src = src;
+	x.len = len;
+	x.cur_func = -1;
+	mlint_pyscan_init(&s, src, len);
+
+	if ((error = check_bytes(m, src, len)) < 0)
+		goto done;
+	if ((error = run_extractor(&x, &s)) < 0)
+		goto done;
+	close_function(&x);
+	if ((error = scan_problem(&x, &s)) < 0)
+		goto done;
+	if (x.header_tok && (error = header_from_string(&x, x.header_tok)) < 0)
+		goto done;
+	if (!m->header.revision_id && (error = header_from_comments(&x)) < 0)
+		goto done;
+done:
+	mlint_pyscan_release(&s);
+	free(x.toks);
+	free(x.comments);
+	return error;
+}
+
+int mlint_migration_has_revision(const struct mlint_migration *m)
+{
+	return m->revision.kind == MLINT_VAL_STR;
+}
+
+const char *mlint_migration_revision(const struct mlint_migration *m)
+{
+	return m->revision.kind == MLINT_VAL_STR ? m->revision.items[0] : NULL;
+}
+
+int mlint_migration_looks_like_migration(const struct mlint_migration *m)
+{
+	return m->revision.kind != MLINT_VAL_ABSENT && m->down_revision.kind != MLINT_VAL_ABSENT;
+}
+
+const struct mlint_function *mlint_migration_function(const struct mlint_migration *m,
+						      const char *name)
+{
+	for (size_t i = 0; i < m->nr_functions; i++)
+		if (strcmp(m->functions[i].name, name) == 0)
+			return &m->functions[i];
+	return NULL;
+}

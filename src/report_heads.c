@@ -1,0 +1,79 @@
+#include <jansson.h>
+#include "mlint/report.h"
+#include "report_json.h"
+#include "util.h"
+
+static int put_head_line(struct mlint_buf *out, const struct mlint_scriptdir *sd, size_t node,
+			 int verbose)
+{
+	const struct mlint_graph_node *n = &sd->graph.nodes[node];
+	const struct mlint_script *s = mlint_scriptdir_node_script(sd, node);
+
+	if (mlint_buf_puts(out, n->revision) < 0)
+		return MLINT_ERROR;
+	if (n->nr_labels) {
+		mlint_buf_puts(out, " (");
+		for (size_t k = 0; k < n->nr_labels; k++)
+			mlint_buf_printf(out, "%s%s", k ? ", " : "", n->labels[k]);
+		mlint_buf_putc(out, ')');
+	}
+	mlint_buf_puts(out, n->is_real_head ? " (head)" : " (effective head)");
+	if (verbose)
+		mlint_buf_printf(out, " %s%s%s", s->path, s->m.header.message ? ": " : "",
+				 s->m.header.message ? s->m.header.message : "");
+	return mlint_buf_putc(out, '\n');
+}
+
+int mlint_report_heads_text(struct mlint_buf *out, const struct mlint_scriptdir *dirs,
+			    size_t nr, int verbose)
+{
+	for (size_t d = 0; d < nr; d++)
+		for (size_t h = 0; h < dirs[d].graph.nr_heads; h++)
+			if (put_head_line(out, &dirs[d], dirs[d].graph.heads[h], verbose) < 0)
+				return MLINT_ERROR;
+	return 0;
+}
+
+static json_t *head_json(const struct mlint_scriptdir *sd, size_t node)
+{
+	const struct mlint_graph_node *n = &sd->graph.nodes[node];
+	json_t *labels = json_array();
+
+	for (size_t k = 0; labels && k < n->nr_labels; k++)
+		json_array_append_new(labels, mlint_json_string(n->labels[k]));
+	return json_pack("{s:o, s:o, s:o, s:o, s:b}", "revision", mlint_json_string(n->revision),
+			 "path", mlint_json_string(mlint_scriptdir_node_script(sd, node)->path),
+			 "branch_labels", labels, "script_location",
+			 mlint_json_string(sd->config && sd->config->display ? sd->config->display : "."),
+			 "effective", !n->is_real_head);
+}
+
+int mlint_report_heads_json(struct mlint_buf *out, const struct mlint_scriptdir *dirs,
+			    size_t nr)
+{
+	json_t *root = json_object(), *heads = json_array();
+	char *text = NULL;
+	int error = MLINT_ERROR;
+
+	if (!root || !heads)
+		goto done;
+	for (size_t d = 0; d < nr; d++) {
+		for (size_t h = 0; h < dirs[d].graph.nr_heads; h++) {
+			json_t *item = head_json(&dirs[d], dirs[d].graph.heads[h]);
+			if (!item || json_array_append_new(heads, item) < 0)
+				goto done;
+		}
+	}
+	if (json_object_set(root, "heads", heads) < 0)
+		goto done;
+	if (!(text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER)))
+		goto done;
+	error = mlint_buf_puts(out, text) < 0 || mlint_buf_putc(out, '\n') < 0 ? MLINT_ERROR : 0;
+done:
+	if (error < 0)
+		mlint_error_set("out of memory while writing JSON");
+	free(text);
+	json_decref(heads);
+	json_decref(root);
+	return error;
+}

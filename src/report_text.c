@@ -1,0 +1,64 @@
+#include <string.h>
+#include "mlint/report.h"
+#include "util.h"
+
+#define BOLD "\033[1m"
+#define RESET "\033[0m"
+#define RED "\033[1;31m"
+#define YELLOW "\033[1;33m"
+#define CYAN "\033[1;36m"
+#define GREEN "\033[1;32m"
+
+static const char *severity_color(enum mlint_severity sev)
+{
+	return sev == MLINT_SEV_ERROR ? RED : sev == MLINT_SEV_WARNING ? YELLOW : CYAN;
+}
+
+/* The caret line: the excerpt's own tabs kept so the caret lines up. */
+static int put_caret(struct mlint_buf *out, const char *excerpt, unsigned col, int color)
+{
+	const char *p = excerpt;
+	for (unsigned c = 1; c < col && *p; p++) {
+		if (((unsigned char)*p & 0xC0) == 0x80)
+			continue;
+		if (mlint_buf_putc(out, *p == '\t' ? '\t' : ' ') < 0)
+			return MLINT_ERROR;
+		c++;
+	}
+	return mlint_buf_printf(out, "%s^%s\n", color ? GREEN : "", color ? RESET : "");
+}
+
+static int put_finding(struct mlint_buf *out, const struct mlint_finding *x,
+		       const struct mlint_report_opts *o)
+{
+	int c = o->color;
+	if (mlint_buf_printf(out, "%s%s:%u:%u:%s %s%s%s[%s]: %s\n", c ? BOLD : "", x->path, x->line,
+			     x->col, c ? RESET : "", c ? severity_color(x->severity) : "",
+			     mlint_severity_name(x->severity), c ? RESET : "", x->rule, x->message) < 0)
+		return MLINT_ERROR;
+	if (!o->excerpt || !x->excerpt)
+		return 0;
+	if (mlint_buf_printf(out, "%s\n", x->excerpt) < 0)
+		return MLINT_ERROR;
+	return put_caret(out, x->excerpt, x->col, c);
+}
+
+static const char *plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+int mlint_report_text(struct mlint_buf *out, const struct mlint_findings *f,
+		      const struct mlint_summary *s, const struct mlint_report_opts *opts)
+{
+	for (size_t i = 0; i < f->nr; i++)
+		if (put_finding(out, &f->items[i], opts) < 0)
+			return MLINT_ERROR;
+	if (f->nr == 0)
+		return mlint_buf_printf(out, "no findings in %zu %s\n", s->migrations,
+					plural(s->migrations, "migration", "migrations"));
+	return mlint_buf_printf(out, "%zu %s, %zu %s, %zu info in %zu %s\n", s->errors,
+				plural(s->errors, "error", "errors"), s->warnings,
+				plural(s->warnings, "warning", "warnings"), s->infos,
+				s->migrations, plural(s->migrations, "migration", "migrations"));
+}

@@ -1,0 +1,207 @@
+/* Rules about the revision graph: heads, duplicates, parents, cycles. */
+#include <stdio.h>
+#include <string.h>
+#include "mlint/buf.h"
+#include "mlint/check.h"
+#include "util.h"
+
+#define LIST_MAX 4 /* revisions named in one message before "and N more" */
+
+static int add_at(struct mlint_findings *out, const struct mlint_script *s, const char *rule,
+		  unsigned line, unsigned col, const char *message)
+{
+	size_t len = 0;
+	const char *text = mlint_script_line(s, line, &len);
+	return mlint_findings_add(out, rule, s->path, line, col, mlint_migration_revision(&s->m),
+				  text, len, "%s", message);
+}
+
+/* ---- multiple-heads -------------------------------------------------- */
+
+struct head_label {
+	const char *label; /* NULL: unlabelled */
+	size_t node;
+};
+
+static int compare_head_labels(const void *a, const void *b)
+{
+	const struct head_label *x = a, *y = b;
+	if (!x->label || !y->label) {
+		if (x->label != y->label)
+			return x->label ? 1 : -1;
+	} else {
+		int c = strcmp(x->label, y->label);
+		if (c)
+			return c;
+	}
+	return (x->node > y->node) - (x->node < y->node);
+}
+
+static int heads_message(struct mlint_buf *msg, const struct mlint_scriptdir *sd,
+			 const struct head_label *group, size_t nr, size_t self)
+{
+	const struct mlint_graph_node *me = &sd->graph.nodes[group[self].node];
+	size_t listed = 0;
+
+	mlint_buf_clear(msg);
+	if (group[0].label)
+		mlint_buf_printf(msg, "'%s' is one of %zu heads of branch '%s'; the others: ",
+				 me->revision, nr, group[0].label);
+	else
+		mlint_buf_printf(msg, "'%s' is one of %zu heads; the others: ", me->revision, nr);
+	for (size_t i = 0; i < nr && listed < LIST_MAX; i++) {
+		const struct mlint_graph_node *n = &sd->graph.nodes[group[i].node];
+		if (i == self)
+			continue;
+		mlint_buf_printf(msg, "%s'%s' (%s)", listed ? ", " : "", n->revision,
+				 mlint_scriptdir_node_script(sd, group[i].node)->path);
+		listed++;
+	}
+	if (nr - 1 > listed)
+		mlint_buf_printf(msg, " and %zu more", nr - 1 - listed);
+	mlint_buf_puts(msg, "; merge them: alembic merge -m \"merge heads\"");
+	if (nr <= LIST_MAX + 1) {
+		for (size_t i = 0; i < nr; i++)
+			mlint_buf_printf(msg, " %s", sd->graph.nodes[group[i].node].revision);
+	} else {
+		mlint_buf_puts(msg, " heads");
+	}
+	return msg->len ? 0 : MLINT_ERROR;
+}
+
+static int report_head_group(const struct mlint_scriptdir *sd, const struct head_label *group,
+			     size_t nr, unsigned char *reported, struct mlint_findings *out)
+{
+	struct mlint_buf msg;
+	int error = 0;
+
+	mlint_buf_init(&msg, 0);
+	for (size_t i = 0; i < nr && error == 0; i++) {
+		const struct mlint_script *s = mlint_scriptdir_node_script(sd, group[i].node);
+		if (reported[group[i].node])
+			continue; /* a head with two clashing labels: once is enough */
+		reported[group[i].node] = 1;
+		if ((error = heads_message(&msg, sd, group, nr, i)) == 0)
+			error = add_at(out, s, "multiple-heads", s->m.revision.line,
+				       s->m.revision.col, msg.ptr);
+	}
+	mlint_buf_release(&msg);
+	return error;
+}
+
+static int check_heads(const struct mlint_scriptdir *sd, struct mlint_findings *out)
+{
+	const struct mlint_graph *g = &sd->graph;
+	struct head_label *pairs = NULL;
+	unsigned char *reported = NULL;
+	size_t nr = 0, total = 0;
+	int error = 0;
+
+	if (g->nr_heads < 2)
+		return 0;
+	for (size_t i = 0; i < g->nr_heads; i++) {
+		size_t k = g->nodes[g->heads[i]].nr_labels;
+		total += k ? k : 1;
+	}
+	pairs = malloc(total * sizeof(*pairs));
+	reported = calloc(g->nr_nodes, 1);
+	if (!pairs || !reported) {
+		error = mlint_error_set("out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < g->nr_heads; i++) {
+		const struct mlint_graph_node *n = &g->nodes[g->heads[i]];
+		if (!n->nr_labels)
+			pairs[nr++] = (struct head_label){NULL, g->heads[i]};
+		for (size_t k = 0; k < n->nr_labels; k++)
+			pairs[nr++] = (struct head_label){n->labels[k], g->heads[i]};
+	}
+	qsort(pairs, nr, sizeof(*pairs), compare_head_labels);
+	for (size_t a = 0, b; a < nr && error == 0; a = b) {
+		for (b = a + 1; b < nr && compare_head_labels(&(struct head_label){pairs[a].label, 0},
+							      &(struct head_label){pairs[b].label, 0}) == 0; b++)
+			;
+		if (b - a > 1)
+			error = report_head_group(sd, pairs + a, b - a, reported, out);
+	}
+done:
+	free(pairs);
+	free(reported);
+	return error;
+}
+
+/* ---- duplicate-revision, missing-parent ------------------------------ */
+
+static int check_duplicates(const struct mlint_scriptdir *sd, struct mlint_findings *out)
+{
+	char msg[700];
+	for (size_t i = 0; i < sd->graph.nr_duplicates; i++) {
+		const struct mlint_graph_duplicate *d = &sd->graph.duplicates[i];
+		const struct mlint_script *s = &sd->scripts[sd->inputs[d->input].tag];
+		const struct mlint_script *first = mlint_scriptdir_node_script(sd, d->first_node);
+		snprintf(msg, sizeof(msg), "revision '%.200s' is also declared by '%.300s': "
+			 "Alembic keeps only one of them", mlint_migration_revision(&s->m),
+			 first->path);
+		if (add_at(out, s, "duplicate-revision", s->m.revision.line, s->m.revision.col, msg) < 0)
+			return MLINT_ERROR;
+	}
+	return 0;
+}
+
+static int check_missing(const struct mlint_scriptdir *sd, struct mlint_findings *out)
+{
+	char msg[700];
+	for (size_t i = 0; i < sd->graph.nr_missing; i++) {
+		const struct mlint_graph_missing *x = &sd->graph.missing[i];
+		const struct mlint_script *s = mlint_scriptdir_node_script(sd, x->node);
+		const struct mlint_value *v = x->is_dependency ? &s->m.depends_on : &s->m.down_revision;
+		snprintf(msg, sizeof(msg), "%s names '%.200s', which no migration in '%.300s' "
+			 "declares (as a revision or a branch label)",
+			 x->is_dependency ? "depends_on" : "down_revision", x->name,
+			 sd->config && sd->config->display ? sd->config->display : ".");
+		if (add_at(out, s, "missing-parent", v->line, v->col, msg) < 0)
+			return MLINT_ERROR;
+	}
+	return 0;
+}
+
+/* ---- revision-cycle -------------------------------------------------- */
+
+static int check_cycles(const struct mlint_scriptdir *sd, struct mlint_findings *out)
+{
+	struct mlint_buf msg;
+	int error = 0;
+
+	mlint_buf_init(&msg, 0);
+	for (size_t i = 0; i < sd->graph.nr_cycles && error == 0; i++) {
+		const struct mlint_graph_cycle *c = &sd->graph.cycles[i];
+		const struct mlint_script *at = mlint_scriptdir_node_script(sd, c->nodes[0]);
+		size_t shown = c->nr < 8 ? c->nr : 8;
+		/* Report at the member whose path sorts first: stable output. */
+		for (size_t k = 1; k < c->nr; k++) {
+			const struct mlint_script *s = mlint_scriptdir_node_script(sd, c->nodes[k]);
+			if (strcmp(s->path, at->path) < 0)
+				at = s;
+		}
+		mlint_buf_clear(&msg);
+		mlint_buf_printf(&msg, "revision cycle of %zu: ", c->nr);
+		for (size_t k = 0; k < shown; k++)
+			mlint_buf_printf(&msg, "'%s' -> ", sd->graph.nodes[c->nodes[k]].revision);
+		if (shown < c->nr)
+			mlint_buf_printf(&msg, "... -> ");
+		mlint_buf_printf(&msg, "'%s' (each names the next as its parent)",
+				 sd->graph.nodes[c->nodes[0]].revision);
+		error = add_at(out, at, "revision-cycle", at->m.down_revision.line,
+			       at->m.down_revision.col, msg.ptr);
+	}
+	mlint_buf_release(&msg);
+	return error;
+}
+
+int mlint_check_graph(const struct mlint_scriptdir *sd, struct mlint_findings *out)
+{
+	if (check_duplicates(sd, out) < 0 || check_missing(sd, out) < 0 ||
+	    check_cycles(sd, out) < 0 || check_heads(sd, out) < 0)
+		return MLINT_ERROR;
+	return 0;
+}

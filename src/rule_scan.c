@@ -1,0 +1,157 @@
+/* Rules about one file as scanned: can mlint (and Alembic) read it? */
+#include <stdio.h>
+#include <string.h>
+#include "mlint/buf.h"
+#include "mlint/check.h"
+#include "util.h"
+
+static int add(struct mlint_findings *out, const struct mlint_script *s, const char *rule,
+	       unsigned line, unsigned col, const char *message)
+{
+	size_t len = 0;
+	const char *text = mlint_script_line(s, line, &len);
+	return mlint_findings_add(out, rule, s->path, line, col, mlint_migration_revision(&s->m),
+				  text, len, "%s", message);
+}
+
+static int check_source(const struct mlint_script *s, struct mlint_findings *out)
+{
+	if (s->refused)
+		return add(out, s, "invalid-source", 1, 1, s->refused);
+	for (size_t i = 0; i < s->m.nr_problems; i++) {
+		const struct mlint_source_problem *p = &s->m.problems[i];
+		if (add(out, s, "invalid-source", p->line, p->col, p->message) < 0)
+			return MLINT_ERROR;
+	}
+	return 0;
+}
+
+static const char *kind_words(enum mlint_value_kind k)
+{
+	switch (k) {
+	case MLINT_VAL_NONE: return "None or empty";
+	case MLINT_VAL_SEQ: return "a tuple or list";
+	case MLINT_VAL_EXPR: return "an expression";
+	default: return "missing";
+	}
+}
+
+static int check_revision(const struct mlint_script *s, struct mlint_findings *out)
+{
+	const struct mlint_migration *m = &s->m;
+	char msg[512];
+
+	if (!s->is_migration || s->refused)
+		return 0;
+	if (m->revision.kind == MLINT_VAL_ABSENT) {
+		snprintf(msg, sizeof(msg), "assigns down_revision but no 'revision': "
+			 "Alembic cannot load this migration");
+		return add(out, s, "parse-error", m->down_revision.line, m->down_revision.col, msg);
+	}
+	if (m->revision.kind != MLINT_VAL_STR) {
+		snprintf(msg, sizeof(msg), "'revision' is %s%s%s%s, not a string literal: "
+			 "its id cannot be known without running the file",
+			 kind_words(m->revision.kind),
+			 m->revision.kind == MLINT_VAL_EXPR ? " ('" : "",
+			 m->revision.kind == MLINT_VAL_EXPR ? m->revision.items[0] : "",
+			 m->revision.kind == MLINT_VAL_EXPR ? "')" : "");
+		return add(out, s, "parse-error", m->revision.line, m->revision.col, msg);
+	}
+	if (m->down_revision.kind == MLINT_VAL_ABSENT) {
+		snprintf(msg, sizeof(msg), "no 'down_revision' at module level: Alembic cannot "
+			 "load this migration (write down_revision = None for a base)");
+		return add(out, s, "parse-error", m->revision.line, m->revision.col, msg);
+	}
+	return 0;
+}
+
+static int check_expression(const struct mlint_script *s, const char *name,
+			    const struct mlint_value *v, const char *consequence,
+			    struct mlint_findings *out)
+{
+	char msg[600];
+	if (v->kind != MLINT_VAL_EXPR)
+		return 0;
+	snprintf(msg, sizeof(msg), "%s is '%.300s', not a literal: %s", name, v->items[0],
+		 consequence);
+	return add(out, s, "non-literal-value", v->line, v->col, msg);
+}
+
+static int check_expressions(const struct mlint_script *s, struct mlint_findings *out)
+{
+	const struct mlint_migration *m = &s->m;
+	if (!s->is_migration || !mlint_migration_has_revision(m))
+		return 0;
+	if (check_expression(s, "down_revision", &m->down_revision,
+			     "its parent cannot be linked, so the heads may be incomplete", out) < 0 ||
+	    check_expression(s, "depends_on", &m->depends_on,
+			     "the dependency cannot be linked", out) < 0 ||
+	    check_expression(s, "branch_labels", &m->branch_labels,
+			     "it is kept as written; heads with the same text share the label", out) < 0)
+		return MLINT_ERROR;
+	return 0;
+}
+
+/* "a, b" as Alembic writes Revises: against the down_revision items. */
+static int revises_matches(const char *revises, const struct mlint_value *down)
+{
+	size_t matched = 0;
+	const char *p = revises;
+
+	if (down->kind == MLINT_VAL_NONE)
+		return *revises == '\0';
+	if (down->kind != MLINT_VAL_STR && down->kind != MLINT_VAL_SEQ)
+		return 1; /* nothing literal to compare with */
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		const char *a = p;
+		size_t k;
+		while (n && *a == ' ') { a++; n--; }
+		while (n && a[n - 1] == ' ') n--;
+		for (k = 0; k < down->nr; k++)
+			if (strlen(down->items[k]) == n && memcmp(down->items[k], a, n) == 0)
+				break;
+		if (n && k == down->nr)
+			return 0;
+		matched += n > 0;
+		p += strcspn(p, ",");
+		if (*p)
+			p++;
+	}
+	return matched == down->nr;
+}
+
+static int check_header(const struct mlint_script *s, struct mlint_findings *out)
+{
+	const struct mlint_migration *m = &s->m;
+	const struct mlint_header *h = &m->header;
+	const char *rev = mlint_migration_revision(m);
+	char msg[600];
+
+	if (!rev)
+		return 0;
+	if (h->revision_id && strcmp(h->revision_id, rev) != 0) {
+		snprintf(msg, sizeof(msg), "header says 'Revision ID: %.200s' but revision is '%.200s'",
+			 h->revision_id, rev);
+		if (add(out, s, "header-mismatch", h->revision_id_line, 1, msg) < 0)
+			return MLINT_ERROR;
+	}
+	if (h->revises && !revises_matches(h->revises, &m->down_revision)) {
+		snprintf(msg, sizeof(msg), "header says 'Revises: %.200s' but down_revision differs",
+			 h->revises);
+		if (add(out, s, "header-mismatch", h->revises_line, 1, msg) < 0)
+			return MLINT_ERROR;
+	}
+	return 0;
+}
+
+int mlint_check_scan(const struct mlint_scriptdir *sd, struct mlint_findings *out)
+{
+	for (size_t i = 0; i < sd->nr_scripts; i++) {
+		const struct mlint_script *s = &sd->scripts[i];
+		if (check_source(s, out) < 0 || check_revision(s, out) < 0 ||
+		    check_expressions(s, out) < 0 || check_header(s, out) < 0)
+			return MLINT_ERROR;
+	}
+	return 0;
+}

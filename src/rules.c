@@ -1,0 +1,94 @@
+/*
+ * The rule registry. Adding a rule: add a row here (kept sorted by scope,
+ * then id), then emit it from the module that checks it with
+ * mlint_findings_add(). `mlint rules ID` prints the row.
+ */
+#include <string.h>
+#include "mlint/rules.h"
+
+static const struct mlint_rule rules[] = {
+	{"multiple-heads", MLINT_SEV_ERROR, "graph",
+	 "more than one head on the same branch label",
+	 "Alembic's `upgrade head` refuses to run when a branch has two heads:\n"
+	 "two migrations were written on the same parent, usually on two git\n"
+	 "branches that were merged. Unlabelled heads count as one branch.\n"
+	 "\n"
+	 "Bad:   a1 <- b2 (head)      Good:   a1 <- b2 <- c3 (merge of b2, d4)\n"
+	 "       a1 <- d4 (head)              a1 <- d4 <-'\n",
+	 "Merge the heads with `alembic merge -m \"merge heads\" REV1 REV2` (or\n"
+	 "`flask db merge`), or, when the branch is not shared yet, rebase it and\n"
+	 "set its first migration's down_revision to the current head."},
+	{"duplicate-revision", MLINT_SEV_ERROR, "graph",
+	 "two files declare the same revision id",
+	 "Alembic keeps only one of the files (whichever it lists last), so one\n"
+	 "migration silently never runs. Usually a file was copied to start a new\n"
+	 "migration and its `revision` was not changed.\n"
+	 "\n"
+	 "Bad:   x.py: revision = 'ab12'   y.py: revision = 'ab12'\n",
+	 "Give the newer file a fresh id (`alembic revision` generates one) and\n"
+	 "update every down_revision that should point to it."},
+	{"missing-parent", MLINT_SEV_ERROR, "graph",
+	 "a down_revision or depends_on names no known revision",
+	 "The parent is not in any version location: it was deleted, mistyped,\n"
+	 "or lives in a version directory Alembic is not told about. Alembic\n"
+	 "fails with KeyError on every command.\n"
+	 "\n"
+	 "Bad:   down_revision = 'ab12'   (no file declares revision 'ab12')\n",
+	 "Point down_revision at an existing revision (see `mlint heads`), restore\n"
+	 "the deleted migration, or add its directory to version_locations."},
+	{"revision-cycle", MLINT_SEV_ERROR, "graph",
+	 "the parent links form a cycle",
+	 "A migration is (indirectly) its own ancestor, so there is no order in\n"
+	 "which to apply them. Alembic stops with 'Cycle is detected'.\n"
+	 "\n"
+	 "Bad:   a: down_revision = 'b'    b: down_revision = 'a'\n",
+	 "Break the cycle: one of the revisions in it must name an older parent."},
+	{"parse-error", MLINT_SEV_ERROR, "scan",
+	 "a file that looks like a migration has no readable revision",
+	 "The file assigns down_revision (or revision) but mlint cannot read a\n"
+	 "literal `revision = '...'` at module level. Alembic would refuse it or\n"
+	 "take its id from somewhere unexpected.\n"
+	 "\n"
+	 "Bad:   revision = make_id()      Good:   revision = 'ab12cd34ef56'\n",
+	 "Write revision (and down_revision) as plain string literals, as\n"
+	 "`alembic revision` generates them."},
+	{"invalid-source", MLINT_SEV_ERROR, "scan",
+	 "a migration Python cannot import (bad bytes, unterminated string, ...)",
+	 "NUL bytes, invalid UTF-8, an unterminated string or an unclosed bracket\n"
+	 "make the file unimportable: Alembic would fail on it at deploy time.\n"
+	 "Files mlint refuses to read (a symlink out of the repository, a file\n"
+	 "over the size limit) are reported here too.\n",
+	 "Fix the line shown; re-save the file as UTF-8."},
+	{"non-literal-value", MLINT_SEV_WARNING, "scan",
+	 "revision identifiers that are expressions, not literals",
+	 "mlint never imports a migration, so `down_revision = OTHER` or\n"
+	 "`branch_labels = (cli.EXPAND_BRANCH,)` is kept as its source text and\n"
+	 "never guessed. A parent given as an expression cannot be linked, so the\n"
+	 "heads reported may be incomplete; two labels written as the same\n"
+	 "expression are treated as the same label.\n"
+	 "\n"
+	 "Bad:   down_revision = PREVIOUS  Good:   down_revision = 'ab12cd34ef56'\n",
+	 "Write the identifiers as string literals."},
+	{"header-mismatch", MLINT_SEV_INFO, "scan",
+	 "the header's Revision ID / Revises disagree with the variables",
+	 "The docstring header says one thing, the code another: usually a\n"
+	 "down_revision changed by hand during a rebase. Alembic reads only the\n"
+	 "variables; people read the header.\n"
+	 "\n"
+	 "Bad:   Revises: ab12 ... down_revision = 'cd34'\n",
+	 "Update the header lines to match revision and down_revision."},
+};
+
+const struct mlint_rule *mlint_rules_all(size_t *nr)
+{
+	*nr = sizeof(rules) / sizeof(rules[0]);
+	return rules;
+}
+
+const struct mlint_rule *mlint_rule_find(const char *id)
+{
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (strcmp(rules[i].id, id) == 0)
+			return &rules[i];
+	return NULL;
+}

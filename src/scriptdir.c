@@ -1,0 +1,156 @@
+#include <string.h>
+#include "mlint/buf.h"
+#include "mlint/scriptdir.h"
+#include "mlint/snapshot.h"
+#include "util.h"
+
+void mlint_scriptdir_init(struct mlint_scriptdir *sd)
+{
+	memset(sd, 0, sizeof(*sd));
+	mlint_graph_init(&sd->graph);
+}
+
+void mlint_scriptdir_release(struct mlint_scriptdir *sd)
+{
+	for (size_t i = 0; i < sd->nr_scripts; i++) {
+		free(sd->scripts[i].path);
+		free(sd->scripts[i].refused);
+		free(sd->scripts[i].source);
+		mlint_migration_release(&sd->scripts[i].m);
+	}
+	free(sd->scripts);
+	mlint_graph_release(&sd->graph);
+	free(sd->inputs);
+	mlint_scriptdir_init(sd);
+}
+
+static int read_and_scan(struct mlint_script *s, const struct mlint_snapshot *snap, size_t i,
+			 struct mlint_buf *buf, unsigned flags)
+{
+	int error;
+
+	mlint_migration_init(&s->m);
+	if (snap->entries[i].refused)
+		return (s->refused = mlint_strdup(snap->entries[i].refused)) ? 0 : MLINT_ERROR;
+	if ((error = mlint_snapshot_read(snap, i, buf)) < 0) {
+		/* Too large is the file's problem, not an I/O failure. */
+		if (strstr(mlint_error_last(), "larger than"))
+			return (s->refused = mlint_strdup("file is larger than 64 MiB; not read"))
+				       ? 0 : MLINT_ERROR;
+		return error;
+	}
+	if ((error = mlint_migration_scan(&s->m, buf->ptr, buf->len)) < 0)
+		return error;
+	s->is_migration = s->m.revision.kind != MLINT_VAL_ABSENT ||
+			  s->m.down_revision.kind != MLINT_VAL_ABSENT;
+	if (flags & MLINT_LOAD_KEEP_SOURCE) {
+		s->source_len = buf->len;
+		s->source = mlint_buf_detach(buf, NULL);
+		if (!s->source)
+			return MLINT_ERROR;
+	}
+	return 0;
+}
+
+/* Literal string items of a value (expression items count as their text). */
+static void value_items(const struct mlint_value *v, const char *const **items, size_t *nr)
+{
+	*items = NULL;
+	*nr = 0;
+	if (v->kind == MLINT_VAL_STR || v->kind == MLINT_VAL_SEQ) {
+		*items = (const char *const *)v->items;
+		*nr = v->nr;
+	}
+}
+
+static int build_graph(struct mlint_scriptdir *sd)
+{
+	if (sd->nr_scripts && !(sd->inputs = calloc(sd->nr_scripts, sizeof(*sd->inputs))))
+		return mlint_error_set("out of memory");
+	for (size_t i = 0; i < sd->nr_scripts; i++) {
+		const struct mlint_migration *m = &sd->scripts[i].m;
+		struct mlint_graph_input *in;
+		if (!sd->scripts[i].is_migration)
+			continue;
+		sd->nr_migrations++;
+		if (!mlint_migration_has_revision(m))
+			continue;
+		in = &sd->inputs[sd->nr_inputs++];
+		in->revision = mlint_migration_revision(m);
+		in->tag = i;
+		value_items(&m->down_revision, &in->down, &in->nr_down);
+		value_items(&m->depends_on, &in->depends, &in->nr_depends);
+		if (m->branch_labels.kind == MLINT_VAL_EXPR) {
+			in->labels = (const char *const *)m->branch_labels.items;
+			in->nr_labels = m->branch_labels.nr;
+		} else {
+			value_items(&m->branch_labels, &in->labels, &in->nr_labels);
+		}
+	}
+	return mlint_graph_build(&sd->graph, sd->inputs, sd->nr_inputs);
+}
+
+static int note_skipped(struct mlint_notes *notes, const struct mlint_script *s)
+{
+	if (s->is_migration || s->refused)
+		return 0;
+	return mlint_notes_add(notes, MLINT_NOTE_VERBOSE,
+			       "skipped '%s': not a migration (no revision or down_revision)",
+			       s->path);
+}
+
+int mlint_scriptdir_load(struct mlint_scriptdir *sd, const struct mlint_project *p,
+			 const struct mlint_scriptdir_config *d, unsigned flags,
+			 struct mlint_notes *notes)
+{
+	struct mlint_snapshot snap;
+	struct mlint_buf buf;
+	int error;
+
+	sd->config = d;
+	mlint_snapshot_init(&snap);
+	mlint_buf_init(&buf, MLINT_MAX_FILE_BYTES);
+	if ((error = mlint_snapshot_list_worktree(&snap, p, d, notes)) < 0)
+		goto done;
+	if (snap.nr && !(sd->scripts = calloc(snap.nr, sizeof(*sd->scripts)))) {
+		error = mlint_error_set("out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < snap.nr; i++) {
+		struct mlint_script *s = &sd->scripts[sd->nr_scripts++];
+		s->path = snap.entries[i].path;
+		snap.entries[i].path = NULL; /* moved */
+		if ((error = read_and_scan(s, &snap, i, &buf, flags)) < 0 ||
+		    (error = note_skipped(notes, s)) < 0)
+			goto done;
+	}
+	error = build_graph(sd);
+done:
+	mlint_buf_release(&buf);
+	mlint_snapshot_release(&snap);
+	return error;
+}
+
+const char *mlint_script_line(const struct mlint_script *s, unsigned line, size_t *len)
+{
+	const char *p = s->source, *end;
+	if (!p || line == 0)
+		return NULL;
+	end = p + s->source_len;
+	for (unsigned l = 1; l < line && p < end; l++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return NULL;
+		p = nl + 1;
+	}
+	if (p == s->source && s->source_len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	*len = (size_t)(end - p);
+	return p;
+}
+
+const struct mlint_script *mlint_scriptdir_node_script(const struct mlint_scriptdir *sd,
+						       size_t node)
+{
+	return &sd->scripts[sd->inputs[sd->graph.nodes[node].input].tag];
+}

@@ -1,0 +1,56 @@
+# Shared helpers for the end-to-end tests in tests/cli/t_*.sh.
+# Sourced, not run. CTest sets MLINT (the binary) and MLINT_SRC (the checkout).
+set -u
+
+: "${MLINT:?MLINT must name the mlint binary}"
+: "${MLINT_SRC:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+
+# Alembic runs on Debian's python; a python3 earlier on PATH may not see it.
+PY=/usr/bin/python3
+ALEMBIC="$PY -m alembic"
+
+# Deterministic git: fixed identity and dates, no user or system config.
+export GIT_CONFIG_NOSYSTEM=1 HOME="${TMPDIR:-/tmp}/mlint-test-home.$$"
+export GIT_AUTHOR_NAME="Test Author" GIT_AUTHOR_EMAIL="author@example.com"
+export GIT_COMMITTER_NAME="Test Committer" GIT_COMMITTER_EMAIL="committer@example.com"
+export GIT_AUTHOR_DATE="2025-08-23T10:00:00+00:00" GIT_COMMITTER_DATE="2025-08-23T10:00:00+00:00"
+unset NO_COLOR CI GITHUB_BASE_REF GITHUB_ACTIONS
+mkdir -p "$HOME"
+
+TESTS_FAILED=0
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/mlint-test.XXXXXX")
+trap 'rm -rf "$TMP" "$HOME"' EXIT
+
+fail() { printf 'FAIL: %s\n' "$*" >&2; TESTS_FAILED=$((TESTS_FAILED + 1)); }
+pass() { printf 'ok: %s\n' "$*"; }
+skip_all() { printf 'SKIP: %s\n' "$*"; exit 77; }
+
+# assert_eq WHAT EXPECTED ACTUAL
+assert_eq() {
+  if [ "$2" = "$3" ]; then pass "$1"; else
+    fail "$1"; printf -- '--- expected\n%s\n--- actual\n%s\n' "$2" "$3" >&2; fi
+}
+# assert_contains WHAT HAYSTACK NEEDLE
+assert_contains() {
+  case "$2" in *"$3"*) pass "$1" ;; *) fail "$1: '$3' not in output"; printf '%s\n' "$2" >&2 ;; esac
+}
+assert_not_contains() {
+  case "$2" in *"$3"*) fail "$1: '$3' unexpectedly in output"; printf '%s\n' "$2" >&2 ;; *) pass "$1" ;; esac
+}
+
+# run_mlint ARGS...: sets OUT, ERR and RC
+run_mlint() {
+  local o="$TMP/.out" e="$TMP/.err"
+  RC=0; "$MLINT" "$@" >"$o" 2>"$e" || RC=$?
+  OUT=$(cat "$o"); ERR=$(cat "$e")
+}
+
+git_init() { git init -q -b main "$1" && git -C "$1" config commit.gpgsign false; }
+git_commit_all() { git -C "$1" add -A && git -C "$1" commit -q -m "$2"; }
+
+need_alembic() { $PY -c 'import alembic' 2>/dev/null || skip_all "python3-alembic not installed"; }
+
+finish() {
+  if [ "$TESTS_FAILED" -ne 0 ]; then printf '%d check(s) failed\n' "$TESTS_FAILED"; exit 1; fi
+  exit 0
+}
