@@ -29,12 +29,43 @@ void mlint_findings_release(struct mlint_findings *f)
 	mlint_findings_init(f);
 }
 
+/* Length of a valid UTF-8 sequence at p, or 0. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	size_t len = p[0] < 0x80 ? 1 : (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3
+		     : (p[0] & 0xF8) == 0xF0 ? 4 : 0;
+	if (len == 0 || len > n || (len == 2 && p[0] < 0xC2))
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+	return len;
+}
+
+/*
+ * The source line for display: up to its line end, control bytes and bytes
+ * that are not UTF-8 shown as '?' (one column each, so the caret still
+ * lines up), and never a terminal escape sequence from the file.
+ */
 static char *excerpt_copy(const char *p, size_t n)
 {
-	size_t end = 0;
+	size_t end = 0, i = 0;
+	char *out;
+
 	while (end < n && end < EXCERPT_MAX && p[end] != '\n' && p[end] != '\r')
 		end++;
-	return mlint_strndup(p, end);
+	if (!(out = mlint_strndup(p, end)))
+		return NULL;
+	while (i < end) {
+		unsigned char c = (unsigned char)out[i];
+		size_t len = utf8_len((const unsigned char *)out + i, end - i);
+		if (len == 0 || (c < 0x20 && c != '\t') || c == 0x7F) {
+			out[i++] = '?';
+			continue;
+		}
+		i += len;
+	}
+	return out;
 }
 
 int mlint_findings_add(struct mlint_findings *f, const char *rule_id, const char *path,
