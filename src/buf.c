@@ -117,8 +117,13 @@ char *mlint_buf_detach(struct mlint_buf *buf, size_t *len_out)
 	return p;
 }
 
-static int read_fd(struct mlint_buf *buf, int fd, const char *path, size_t hint)
+/*
+ * Reads to EOF, or up to `size` bytes when the size is known (a regular
+ * file): stopping there spares the read that would only say EOF.
+ */
+static int read_fd(struct mlint_buf *buf, int fd, const char *path, size_t hint, size_t size)
 {
+	size_t start = buf->len;
 	ssize_t n;
 
 	if (mlint_buf_grow(buf, hint ? hint : 4096) < 0)
@@ -136,6 +141,8 @@ static int read_fd(struct mlint_buf *buf, int fd, const char *path, size_t hint)
 		if (n == 0)
 			break;
 		buf->len += (size_t)n;
+		if (size && buf->len - start == size)
+			break;
 	}
 	buf->ptr[buf->len] = '\0';
 	return 0;
@@ -165,7 +172,7 @@ int mlint_buf_read_file(struct mlint_buf *buf, const char *path)
 				       path, buf->max);
 	}
 	/* One extra byte so a file read to its size needs no second grow. */
-	error = read_fd(buf, fd, path, (size_t)st.st_size + 1);
+	error = read_fd(buf, fd, path, (size_t)st.st_size + 1, (size_t)st.st_size);
 	close(fd);
 	return error;
 }

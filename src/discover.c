@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <git2.h>
 #include "mlint/buf.h"
 #include "mlint/discover.h"
 #include "util.h"
@@ -563,23 +562,40 @@ static int discover_path(struct mlint_project *p, const char *path, char ***vers
 
 /* ---- repository ------------------------------------------------------- */
 
+/*
+ * The work tree root is the nearest directory upward holding a `.git`
+ * entry (a directory, or a file for linked worktrees and submodules). Found
+ * without libgit2, whose start-up (TLS certificates) costs more than reading
+ * a small project.
+ */
 static int find_repo_root(struct mlint_project *p, const char *start)
 {
-	git_buf found = {0};
-	git_repository *repo = NULL;
-	const char *workdir;
+	char *dir = mlint_strdup(start);
 	int error = 0;
 
-	if (git_repository_discover(&found, start, 0, NULL) < 0)
-		return 0; /* not a git repository: that is fine */
-	if (git_repository_open(&repo, found.ptr) == 0 &&
-	    (workdir = git_repository_workdir(repo)) != NULL) {
-		p->repo_root = realpath(workdir, NULL);
-		if (!p->repo_root)
-			error = mlint_error_set("cannot resolve '%s': %s", workdir, strerror(errno));
+	while (dir) {
+		char *dotgit = mlint_path_join(dir, ".git");
+		struct stat st;
+		int found;
+		if (!dotgit) {
+			error = MLINT_ERROR;
+			break;
+		}
+		found = lstat(dotgit, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode));
+		free(dotgit);
+		if (found) {
+			p->repo_root = dir;
+			return 0;
+		}
+		if (strcmp(dir, "/") == 0)
+			break;
+		{
+			char *parent = dir_name(dir);
+			free(dir);
+			dir = parent;
+		}
 	}
-	git_repository_free(repo);
-	git_buf_dispose(&found);
+	free(dir);
 	return error;
 }
 
@@ -617,7 +633,6 @@ int mlint_discover(struct mlint_project *out, const char *const *paths, size_t n
 	size_t nr_version_dirs = 0, alloc_version_dirs = 0;
 	int error;
 
-	git_libgit2_init();
 	if (nr == 0) {
 		paths = here;
 		nr = 1;
@@ -637,6 +652,5 @@ done:
 	if (error == 0)
 		fill_display(out);
 	free_strings(version_dirs, nr_version_dirs);
-	git_libgit2_shutdown();
 	return error;
 }

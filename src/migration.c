@@ -32,6 +32,7 @@ struct extractor {
 	unsigned pending_decorator_line;
 	size_t pending_decorator_off;
 	int seen_def;
+	int no_calls; /* MLINT_SCAN_NO_CALLS */
 	const struct mlint_token *header_tok; /* first top-level bare string */
 	int header_has_id;
 	struct mlint_token header_copy;
@@ -580,7 +581,8 @@ static int record_call(struct extractor *x, size_t open, size_t n)
 	size_t first = open - 1, close;
 	struct mlint_buf_tmp2 { char *p; } name = {NULL};
 
-	if (x->toks[first].kind != MLINT_TOK_NAME || is_keyword_callee(x->src, &x->toks[first]))
+	if (x->no_calls || x->toks[first].kind != MLINT_TOK_NAME ||
+	    is_keyword_callee(x->src, &x->toks[first]))
 		return 0;
 	if (first > 0 && (tok_is(x->src, &x->toks[first - 1], "def") ||
 			  tok_is(x->src, &x->toks[first - 1], "class")))
@@ -837,7 +839,37 @@ static int run_extractor(struct extractor *x, struct mlint_pyscan *s)
 	}
 }
 
+/* Gives back the slack of the growth arrays: 10,000 migrations keep their
+ * results in memory at once. */
+#define SHRINK(ptr, nr, alloc)                                                    \
+	do {                                                                      \
+		if ((nr) == 0) {                                                  \
+			free(ptr);                                                \
+			(ptr) = NULL;                                             \
+			(alloc) = 0;                                              \
+		} else if ((nr) < (alloc)) {                                      \
+			void *p_ = realloc((ptr), (nr) * sizeof(*(ptr)));         \
+			if (p_) {                                                 \
+				(ptr) = p_;                                       \
+				(alloc) = (nr);                                   \
+			}                                                         \
+		}                                                                 \
+	} while (0)
+
+static void shrink_to_fit(struct mlint_migration *m)
+{
+	SHRINK(m->functions, m->nr_functions, m->alloc_functions);
+	SHRINK(m->calls, m->nr_calls, m->alloc_calls);
+	SHRINK(m->problems, m->nr_problems, m->alloc_problems);
+}
+
 int mlint_migration_scan(struct mlint_migration *m, const char *src, size_t len)
+{
+	return mlint_migration_scan_with(m, src, len, 0);
+}
+
+int mlint_migration_scan_with(struct mlint_migration *m, const char *src, size_t len,
+			      unsigned flags)
 {
 	struct extractor x;
 	struct mlint_pyscan s;
@@ -848,6 +880,7 @@ int mlint_migration_scan(struct mlint_migration *m, const char *src, size_t len)
 	x.src = src;
 	x.len = len;
 	x.cur_func = -1;
+	x.no_calls = !!(flags & MLINT_SCAN_NO_CALLS);
 	mlint_pyscan_init(&s, src, len);
 
 	if ((error = check_bytes(m, src, len)) < 0)
@@ -862,6 +895,7 @@ int mlint_migration_scan(struct mlint_migration *m, const char *src, size_t len)
 	if (!m->header.revision_id && (error = header_from_comments(&x)) < 0)
 		goto done;
 done:
+	shrink_to_fit(m);
 	mlint_pyscan_release(&s);
 	free(x.toks);
 	free(x.comments);

@@ -363,6 +363,9 @@ static void scan_operator(struct mlint_pyscan *s, struct mlint_token *t)
 	unsigned char c = peek(s);
 
 	start_token(s, t, c);
+	/* Every operator of two or three bytes has one of these second bytes. */
+	if (!memchr("=*/<>.", peek_at(s, 1), 6) || peek_at(s, 1) == 0)
+		goto single;
 	for (size_t i = 0; multi_ops[i]; i++) {
 		size_t n = strlen(multi_ops[i]);
 		if (s->pos + n <= s->len && memcmp(s->src + s->pos, multi_ops[i], n) == 0) {
@@ -372,6 +375,7 @@ static void scan_operator(struct mlint_pyscan *s, struct mlint_token *t)
 			return;
 		}
 	}
+single:
 	s->pos++;
 	end_token(s, t);
 	if (c == '(' || c == '[' || c == '{') {

@@ -1,4 +1,7 @@
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "mlint/buf.h"
 #include "mlint/scriptdir.h"
 #include "mlint/snapshot.h"
@@ -29,7 +32,6 @@ static int read_and_scan(struct mlint_script *s, const struct mlint_snapshot *sn
 {
 	int error;
 
-	mlint_migration_init(&s->m);
 	if (snap->entries[i].refused)
 		return (s->refused = mlint_strdup(snap->entries[i].refused)) ? 0 : MLINT_ERROR;
 	if ((error = mlint_snapshot_read(snap, i, buf)) < 0) {
@@ -39,7 +41,8 @@ static int read_and_scan(struct mlint_script *s, const struct mlint_snapshot *sn
 				       ? 0 : MLINT_ERROR;
 		return error;
 	}
-	if ((error = mlint_migration_scan(&s->m, buf->ptr, buf->len)) < 0)
+	if ((error = mlint_migration_scan_with(&s->m, buf->ptr, buf->len,
+						 (flags & MLINT_LOAD_GRAPH_ONLY) ? MLINT_SCAN_NO_CALLS : 0)) < 0)
 		return error;
 	s->is_migration = s->m.revision.kind != MLINT_VAL_ABSENT ||
 			  s->m.down_revision.kind != MLINT_VAL_ABSENT;
@@ -99,17 +102,100 @@ static int note_skipped(struct mlint_notes *notes, const struct mlint_script *s)
 			       s->path);
 }
 
+/* Below this many files one thread is as fast as two. */
+#define PARALLEL_MIN_FILES 512
+#define MAX_THREADS 8
+
+struct scan_job {
+	struct mlint_scriptdir *sd;
+	const struct mlint_snapshot *snap;
+	unsigned flags;
+	size_t from, to;   /* files [from, to) */
+	size_t failed_at;  /* first file that failed, or to */
+	int error;
+	char message[1024]; /* its error, copied out of this thread's slot */
+};
+
+static void *scan_range(void *arg)
+{
+	struct scan_job *job = arg;
+	struct mlint_buf buf;
+
+	mlint_buf_init(&buf, MLINT_MAX_FILE_BYTES);
+	job->failed_at = job->to;
+	for (size_t i = job->from; i < job->to; i++) {
+		if ((job->error = read_and_scan(&job->sd->scripts[i], job->snap, i, &buf,
+						job->flags)) < 0) {
+			job->failed_at = i;
+			snprintf(job->message, sizeof(job->message), "%s", mlint_error_last());
+			break;
+		}
+	}
+	mlint_buf_release(&buf);
+	return NULL;
+}
+
+/* MLINT_THREADS overrides the number of cores (for benchmarks). */
+static size_t thread_count(size_t files)
+{
+	const char *env = getenv("MLINT_THREADS");
+	long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (files < PARALLEL_MIN_FILES && !(env && *env))
+		return 1;
+	if (n < 1)
+		n = 1;
+	if (n > MAX_THREADS)
+		n = MAX_THREADS;
+	return (size_t)n;
+}
+
+/* Reads and scans every file, in parallel when there are many. */
+static int scan_all(struct mlint_scriptdir *sd, const struct mlint_snapshot *snap,
+		    unsigned flags)
+{
+	struct scan_job jobs[MAX_THREADS];
+	pthread_t threads[MAX_THREADS];
+	size_t n = thread_count(snap->nr), started = 0, per;
+	int error = 0;
+
+	if (n > snap->nr)
+		n = snap->nr ? snap->nr : 1;
+	per = (snap->nr + n - 1) / n;
+	for (size_t t = 0; t < n; t++) {
+		jobs[t] = (struct scan_job){sd, snap, flags, t * per, (t + 1) * per, 0, 0, ""};
+		if (jobs[t].from > snap->nr)
+			jobs[t].from = snap->nr;
+		if (jobs[t].to > snap->nr)
+			jobs[t].to = snap->nr;
+	}
+	for (size_t t = 1; t < n; t++) {
+		if (pthread_create(&threads[t], NULL, scan_range, &jobs[t]) != 0)
+			break;
+		started = t;
+	}
+	scan_range(&jobs[0]);
+	for (size_t t = started + 1; t < n; t++)
+		scan_range(&jobs[t]); /* threads that could not start: run them here */
+	for (size_t t = 1; t <= started; t++)
+		pthread_join(threads[t], NULL);
+	/* Report the first failure in file order, as a serial scan would. */
+	for (size_t t = 0; t < n && error == 0; t++) {
+		if (jobs[t].error < 0)
+			error = mlint_error_setc(jobs[t].error, "%s", jobs[t].message);
+	}
+	return error;
+}
+
 int mlint_scriptdir_load(struct mlint_scriptdir *sd, const struct mlint_project *p,
 			 const struct mlint_scriptdir_config *d, unsigned flags,
 			 struct mlint_notes *notes)
 {
 	struct mlint_snapshot snap;
-	struct mlint_buf buf;
 	int error;
 
 	sd->config = d;
 	mlint_snapshot_init(&snap);
-	mlint_buf_init(&buf, MLINT_MAX_FILE_BYTES);
 	if ((error = mlint_snapshot_list_worktree(&snap, p, d, notes)) < 0)
 		goto done;
 	if (snap.nr && !(sd->scripts = calloc(snap.nr, sizeof(*sd->scripts)))) {
@@ -117,16 +203,18 @@ int mlint_scriptdir_load(struct mlint_scriptdir *sd, const struct mlint_project 
 		goto done;
 	}
 	for (size_t i = 0; i < snap.nr; i++) {
-		struct mlint_script *s = &sd->scripts[sd->nr_scripts++];
-		s->path = snap.entries[i].path;
+		sd->scripts[i].path = snap.entries[i].path;
 		snap.entries[i].path = NULL; /* moved */
-		if ((error = read_and_scan(s, &snap, i, &buf, flags)) < 0 ||
-		    (error = note_skipped(notes, s)) < 0)
-			goto done;
+		mlint_migration_init(&sd->scripts[i].m);
 	}
+	sd->nr_scripts = snap.nr;
+	if ((error = scan_all(sd, &snap, flags)) < 0)
+		goto done;
+	for (size_t i = 0; i < sd->nr_scripts; i++)
+		if ((error = note_skipped(notes, &sd->scripts[i])) < 0)
+			goto done;
 	error = build_graph(sd);
 done:
-	mlint_buf_release(&buf);
 	mlint_snapshot_release(&snap);
 	return error;
 }

@@ -44,22 +44,54 @@ struct lister {
 	const struct mlint_project *p;
 	const struct mlint_scriptdir_config *d;
 	struct mlint_notes *notes;
-	char **seen; /* real paths already listed: Alembic loads each once */
-	size_t nr_seen, alloc_seen;
+	/* Files already listed, by (device, inode): Alembic loads each real
+	 * file once even when version locations overlap. Open addressing. */
+	struct file_id { dev_t dev; ino_t ino; int used; } *seen;
+	size_t nr_seen, nr_slots;
 };
 
-static int seen_before(struct lister *l, const char *real)
+static size_t file_id_hash(dev_t dev, ino_t ino)
 {
-	char *copy;
-	for (size_t i = 0; i < l->nr_seen; i++)
-		if (strcmp(l->seen[i], real) == 0)
-			return 1;
-	if (!(copy = mlint_strdup(real)) ||
-	    MLINT_ARRAY_GROW(l->seen, l->alloc_seen, l->nr_seen + 1) < 0) {
-		free(copy);
-		return -1;
+	return (size_t)(((unsigned long long)ino * 0x9E3779B97F4A7C15ULL) ^ (unsigned long long)dev);
+}
+
+static int grow_seen(struct lister *l)
+{
+	size_t n = l->nr_slots ? l->nr_slots * 2 : 1024;
+	struct file_id *old = l->seen, *fresh = calloc(n, sizeof(*fresh));
+
+	if (!fresh)
+		return mlint_error_set("out of memory");
+	for (size_t i = 0; i < l->nr_slots; i++) {
+		size_t at;
+		if (!old[i].used)
+			continue;
+		for (at = file_id_hash(old[i].dev, old[i].ino) & (n - 1); fresh[at].used;
+		     at = (at + 1) & (n - 1))
+			;
+		fresh[at] = old[i];
 	}
-	l->seen[l->nr_seen++] = copy;
+	free(old);
+	l->seen = fresh;
+	l->nr_slots = n;
+	return 0;
+}
+
+/* 1 when the file was listed before, 0 when new (now remembered), -1 on OOM. */
+static int seen_before(struct lister *l, const struct stat *st)
+{
+	size_t at;
+
+	if ((l->nr_seen + 1) * 2 > l->nr_slots && grow_seen(l) < 0)
+		return -1;
+	for (at = file_id_hash(st->st_dev, st->st_ino) & (l->nr_slots - 1); l->seen[at].used;
+	     at = (at + 1) & (l->nr_slots - 1))
+		if (l->seen[at].dev == st->st_dev && l->seen[at].ino == st->st_ino)
+			return 1;
+	l->seen[at].dev = st->st_dev;
+	l->seen[at].ino = st->st_ino;
+	l->seen[at].used = 1;
+	l->nr_seen++;
 	return 0;
 }
 
@@ -111,73 +143,95 @@ static int check_link(struct lister *l, const char *full, char **real_out, const
 	return 0;
 }
 
-static int visit(struct lister *l, const char *dir, const char *name)
+static int visit_file(struct lister *l, const char *full, const char *name,
+		      const struct stat *st)
 {
-	char *full = mlint_path_join(dir, name), *real = NULL;
+	int dup;
+
+	if (!alembic_reads(name) || !S_ISREG(st->st_mode))
+		return skip_note(l, full, !S_ISREG(st->st_mode) ? "not a regular file"
+				 : mlint_starts_with(name, "__init__") ? "package marker"
+				 : "not a .py file");
+	if ((dup = seen_before(l, st)) < 0)
+		return MLINT_ERROR;
+	if (dup)
+		return skip_note(l, full, "already read through another version location");
+	return add_entry(l, full, NULL);
+}
+
+static int visit_dir(struct lister *l, const char *full, const char *name)
+{
+	if (strcmp(name, "__pycache__") == 0)
+		return skip_note(l, full, "byte-code cache");
+	if (!l->d->recursive)
+		return skip_note(l, full, "directory; Alembic reads subdirectories only "
+				 "with recursive_version_locations = true");
+	return list_dir(l, full);
+}
+
+/*
+ * One directory entry. A regular file is known from readdir alone (its
+ * inode, and the directory's device), which spares a stat per migration;
+ * anything else is looked at with lstat.
+ */
+static int visit(struct lister *l, const char *dir, dev_t dir_dev, const struct dirent *e)
+{
+	char *full = mlint_path_join(dir, e->d_name), *real = NULL;
 	const char *refused = NULL;
 	struct stat st;
-	int error = 0, dup;
+	int error = 0;
 
 	if (!full)
 		return MLINT_ERROR;
-	if (lstat(full, &st) < 0) {
+	if (e->d_type == DT_REG) {
+		memset(&st, 0, sizeof(st));
+		st.st_mode = S_IFREG;
+		st.st_dev = dir_dev;
+		st.st_ino = e->d_ino;
+	} else if (lstat(full, &st) < 0) {
 		error = mlint_error_set("cannot read '%s': %s", full, strerror(errno));
 		goto done;
 	}
 	if (S_ISLNK(st.st_mode)) {
 		check_link(l, full, &real, &refused);
 		if (refused) {
-			error = alembic_reads(name) ? add_entry(l, full, refused)
-						    : skip_note(l, full, refused);
+			error = alembic_reads(e->d_name) ? add_entry(l, full, refused)
+							 : skip_note(l, full, refused);
 			goto done;
 		}
 		if (stat(full, &st) < 0) {
 			error = mlint_error_set("cannot read '%s': %s", full, strerror(errno));
 			goto done;
 		}
-	} else if (!(real = realpath(full, NULL))) {
-		error = mlint_error_set("cannot resolve '%s': %s", full, strerror(errno));
-		goto done;
 	}
-	if (S_ISDIR(st.st_mode)) {
-		if (strcmp(name, "__pycache__") == 0)
-			error = skip_note(l, full, "byte-code cache");
-		else if (!l->d->recursive)
-			error = skip_note(l, full, "directory; Alembic reads subdirectories only "
-					  "with recursive_version_locations = true");
-		else
-			error = list_dir(l, full);
-		goto done;
-	}
-	if (!alembic_reads(name) || !S_ISREG(st.st_mode)) {
-		error = skip_note(l, full, !S_ISREG(st.st_mode) ? "not a regular file"
-					   : mlint_starts_with(name, "__init__") ? "package marker"
-					   : "not a .py file");
-		goto done;
-	}
-	if ((dup = seen_before(l, real)) < 0)
-		error = MLINT_ERROR;
-	else if (dup)
-		error = skip_note(l, full, "already read through another version location");
-	else
-		error = add_entry(l, full, NULL);
+	error = S_ISDIR(st.st_mode) ? visit_dir(l, full, e->d_name)
+				    : visit_file(l, full, e->d_name, &st);
 done:
 	free(real);
 	free(full);
 	return error;
 }
 
+static int byte_order(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
 static int list_dir(struct lister *l, const char *dir)
 {
 	struct dirent **names = NULL;
-	int n = scandir(dir, &names, NULL, alphasort), error = 0;
+	struct stat dst;
+	int n, error = 0;
 
+	if (stat(dir, &dst) < 0)
+		return mlint_error_set("cannot read directory '%s': %s", dir, strerror(errno));
+	n = scandir(dir, &names, NULL, byte_order);
 	if (n < 0)
 		return mlint_error_set("cannot read directory '%s': %s", dir, strerror(errno));
 	for (int i = 0; i < n; i++) {
 		const char *name = names[i]->d_name;
 		if (error == 0 && strcmp(name, ".") != 0 && strcmp(name, "..") != 0)
-			error = visit(l, dir, name);
+			error = visit(l, dir, dst.st_dev, names[i]);
 		free(names[i]);
 	}
 	free(names);
@@ -198,8 +252,6 @@ int mlint_snapshot_list_worktree(struct mlint_snapshot *out, const struct mlint_
 
 	for (size_t i = 0; i < d->nr_locations && error == 0; i++)
 		error = list_dir(&l, d->version_locations[i]);
-	for (size_t i = 0; i < l.nr_seen; i++)
-		free(l.seen[i]);
 	free(l.seen);
 	if (error == 0)
 		qsort(out->entries, out->nr, sizeof(*out->entries), compare_entries);

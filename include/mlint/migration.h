@@ -100,6 +100,14 @@ void mlint_migration_release(struct mlint_migration *m);
  */
 int mlint_migration_scan(struct mlint_migration *m, const char *src, size_t len);
 
+enum mlint_scan_flags {
+	MLINT_SCAN_NO_CALLS = 1 << 0, /* skip the call list (enough for the graph) */
+};
+
+/* mlint_migration_scan with mlint_scan_flags. */
+int mlint_migration_scan_with(struct mlint_migration *m, const char *src, size_t len,
+			      unsigned flags);
+
 /* True when the file declares a literal `revision` string. */
 int mlint_migration_has_revision(const struct mlint_migration *m);
 

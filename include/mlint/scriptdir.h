@@ -18,6 +18,7 @@
 
 enum mlint_load_flags {
 	MLINT_LOAD_KEEP_SOURCE = 1 << 0, /* keep each file's bytes (for rules, excerpts) */
+	MLINT_LOAD_GRAPH_ONLY = 1 << 1,  /* no call lists: what `heads` needs */
 };
 
 struct mlint_script {

@@ -65,7 +65,7 @@ int cmd_heads(int argc, char **argv)
 	if ((code = cli_parse(&heads_spec, argc, argv, heads_option, &args, &paths, &nr_paths)) != 0)
 		return code == CLI_HELP ? MLINT_EXIT_OK : code;
 	mlint_buf_init(&out, 0);
-	if ((code = cli_load(&loaded, paths, nr_paths, &args.project, 0)) != 0)
+	if ((code = cli_load(&loaded, paths, nr_paths, &args.project, MLINT_LOAD_GRAPH_ONLY)) != 0)
 		goto done;
 	if ((args.json ? mlint_report_heads_json(&out, loaded.dirs, loaded.nr_dirs)
 		       : mlint_report_heads_text(&out, loaded.dirs, loaded.nr_dirs,
