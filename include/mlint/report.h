@@ -31,6 +31,27 @@ int mlint_report_text(struct mlint_buf *out, const struct mlint_findings *f,
 int mlint_report_json(struct mlint_buf *out, const struct mlint_findings *f,
 		      const struct mlint_summary *s);
 
+/*
+ * The revision graph (`mlint graph`).
+ * text: newest first, as `alembic history` prints it:
+ *   `<parents> -> <rev> (<labels>) (head) (branchpoint) (mergepoint), <message>`
+ * json: {"script_directories": [{"script_location", "heads", "bases",
+ *   "branch_points", "merge_points", "revisions": [{"revision", "path",
+ *   "down_revision", "depends_on", "branch_labels", "head", "base",
+ *   "branch_point", "merge_point"}]}]}, revisions parents first.
+ * dot: a Graphviz digraph; mermaid: a Mermaid flowchart. Edges point from
+ * parent to child; heads and bases are marked.
+ */
+enum mlint_graph_format {
+	MLINT_GRAPH_TEXT,
+	MLINT_GRAPH_JSON,
+	MLINT_GRAPH_DOT,
+	MLINT_GRAPH_MERMAID,
+};
+
+int mlint_report_graph(struct mlint_buf *out, const struct mlint_scriptdir *dirs, size_t nr,
+		       enum mlint_graph_format format);
+
 int mlint_report_heads_text(struct mlint_buf *out, const struct mlint_scriptdir *dirs,
 			    size_t nr, int verbose);
 

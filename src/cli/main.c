@@ -19,6 +19,7 @@ struct command {
 
 static const struct command commands[] = {
 	{"check", cmd_check, "lint the migrations: graph, content and git rules"},
+	{"graph", cmd_graph, "print the revision graph: text, json, dot or mermaid"},
 	{"heads", cmd_heads, "print the heads, like `alembic heads`, without importing anything"},
 	{"rules", cmd_rules, "list the rules, or explain one"},
 	{NULL, NULL, NULL},

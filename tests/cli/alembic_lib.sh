@@ -383,9 +383,19 @@ EOF
   if [ "$(ex "$exp" multiple_heads)" = no ]; then
     assert_eq "$what: check exit on a clean project" 0 "$RC"
   fi
-  # TODO(graph): once `mlint graph` exposes them, compare
-  #   $(ex "$exp" bases), $(ex "$exp" branch_points), $(ex "$exp" merge_points)
-  # with mlint's answer here.
+  # graph, json: bases, branch points and merge points as Alembic has them
+  # (the union over the script directories read).
+  run_mlint_in "$cwd" graph "$@" --format json
+  assert_eq "$what: graph --format json exit" 0 "$RC"
+  printf '%s' "$OUT" >"$TMP/.graph.json"
+  local key
+  for key in bases branch_points merge_points; do
+    assert_eq "$what: $key (graph json)" "$(ex "$exp" "$key")" \
+      "$($PY -c 'import json, sys
+doc = json.load(open(sys.argv[1]))
+print("\n".join(sorted(r for d in doc["script_directories"] for r in d[sys.argv[2]])))' \
+        "$TMP/.graph.json" "$key" 2>&1)"
+  done
 }
 
 # Without a binary, finish ends with 77 (skip) once the alembic half passed.

@@ -29,7 +29,7 @@ assert_eq "s1: two heads" "$(printf '%s\n' "$r2" "$a1" | LC_ALL=C sort)" "$(ex "
 assert_eq "s1: two bases" "$(printf '%s\n' "$r1" "$a1" | LC_ALL=C sort)" "$(ex "$E" bases)"
 assert_eq "s1: alembic: one head per branch" no "$(ex "$E" multiple_heads)"
 assert_contains "s1: alembic prints the label" "$(ex "$E" text)" "$a1 (analytics) (head)"
-# TODO(graph): bases = $r1 $a1, no branch points.
+# alembic: bases = $r1 $a1, no branch points.
 compare "s1: independent labelled branch" "$E" "$P" .
 
 # A child of the labelled revision inherits its label; a grandchild with a
@@ -67,7 +67,7 @@ expect_al "$E" "$P" alembic.ini
 assert_eq "s5: heads" "$(printf '%s\n' "$r4" "$r5" "$a3" | LC_ALL=C sort)" "$(ex "$E" cli_heads)"
 assert_eq "s5: alembic: multiple heads" yes "$(ex "$E" multiple_heads)"
 assert_eq "s5: branch point" "$r1" "$(ex "$E" branch_points)"
-# TODO(graph): bases = $r1 $a1, branch_points = $r1.
+# alembic: bases = $r1 $a1, branch_points = $r1.
 compare "s5: splice" "$E" "$P" .
 
 # `alembic merge heads` merges the real heads (r4, r5), not the effective
@@ -83,7 +83,7 @@ E="$TMP/s7.json"
 expect_al "$E" "$P" alembic.ini
 assert_eq "s7: one head" "$m2" "$(ex "$E" cli_heads)"
 assert_contains "s7: alembic: the merge inherits both labels" "$(ex "$E" text)" "$m2 (analytics, reporting) (head)"
-# TODO(graph): merge_points = $m1 $m2.
+# alembic: merge_points = $m1 $m2.
 compare "s7: merge across branches" "$E" "$P" .
 
 # depends_on naming two revisions (Alembic writes a list), and branch_labels with two

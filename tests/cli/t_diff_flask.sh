@@ -30,7 +30,7 @@ E="$TMP/e1.json"
 expect_fl "$E" "$P"
 assert_eq "linear: flask db heads names the last revision" "$f3" "$(ex "$E" cli_heads)"
 assert_eq "linear: script_location is migrations" migrations "$(ex "$E" script_location)"
-# TODO(graph): bases = $f1, no branch points.
+# alembic: bases = $f1, no branch points.
 compare "linear: project root" "$E" "$P" .
 compare "linear: default path (cwd)" "$E" "$P"
 compare "linear: migrations/" "$E" "$P" migrations
@@ -45,7 +45,7 @@ expect_fl "$E" "$P"
 assert_eq "two heads: flask db heads" "$(printf '%s\n' "$f4" "$f5" | LC_ALL=C sort)" "$(ex "$E" cli_heads)"
 assert_eq "two heads: alembic calls it multiple heads" yes "$(ex "$E" multiple_heads)"
 assert_eq "two heads: branch point" "$f2" "$(ex "$E" branch_points)"
-# TODO(graph): branch_points = $f2.
+# alembic: branch_points = $f2.
 compare "two heads: project root" "$E" "$P" .
 compare "two heads: migrations/" "$E" "$P" migrations
 
@@ -54,7 +54,7 @@ E="$TMP/e3.json"
 expect_fl "$E" "$P"
 assert_eq "merged: flask db heads" "$m1" "$(ex "$E" cli_heads)"
 assert_eq "merged: merge point" "$m1" "$(ex "$E" merge_points)"
-# TODO(graph): merge_points = $m1, branch_points = $f2.
+# alembic: merge_points = $m1, branch_points = $f2.
 compare "merged: project root" "$E" "$P" .
 compare "merged: migrations/" "$E" "$P" migrations
 

@@ -20,7 +20,7 @@ expect_al "$E" "$P" alembic.ini
 assert_eq "s1: two heads" "$(printf '%s\n' "$r2" "$r3" | LC_ALL=C sort)" "$(ex "$E" cli_heads)"
 assert_eq "s1: alembic: multiple heads" yes "$(ex "$E" multiple_heads)"
 assert_eq "s1: branch point" "$r1" "$(ex "$E" branch_points)"
-# TODO(graph): bases = $r1, branch_points = $r1.
+# alembic: bases = $r1, branch_points = $r1.
 compare "s1: two heads" "$E" "$P" .
 
 rev r4 "$P" --head "$r1" --splice -m "feature c"
@@ -42,7 +42,7 @@ expect_al "$E" "$P" alembic.ini
 assert_eq "s4: one head after merge heads" "$m2" "$(ex "$E" cli_heads)"
 assert_eq "s4: alembic: no multiple heads" no "$(ex "$E" multiple_heads)"
 assert_eq "s4: merge points" "$(printf '%s\n' "$m1" "$m2" | LC_ALL=C sort)" "$(ex "$E" merge_points)"
-# TODO(graph): merge_points = $m1 $m2, branch_points = $r1.
+# alembic: merge_points = $m1 $m2, branch_points = $r1.
 compare "s4: merged" "$E" "$P" .
 compare "s4: merged, versions dir" "$E" "$P" --no-script-location alembic/versions
 

@@ -36,7 +36,7 @@ assert_eq "svc_b: alembic heads" "$(printf '%s\n' 0002 0003)" "$(ex "$EB" cli_he
 assert_eq "svc_b: alembic: multiple heads" yes "$(ex "$EB" multiple_heads)"
 assert_eq "svc_a: script_location" svc_a/alembic "$(ex "$EA" script_location)"
 assert_eq "svc_b: script_location" svc_b/migrations "$(ex "$EB" script_location)"
-# TODO(graph): svc_a bases = 0001; svc_b bases = 0001, branch_points = 0001.
+# alembic: svc_a bases = 0001; svc_b bases = 0001, branch_points = 0001.
 
 compare "svc_a from the repository root" "$EA" "$R" svc_a
 compare "svc_b from the repository root" "$EB" "$R" svc_b

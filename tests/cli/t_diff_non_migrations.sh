@@ -30,7 +30,7 @@ E="$TMP/expect.json"
 expect_al "$E" "$P" alembic.ini
 assert_eq "alembic head before the extra files" "$m1" "$(ex "$E" cli_heads)"
 assert_eq "alembic does not count the deleted migration" 5 "$(ex "$E" migrations)"
-# TODO(graph): bases = $r1, branch_points = $r2, merge_points = $m1.
+# alembic: bases = $r1, branch_points = $r2, merge_points = $m1.
 
 compare "plain" "$E" "$P" .
 

@@ -21,7 +21,7 @@ E="$TMP/s1.json"
 expect_al "$E" "$P" alembic.ini
 assert_eq "s1: alembic head" 1 "$(ex "$E" cli_heads)"
 assert_eq "s1: alembic base" main_0001 "$(ex "$E" bases)"
-# TODO(graph): bases = main_0001, no branch points.
+# alembic: bases = main_0001, no branch points.
 compare "s1: linear, non-hex ids" "$E" "$P" .
 compare "s1: versions dir" "$E" "$P" --no-script-location migrations/versions
 
@@ -33,7 +33,7 @@ expect_al "$E" "$P" alembic.ini
 assert_eq "s2: alembic heads" "$(printf '%s\n' 1 kilo2 | LC_ALL=C sort)" "$(ex "$E" cli_heads)"
 assert_eq "s2: alembic branch point" kilo "$(ex "$E" branch_points)"
 assert_eq "s2: alembic: multiple heads" yes "$(ex "$E" multiple_heads)"
-# TODO(graph): branch_points = kilo.
+# alembic: branch_points = kilo.
 compare "s2: prefix ids, two heads" "$E" "$P" .
 
 merge m "$P" --rev-id main_0002 1 kilo2 -m "merge"
@@ -42,7 +42,7 @@ E="$TMP/s3.json"
 expect_al "$E" "$P" alembic.ini
 assert_eq "s3: alembic head" main_0002 "$(ex "$E" cli_heads)"
 assert_eq "s3: alembic merge point" main_0002 "$(ex "$E" merge_points)"
-# TODO(graph): merge_points = main_0002.
+# alembic: merge_points = main_0002.
 compare "s3: merged" "$E" "$P" .
 
 # Bytes that Python accepts and a C scanner must too: a non-ASCII message

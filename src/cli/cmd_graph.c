@@ -1,0 +1,86 @@
+#include <stdlib.h>
+#include <string.h>
+#include "mlint/report.h"
+#include "cmd.h"
+#include "error.h"
+#include "opt.h"
+
+enum { OPT_FORMAT = 1, OPT_VERBOSE, OPT_CONFIG };
+
+static const struct cli_opt graph_opts[] = {
+	{OPT_FORMAT, 'f', "format", "FORMAT", "text (default), json, dot or mermaid"},
+	{OPT_VERBOSE, 'v', "verbose", NULL, "say what was read and what was skipped, and why"},
+	{OPT_CONFIG, 'c', "config", "FILE", "the alembic.ini to read (default: found from PATH)"},
+	{0, 0, NULL, NULL, NULL},
+};
+
+static const struct cli_spec graph_spec = {
+	"graph", "[PATH...] [options]",
+	"Print the revision graph of each script directory.\n"
+	"  text     newest first, as `alembic history`: parents -> revision, with\n"
+	"           (head), (branchpoint), (mergepoint) and the message\n"
+	"  json     every revision with its parents, labels and flags, plus the\n"
+	"           heads, bases, branch points and merge points\n"
+	"  dot      Graphviz: mlint graph -f dot | dot -Tsvg > graph.svg\n"
+	"  mermaid  a Mermaid flowchart for Markdown",
+	"examples:\n"
+	"  mlint graph\n"
+	"  mlint graph --format mermaid > docs/migrations.md\n",
+	graph_opts,
+};
+
+struct graph_args {
+	enum mlint_graph_format format;
+	struct cli_project_opts project;
+};
+
+static int graph_option(void *ctx, int id, const char *value)
+{
+	static const char *const names[] = {"text", "json", "dot", "mermaid"};
+	struct graph_args *a = ctx;
+
+	switch (id) {
+	case OPT_FORMAT:
+		for (size_t i = 0; i < 4; i++) {
+			if (strcmp(value, names[i]) == 0) {
+				a->format = (enum mlint_graph_format)i;
+				return 0;
+			}
+		}
+		return cli_error("unknown format '%s' for graph: use text, json, dot or mermaid",
+				 value);
+	case OPT_VERBOSE:
+		a->project.verbose = 1;
+		return 0;
+	case OPT_CONFIG:
+		a->project.config = value;
+		return 0;
+	}
+	return MLINT_EXIT_USAGE;
+}
+
+int cmd_graph(int argc, char **argv)
+{
+	struct graph_args args = {MLINT_GRAPH_TEXT, {NULL, 0}};
+	struct cli_loaded loaded;
+	struct mlint_buf out;
+	char **paths = NULL;
+	size_t nr_paths = 0;
+	int code;
+
+	if ((code = cli_parse(&graph_spec, argc, argv, graph_option, &args, &paths, &nr_paths)) != 0)
+		return code == CLI_HELP ? MLINT_EXIT_OK : code;
+	mlint_buf_init(&out, 0);
+	if ((code = cli_load(&loaded, paths, nr_paths, &args.project, MLINT_LOAD_GRAPH_ONLY)) != 0)
+		goto done;
+	if (mlint_report_graph(&out, loaded.dirs, loaded.nr_dirs, args.format) < 0) {
+		code = cli_library_error();
+		goto done;
+	}
+	code = cli_write_stdout(out.ptr, out.len);
+done:
+	cli_loaded_release(&loaded);
+	mlint_buf_release(&out);
+	free(paths);
+	return code;
+}
