@@ -63,7 +63,7 @@ EOF
   assert_eq "$loc: alembic sees one base" "$r1" "$(ex "$E" bases)"
   assert_eq "$loc: alembic sees no branch point" "" "$(ex "$E" branch_points)"
   assert_eq "$loc: alembic sees five migrations" 5 "$(ex "$E" migrations)"
-  # TODO(graph): bases = $r1, no branch points, no merge points.
+  # alembic: bases = $r1, no branch points, no merge points.
 
   compare "$loc: project root" "$E" "$P" .
   compare "$loc: default path (cwd)" "$E" "$P"

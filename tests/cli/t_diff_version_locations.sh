@@ -53,7 +53,7 @@ EOF
   assert_eq "$name: alembic sees four migrations" 4 "$(ex "$E" migrations)"
   assert_eq "$name: alembic heads" "$(printf '%s\n' "$v3" "$v4" | LC_ALL=C sort)" "$(ex "$E" cli_heads)"
   assert_contains "$name: a head lives in $d2" "$(ex "$E" heads)" "\"path\": \"$d2/"
-  # TODO(graph): bases = $v1 $v4.
+  # alembic: bases = $v1 $v4.
   compare "$name: project root" "$E" "$P" .
   compare "$name: default path (cwd)" "$E" "$P"
   compare "$name: both version dirs" "$E" "$P" --no-script-location "$d1" "$d2"
