@@ -24,6 +24,10 @@ struct extractor {
 	size_t len;
 	struct mlint_token *toks; /* the current logical line */
 	size_t nr_toks, alloc_toks;
+	size_t col_line_off, col_off; /* last column computed, to go on from */
+	unsigned col_value;
+	size_t *match; /* per token of the line: index of its matching bracket */
+	size_t alloc_match;
 	struct comment *comments; /* top-level comments before the first def */
 	size_t nr_comments, alloc_comments;
 	unsigned depth;
@@ -578,6 +582,20 @@ static int is_keyword_callee(const char *src, const struct mlint_token *t)
 	return 0;
 }
 
+/* column_of, going on from the previous answer on the same line: calls come
+ * in source order, so a line of 100,000 calls costs linear time. */
+static unsigned call_column(struct extractor *x, size_t line_off, size_t off)
+{
+	if (x->col_line_off != line_off || x->col_off > off || x->col_value == 0) {
+		x->col_line_off = line_off;
+		x->col_off = line_off;
+		x->col_value = 1;
+	}
+	x->col_value += column_of(x->src, x->col_off, off) - 1;
+	x->col_off = off;
+	return x->col_value;
+}
+
 /* Records the call whose '(' is at index `open` in the current line. */
 static int record_call(struct extractor *x, size_t open, size_t n)
 {
@@ -594,7 +612,7 @@ static int record_call(struct extractor *x, size_t open, size_t n)
 	while (first >= 2 && x->toks[first - 1].kind == '.' &&
 	       x->toks[first - 2].kind == MLINT_TOK_NAME)
 		first -= 2;
-	close = matching_bracket(x, open, n);
+	close = x->match[open];
 	if (!(name.p = span_text(x, first, open)))
 		return MLINT_ERROR;
 	if (MLINT_ARRAY_GROW(x->m->calls, x->m->alloc_calls, x->m->nr_calls + 1) < 0) {
@@ -605,7 +623,7 @@ static int record_call(struct extractor *x, size_t open, size_t n)
 	memset(c, 0, sizeof(*c));
 	c->name = name.p;
 	c->line = x->toks[first].line;
-	c->col = column_of(x->src, x->toks[first].line_off, x->toks[first].off);
+	c->col = call_column(x, x->toks[first].line_off, x->toks[first].off);
 	c->off = x->toks[first].off;
 	c->end = close < n ? x->toks[close].off + 1 : x->toks[n - 1].off + x->toks[n - 1].len;
 	c->function = (size_t)x->cur_func;
@@ -623,8 +641,42 @@ static int record_call(struct extractor *x, size_t open, size_t n)
 	return 0;
 }
 
+/* Pairs every bracket of tokens [a, n) in one pass (a stack in `match`
+ * itself): a call's closing bracket is then found in O(1), so 100,000
+ * nested calls cost linear time. Unclosed brackets match `n`. */
+static int match_brackets(struct extractor *x, size_t a, size_t n)
+{
+	size_t top = (size_t)-1; /* index of the innermost open bracket */
+
+	if (MLINT_ARRAY_GROW(x->match, x->alloc_match, n + 1) < 0)
+		return MLINT_ERROR;
+	for (size_t i = a; i < n; i++) {
+		int k = x->toks[i].kind;
+		x->match[i] = n;
+		if (k == '(' || k == '[' || k == '{') {
+			x->match[i] = top; /* remember the enclosing one for now */
+			top = i;
+		} else if ((k == ')' || k == ']' || k == '}') && top != (size_t)-1) {
+			size_t open = top;
+			top = x->match[open];
+			x->match[open] = i;
+			x->match[i] = open;
+		}
+	}
+	while (top != (size_t)-1) { /* still open at the end of the line */
+		size_t open = top;
+		top = x->match[open];
+		x->match[open] = n;
+	}
+	return 0;
+}
+
 static int collect_calls(struct extractor *x, size_t a, size_t n)
 {
+	if (x->no_calls)
+		return 0;
+	if (match_brackets(x, a, n) < 0)
+		return MLINT_ERROR;
 	for (size_t i = a + 1; i < n; i++)
 		if (x->toks[i].kind == '(' && record_call(x, i, n) < 0)
 			return MLINT_ERROR;
@@ -944,6 +996,7 @@ done:
 	shrink_to_fit(m);
 	mlint_pyscan_release(&s);
 	free(x.toks);
+	free(x.match);
 	free(x.comments);
 	return error;
 }
