@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 #include "mlint/buf.h"
+#include "mlint/common.h"
 #include "mlint/discover.h"
 
 struct git_repository;

@@ -231,6 +231,19 @@ assert_eq "outside git: only one" 1 "$(printf '%s\n' "$ERR" | grep -c 'git rules
 run_mlint check --staged
 assert_eq "outside git: --staged is an error" 2 "$RC"
 
+# CI=true: the [mlint] config gating the pull request comes from the base.
+r=$TMP/ci; new_repo "$r"; cd "$r"
+mkdir -p app; printf 'x = 1\n' > app/schema.py
+printf '\n[mlint]\nmodels = app/schema.py\n' >> alembic.ini; git_commit_all "$r" "gate"
+git checkout -q -b loosen
+python_edit alembic.ini "models = app/schema.py" "models = nothing.py"
+printf 'y = 2\n' >> app/schema.py; git_commit_all "$r" "loosen the gate"
+run_mlint check --base main
+assert_not_contains "ci: locally the branch's config" "$OUT" "model-without-migration"
+CI=true run_mlint check --base main --verbose
+assert_contains "ci: the base's config" "$OUT" "warning[model-without-migration]: model file 'app/schema.py'"
+assert_contains "ci: verbose says where" "$ERR" "CI: config read from the base: 'main:alembic.ini'"
+
 u=$TMP/unborn; mkdir -p "$u"; git_init "$u"; cp -r "$r/migrations" "$r/alembic.ini" "$u/"; cd "$u"
 run_mlint check
 assert_eq "unborn: status" 0 "$RC"
