@@ -143,3 +143,16 @@ int mlint_findings_fail(const struct mlint_findings *f, enum mlint_severity thre
 			return 1;
 	return 0;
 }
+
+void mlint_findings_filter(struct mlint_findings *f,
+			   int (*keep)(const struct mlint_finding *x, void *ctx), void *ctx)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < f->nr; i++) {
+		if (keep(&f->items[i], ctx))
+			f->items[kept++] = f->items[i];
+		else
+			finding_release(&f->items[i]);
+	}
+	f->nr = kept;
+}

@@ -43,6 +43,53 @@ static const struct mlint_rule rules[] = {
 	 "\n"
 	 "Bad:   a: down_revision = 'b'    b: down_revision = 'a'\n",
 	 "Break the cycle: one of the revisions in it must name an older parent."},
+	{"edited-applied", MLINT_SEV_ERROR, "git",
+	 "a migration already in the base has different code in the head",
+	 "A migration present in the base (the merge base of --base and the\n"
+	 "head, or an --applied ref) has already run on shared databases: they\n"
+	 "record its revision and will never run it again. Editing it changes\n"
+	 "only fresh databases, so environments drift apart. Migrations are\n"
+	 "matched by revision id: a pure rename is fine, a rename with an edit\n"
+	 "is not. The finding points at the first changed line and names the\n"
+	 "commits that changed it.\n"
+	 "\n"
+	 "Bad:   edit 95cae7519570_add_name.py (on main) to widen a column\n"
+	 "Good:  a new migration that alters the column\n",
+	 "Revert the file to the base's version (git checkout BASE -- FILE) and\n"
+	 "put the change in a new migration (alembic revision -m \"...\")."},
+	{"cosmetic-edit", MLINT_SEV_INFO, "git",
+	 "an applied migration changed only in comments, whitespace or quote style",
+	 "The token stream is the same as in the base (comments, blank lines,\n"
+	 "line breaks inside brackets, indentation width and quote style aside),\n"
+	 "so the database sees no difference. Reported for information.\n",
+	 "Nothing to do; revert it to keep the history of applied files clean."},
+	{"deleted-applied", MLINT_SEV_ERROR, "git",
+	 "a migration in the base is gone from the head",
+	 "Databases that ran the migration record its revision; without the file\n"
+	 "Alembic fails on them with \"Can't locate revision\", and the chain of\n"
+	 "down_revision links breaks.\n",
+	 "Restore the file (git checkout BASE -- FILE). To squash old history,\n"
+	 "do it deliberately, with every database stamped to the new base."},
+	{"model-without-migration", MLINT_SEV_WARNING, "git",
+	 "model files changed but no migration was added",
+	 "The change (what is staged, or the branch against its base) edits model\n"
+	 "files but adds no migration: the database schema and the models drift\n"
+	 "apart. Model files are the [mlint] models globs of alembic.ini\n"
+	 "(`models = app/models/*.py`), by default models.py anywhere and .py\n"
+	 "files under a models/ directory that use SQLAlchemy.\n",
+	 "Generate the migration (alembic revision --autogenerate -m \"...\" or\n"
+	 "flask db migrate), review it, and commit it with the model change."},
+	{"stale-base", MLINT_SEV_ERROR, "git",
+	 "merging the branch into its base would create multiple heads",
+	 "The branch's first migration revises an old head: the base branch has\n"
+	 "gained migrations since the branch was forked. Each side has one head,\n"
+	 "but after the merge Alembic sees two and `upgrade head` stops.\n"
+	 "\n"
+	 "Bad:   main: a1 <- b2        branch: a1 <- c3\n"
+	 "Good:  branch rebased:       a1 <- b2 <- c3\n",
+	 "Rebase on the base and set down_revision of the branch's first\n"
+	 "migration to the base's head (the message names it), or add a merge\n"
+	 "migration: alembic merge -m \"merge heads\" HEAD1 HEAD2."},
 	{"parse-error", MLINT_SEV_ERROR, "scan",
 	 "a file that looks like a migration has no readable revision",
 	 "The file assigns down_revision (or revision) but mlint cannot read a\n"

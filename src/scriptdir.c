@@ -188,6 +188,29 @@ static int scan_all(struct mlint_scriptdir *sd, const struct mlint_snapshot *sna
 	return error;
 }
 
+int mlint_scriptdir_load_snapshot(struct mlint_scriptdir *sd,
+				  const struct mlint_scriptdir_config *d, struct mlint_snapshot *snap,
+				  unsigned flags, struct mlint_notes *notes)
+{
+	int error = 0;
+
+	sd->config = d;
+	if (snap->nr && !(sd->scripts = calloc(snap->nr, sizeof(*sd->scripts))))
+		return mlint_error_set("out of memory");
+	for (size_t i = 0; i < snap->nr; i++) {
+		sd->scripts[i].path = snap->entries[i].path;
+		snap->entries[i].path = NULL; /* moved */
+		mlint_migration_init(&sd->scripts[i].m);
+	}
+	sd->nr_scripts = snap->nr;
+	if ((error = scan_all(sd, snap, flags)) < 0)
+		return error;
+	for (size_t i = 0; i < sd->nr_scripts; i++)
+		if ((error = note_skipped(notes, &sd->scripts[i])) < 0)
+			return error;
+	return build_graph(sd);
+}
+
 int mlint_scriptdir_load(struct mlint_scriptdir *sd, const struct mlint_project *p,
 			 const struct mlint_scriptdir_config *d, unsigned flags,
 			 struct mlint_notes *notes)
@@ -197,25 +220,8 @@ int mlint_scriptdir_load(struct mlint_scriptdir *sd, const struct mlint_project 
 
 	sd->config = d;
 	mlint_snapshot_init(&snap);
-	if ((error = mlint_snapshot_list_worktree(&snap, p, d, notes)) < 0)
-		goto done;
-	if (snap.nr && !(sd->scripts = calloc(snap.nr, sizeof(*sd->scripts)))) {
-		error = mlint_error_set("out of memory");
-		goto done;
-	}
-	for (size_t i = 0; i < snap.nr; i++) {
-		sd->scripts[i].path = snap.entries[i].path;
-		snap.entries[i].path = NULL; /* moved */
-		mlint_migration_init(&sd->scripts[i].m);
-	}
-	sd->nr_scripts = snap.nr;
-	if ((error = scan_all(sd, &snap, flags)) < 0)
-		goto done;
-	for (size_t i = 0; i < sd->nr_scripts; i++)
-		if ((error = note_skipped(notes, &sd->scripts[i])) < 0)
-			goto done;
-	error = build_graph(sd);
-done:
+	if ((error = mlint_snapshot_list_worktree(&snap, p, d, notes)) == 0)
+		error = mlint_scriptdir_load_snapshot(sd, d, &snap, flags, notes);
 	mlint_snapshot_release(&snap);
 	return error;
 }

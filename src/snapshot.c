@@ -18,13 +18,14 @@ void mlint_snapshot_release(struct mlint_snapshot *s)
 		free(s->entries[i].path);
 		free(s->entries[i].abs);
 		free(s->entries[i].refused);
+		free(s->entries[i].data);
 	}
 	free(s->entries);
 	mlint_snapshot_init(s);
 }
 
 /* Alembic's filter: `(?!\.#|__init__)(.*\.py)$`. */
-static int alembic_reads(const char *name)
+int mlint_snapshot_alembic_reads(const char *name)
 {
 	size_t n = strlen(name);
 	if (mlint_starts_with(name, ".#") || mlint_starts_with(name, "__init__"))
@@ -148,7 +149,7 @@ static int visit_file(struct lister *l, const char *full, const char *name,
 {
 	int dup;
 
-	if (!alembic_reads(name) || !S_ISREG(st->st_mode))
+	if (!mlint_snapshot_alembic_reads(name) || !S_ISREG(st->st_mode))
 		return skip_note(l, full, !S_ISREG(st->st_mode) ? "not a regular file"
 				 : mlint_starts_with(name, "__init__") ? "package marker"
 				 : "not a .py file");
@@ -195,7 +196,7 @@ static int visit(struct lister *l, const char *dir, dev_t dir_dev, const struct 
 	if (S_ISLNK(st.st_mode)) {
 		check_link(l, full, &real, &refused);
 		if (refused) {
-			error = alembic_reads(e->d_name) ? add_entry(l, full, refused)
+			error = mlint_snapshot_alembic_reads(e->d_name) ? add_entry(l, full, refused)
 							 : skip_note(l, full, refused);
 			goto done;
 		}
@@ -261,5 +262,9 @@ int mlint_snapshot_list_worktree(struct mlint_snapshot *out, const struct mlint_
 int mlint_snapshot_read(const struct mlint_snapshot *s, size_t i, struct mlint_buf *buf)
 {
 	mlint_buf_clear(buf);
+	if (s->entries[i].data)
+		return mlint_buf_put(buf, s->entries[i].data, s->entries[i].len);
+	if (s->entries[i].has_id)
+		return 0; /* an empty blob */
 	return mlint_buf_read_file(buf, s->entries[i].abs);
 }

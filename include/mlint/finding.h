@@ -46,6 +46,10 @@ int mlint_findings_add(struct mlint_findings *f, const char *rule_id, const char
 #endif
 	;
 
+/* Keeps the findings for which keep() is true, in order; frees the others. */
+void mlint_findings_filter(struct mlint_findings *f,
+			   int (*keep)(const struct mlint_finding *x, void *ctx), void *ctx);
+
 /* Sorts by path, line, column, rule. */
 void mlint_findings_sort(struct mlint_findings *f);
 

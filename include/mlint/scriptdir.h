@@ -52,6 +52,16 @@ int mlint_scriptdir_load(struct mlint_scriptdir *sd, const struct mlint_project 
 			 const struct mlint_scriptdir_config *d, unsigned flags,
 			 struct mlint_notes *notes);
 
+struct mlint_snapshot;
+
+/*
+ * The same over an already listed snapshot (the index, a commit's tree):
+ * entries' paths are moved out of `snap`, which the caller still releases.
+ */
+int mlint_scriptdir_load_snapshot(struct mlint_scriptdir *sd,
+				  const struct mlint_scriptdir_config *d, struct mlint_snapshot *snap,
+				  unsigned flags, struct mlint_notes *notes);
+
 /* The text of line `line` (1-based) of a kept source, or NULL. */
 const char *mlint_script_line(const struct mlint_script *s, unsigned line, size_t *len);
 

@@ -1,14 +1,19 @@
 /*
  * snapshot.h: the files of one script directory, and their bytes.
  *
- * One interface over where content comes from. Today: the working tree.
+ * One interface over where content comes from: the working tree, the git
+ * index (what `--staged` checks: the staged blob, not the file on disk) or a
+ * commit's tree (read from the object database, no checkout; works on a
+ * bare repository). Git entries carry their blob id and their bytes, read
+ * once while listing (libgit2 objects are not shared between threads).
  * Listing follows Alembic: every `*.py` file in each version location that
  * does not start with `.#` or `__init__`; subdirectories only with
  * recursive_version_locations. Everything else is listed as skipped, with
  * the reason, so nothing is passed over silently. A symlink that leaves the
  * repository is listed but never read.
  *
- * Ownership: the snapshot owns its entries and their strings.
+ * Ownership: the snapshot owns its entries, their strings and bytes. The
+ * repository passed to a git lister is borrowed only during the call.
  */
 #ifndef MLINT_SNAPSHOT_H
 #define MLINT_SNAPSHOT_H
@@ -17,10 +22,17 @@
 #include "mlint/buf.h"
 #include "mlint/discover.h"
 
+struct git_repository;
+struct git_tree;
+
 struct mlint_snapshot_entry {
 	char *path;    /* for people: relative to the repository root */
-	char *abs;     /* absolute path to read */
+	char *abs;     /* absolute path to read (worktree), or where it would be */
 	char *refused; /* why it is not read (symlink out of the repo), or NULL */
+	char *data;    /* git entries: the blob's bytes (NUL-terminated), else NULL */
+	size_t len;
+	unsigned char id[20]; /* git entries: the blob id */
+	int has_id;
 };
 
 struct mlint_snapshot {
@@ -37,6 +49,34 @@ void mlint_snapshot_release(struct mlint_snapshot *s);
  */
 int mlint_snapshot_list_worktree(struct mlint_snapshot *out, const struct mlint_project *p,
 				 const struct mlint_scriptdir_config *d, struct mlint_notes *notes);
+
+/*
+ * The same listing over the index (stage 0; conflicted paths are noted and
+ * skipped) or over a commit's tree. Version locations must lie inside the
+ * repository root `p->repo_root`.
+ */
+int mlint_snapshot_list_index(struct mlint_snapshot *out, struct git_repository *repo,
+			      const struct mlint_project *p, const struct mlint_scriptdir_config *d,
+			      struct mlint_notes *notes);
+int mlint_snapshot_list_tree(struct mlint_snapshot *out, struct git_repository *repo,
+			     const struct git_tree *tree, const struct mlint_project *p,
+			     const struct mlint_scriptdir_config *d, struct mlint_notes *notes);
+
+/* A version location relative to the repository root ("" for the root),
+ * or NULL (MLINT_ENOTFOUND set) when it lies outside. New string. */
+char *mlint_snapshot_repo_path(const struct mlint_project *p, const char *abs);
+
+/* Whether Alembic reads a file of this name (`*.py`, not `.#*`, `__init__*`). */
+int mlint_snapshot_alembic_reads(const char *name);
+
+/*
+ * Whether repository-relative `path` is a file Alembic would read from one
+ * of the version locations of `d` (given relative, as by
+ * mlint_snapshot_repo_path): directly inside one, or below one when `d` is
+ * recursive (never through `__pycache__`).
+ */
+int mlint_snapshot_in_locations(const char *path, char *const *rel_locations, size_t nr,
+				int recursive);
 
 /* Reads entry i into buf (cleared first). Errors name the path. */
 int mlint_snapshot_read(const struct mlint_snapshot *s, size_t i, struct mlint_buf *buf);

@@ -2,6 +2,7 @@
 #include <string.h>
 #include "mlint/check.h"
 #include "mlint/report.h"
+#include "check_git.h"
 #include "cmd.h"
 #include "error.h"
 #include "opt.h"
@@ -15,6 +16,7 @@ static const struct cli_opt check_opts[] = {
 	{OPT_VERBOSE, 'v', "verbose", NULL, "say what was read and what was skipped, and why"},
 	{OPT_CONFIG, 'c', "config", "FILE", "the alembic.ini to read (default: found from PATH)"},
 	{OPT_NO_EXCERPT, 0, "no-excerpt", NULL, "text: do not show the source line under a finding"},
+	CLI_GIT_OPTS,
 	{0, 0, NULL, NULL, NULL},
 };
 
@@ -31,10 +33,19 @@ static const struct cli_spec check_spec = {
 	"        colour on a terminal only, never with NO_COLOR set\n"
 	"  json  {\"version\": 1, \"findings\": [{\"rule\", \"severity\", \"path\", \"line\",\n"
 	"        \"column\", \"message\", \"revision\"}], \"summary\": {...}}\n\n"
+	"git: in a git repository the head (working tree, --staged index, or --head\n"
+	"commit) is compared with the base: edited-applied, cosmetic-edit,\n"
+	"deleted-applied, stale-base, model-without-migration. Default base:\n"
+	"origin/$GITHUB_BASE_REF when set, else the first of origin/HEAD, origin/main,\n"
+	"origin/master, main, master that exists; on that branch itself, HEAD is the\n"
+	"base. With CI=true the [mlint] config is read from the base. Outside git the\n"
+	"git rules are skipped with a notice.\n\n"
 	"exit status: 0 nothing at or above --fail-on; 1 findings; 2 usage or I/O error\n\n"
 	"examples:\n"
 	"  mlint check\n"
 	"  mlint check migrations/ --format json\n"
+	"  mlint check --staged --new-only        # in a pre-commit hook\n"
+	"  mlint check --base origin/main --applied 'refs/tags/release-*'\n"
 	"  mlint rules multiple-heads      # what a rule means and how to fix it\n",
 	check_opts,
 };
@@ -43,6 +54,7 @@ struct check_args {
 	int json, no_excerpt;
 	enum mlint_severity fail_on;
 	struct cli_project_opts project;
+	struct cli_git git;
 };
 
 static int check_option(void *ctx, int id, const char *value)
@@ -70,11 +82,11 @@ static int check_option(void *ctx, int id, const char *value)
 		a->no_excerpt = 1;
 		return 0;
 	}
-	return MLINT_EXIT_USAGE;
+	return cli_git_option(&a->git, id, value);
 }
 
-static int run_checks(const struct cli_loaded *loaded, struct mlint_findings *findings,
-		      struct mlint_summary *summary)
+static int run_checks(const struct cli_loaded *loaded, struct cli_git *git,
+		      struct mlint_findings *findings, struct mlint_summary *summary)
 {
 	memset(summary, 0, sizeof(*summary));
 	for (size_t i = 0; i < loaded->nr_dirs; i++) {
@@ -84,6 +96,8 @@ static int run_checks(const struct cli_loaded *loaded, struct mlint_findings *fi
 		if (mlint_check_scan(sd, findings) < 0 || mlint_check_graph(sd, findings) < 0)
 			return MLINT_ERROR;
 	}
+	if (cli_git_check(git, loaded, findings) < 0)
+		return MLINT_ERROR;
 	mlint_findings_sort(findings);
 	mlint_findings_count(findings, summary);
 	return 0;
@@ -106,9 +120,10 @@ int cmd_check(int argc, char **argv)
 		return code == CLI_HELP ? MLINT_EXIT_OK : code;
 	mlint_buf_init(&out, 0);
 	mlint_findings_init(&findings);
-	if ((code = cli_load(&loaded, paths, nr_paths, &args.project, MLINT_LOAD_KEEP_SOURCE)) != 0)
+	if ((code = cli_git_load(&loaded, &args.git, paths, nr_paths, &args.project,
+				 MLINT_LOAD_KEEP_SOURCE)) != 0)
 		goto done;
-	if (run_checks(&loaded, &findings, &summary) < 0) {
+	if (run_checks(&loaded, &args.git, &findings, &summary) < 0) {
 		code = cli_library_error();
 		goto done;
 	}
@@ -124,6 +139,7 @@ int cmd_check(int argc, char **argv)
 								    : MLINT_EXIT_OK;
 done:
 	cli_loaded_release(&loaded);
+	cli_git_release(&args.git);
 	mlint_findings_release(&findings);
 	mlint_buf_release(&out);
 	free(paths);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "mlint/common.h"
+#include "mlint/snapshot.h"
 #include "cmd.h"
 #include "error.h"
 
@@ -64,11 +65,40 @@ static void describe_dir(const struct mlint_scriptdir_config *d, const struct ml
 int cli_load(struct cli_loaded *out, char **paths, size_t nr_paths,
 	     const struct cli_project_opts *opts, unsigned load_flags)
 {
+	return cli_load_with(out, paths, nr_paths, opts, load_flags, NULL);
+}
+
+static int load_dir(struct cli_loaded *out, const struct mlint_scriptdir_config *d,
+		    unsigned load_flags, const struct cli_source *src)
+{
+	struct mlint_snapshot snap;
+	int error;
+
+	if (!src || !src->list)
+		return mlint_scriptdir_load(&out->dirs[out->nr_dirs - 1], &out->project, d,
+					    load_flags, &out->project.notes);
+	mlint_snapshot_init(&snap);
+	if ((error = src->list(src->ctx, &snap, &out->project, d, &out->project.notes)) == 0)
+		error = mlint_scriptdir_load_snapshot(&out->dirs[out->nr_dirs - 1], d, &snap,
+						      load_flags, &out->project.notes);
+	mlint_snapshot_release(&snap);
+	return error;
+}
+
+int cli_load_with(struct cli_loaded *out, char **paths, size_t nr_paths,
+		  const struct cli_project_opts *opts, unsigned load_flags,
+		  const struct cli_source *src)
+{
 	struct mlint_discover_opts dopts = {opts->config};
+	int error;
 
 	memset(out, 0, sizeof(*out));
 	mlint_project_init(&out->project);
-	if (mlint_discover(&out->project, (const char *const *)paths, nr_paths, &dopts) < 0) {
+	if (src && src->discover)
+		error = src->discover(src->ctx, &out->project, paths, nr_paths, &dopts);
+	else
+		error = mlint_discover(&out->project, (const char *const *)paths, nr_paths, &dopts);
+	if (error < 0 || (src && src->prepare && src->prepare(src->ctx, &out->project) < 0)) {
 		cli_print_notes(&out->project.notes, opts->verbose);
 		return cli_library_error();
 	}
@@ -84,8 +114,7 @@ int cli_load(struct cli_loaded *out, char **paths, size_t nr_paths,
 			describe_dir(d, &out->project);
 		mlint_scriptdir_init(&out->dirs[i]);
 		out->nr_dirs++;
-		if (mlint_scriptdir_load(&out->dirs[i], &out->project, d, load_flags,
-					 &out->project.notes) < 0) {
+		if (load_dir(out, d, load_flags, src) < 0) {
 			cli_print_notes(&out->project.notes, opts->verbose);
 			return cli_library_error();
 		}

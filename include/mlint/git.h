@@ -1,0 +1,150 @@
+/*
+ * git.h: the repository through libgit2: where the linted content comes
+ * from (the working tree, the index or a commit), the base it is compared
+ * with, and the applied set.
+ *
+ * The applied set is the tree of the merge base of the base ref and the
+ * head, plus the tree of every `--applied` ref. Default base: the ref
+ * origin/$GITHUB_BASE_REF when that variable is set, else the first of
+ * origin/HEAD, origin/main, origin/master, main, master that exists; when
+ * that is HEAD's own branch, HEAD is the base (so uncommitted edits to
+ * committed migrations are caught).
+ *
+ * The repository is opened only when a git feature is used: libgit2's
+ * start-up costs milliseconds.
+ *
+ * Ownership: struct mlint_git is opaque; the caller owns it (mlint_git_free).
+ * Strings it returns are borrowed until then.
+ */
+#ifndef MLINT_GIT_H
+#define MLINT_GIT_H
+
+#include <stddef.h>
+#include "mlint/buf.h"
+#include "mlint/common.h"
+#include "mlint/discover.h"
+
+struct git_repository;
+struct git_tree;
+struct mlint_git;
+
+enum mlint_git_head {
+	MLINT_GIT_HEAD_WORKTREE = 0, /* the files on disk (default) */
+	MLINT_GIT_HEAD_INDEX,        /* --staged */
+	MLINT_GIT_HEAD_REV,          /* --head REV */
+};
+
+/*
+ * Opens the repository holding `path` (searching upward; a linked worktree,
+ * a submodule and a bare repository all work). MLINT_ENOTFOUND when `path`
+ * is in no repository.
+ */
+int mlint_git_open(struct mlint_git **out, const char *path);
+void mlint_git_free(struct mlint_git *g);
+
+struct git_repository *mlint_git_repository(const struct mlint_git *g);
+int mlint_git_is_bare(const struct mlint_git *g);
+/* The work tree root (no trailing slash), or the git directory when bare. */
+const char *mlint_git_root(const struct mlint_git *g);
+
+/*
+ * Chooses what is linted: the working tree, the index, or commit `rev`
+ * (MLINT_EUSAGE naming it when it does not exist).
+ */
+int mlint_git_set_head(struct mlint_git *g, enum mlint_git_head kind, const char *rev);
+enum mlint_git_head mlint_git_head_kind(const struct mlint_git *g);
+/* The tree of --head REV (NULL for the others). */
+const struct git_tree *mlint_git_head_tree(const struct mlint_git *g);
+
+/*
+ * Chooses the base: `ref`, or the default when NULL; notes say which and why
+ * (verbose level). Returns 0 with a base; MLINT_ENOTFOUND when there is none
+ * (no candidate exists, or HEAD has no commit yet: a note says so and the git
+ * rules are skipped); MLINT_EUSAGE when `ref` (or origin/$GITHUB_BASE_REF)
+ * does not exist; MLINT_ERROR when the merge base cannot be found (a shallow
+ * clone: the message says to fetch more history).
+ */
+int mlint_git_choose_base(struct mlint_git *g, const char *ref, struct mlint_notes *notes);
+int mlint_git_has_base(const struct mlint_git *g);
+/* The base as named ("main", "origin/main", "HEAD"). */
+const char *mlint_git_base_name(const struct mlint_git *g);
+
+/*
+ * Adds the tree of `pattern` to the applied set: a revision, or a glob over
+ * reference names (`refs/tags/release-*`). A glob that matches nothing is a
+ * warning note; a revision that does not exist is MLINT_EUSAGE.
+ */
+int mlint_git_add_applied(struct mlint_git *g, const char *pattern, struct mlint_notes *notes);
+
+/* The applied trees: [0] is the merge base's; then one per --applied ref. */
+size_t mlint_git_applied_count(const struct mlint_git *g);
+const struct git_tree *mlint_git_applied_tree(const struct mlint_git *g, size_t i,
+					      const char **name);
+/* The tree at the tip of the base (not the merge base). */
+const struct git_tree *mlint_git_base_tip_tree(const struct mlint_git *g);
+
+/*
+ * Reads repository path `rel` from the tree at the base's tip into `out`
+ * (appended). MLINT_ENOTFOUND when it is not there.
+ */
+int mlint_git_read_base_file(struct mlint_buf *out, const struct mlint_git *g, const char *rel);
+
+/*
+ * CI: replaces each script directory's parsed ini with the one in the base
+ * tip's tree, so a pull request cannot loosen its own gate. Notes say where
+ * each config was read from.
+ */
+int mlint_git_use_base_config(const struct mlint_git *g, struct mlint_project *p,
+			      struct mlint_notes *notes);
+
+/*
+ * For a bare repository: finds the script directory in the head tree
+ * (alembic.ini or migrations/alembic.ini: script_location and
+ * version_locations; else migrations/versions). Paths are under the git
+ * directory, which stands in for the work tree root.
+ */
+int mlint_git_discover_tree(struct mlint_project *out, const struct mlint_git *g);
+
+/*
+ * The commits between the merge base and the head that change `path_a` or
+ * `path_b` (either may be NULL), as "abc1234 (subject)" items joined with
+ * ", ", at most `max`; "uncommitted" or "staged" changes are named too when
+ * `head_bytes` differ from the path's blob at HEAD. Appends to `out`.
+ */
+int mlint_git_describe_changes(struct mlint_buf *out, const struct mlint_git *g,
+			       const char *path_a, const char *path_b, const char *head_bytes,
+			       size_t head_len, size_t max);
+
+/* Set by the git checks: repository paths added or changed since the base. */
+int mlint_git_mark_changed(struct mlint_git *g, const char *path);
+int mlint_git_is_changed(const struct mlint_git *g, const char *path);
+
+/* Migrations the head adds relative to the base (counted by the git checks). */
+void mlint_git_add_new_migrations(struct mlint_git *g, size_t n);
+size_t mlint_git_new_migrations(const struct mlint_git *g);
+
+/*
+ * The tree "the change" is measured from: HEAD's with --staged (NULL when
+ * HEAD is unborn: everything staged is new), else the merge base's.
+ * MLINT_ENOTFOUND without a base. The caller frees the tree.
+ */
+int mlint_git_change_from(struct git_tree **out, const struct mlint_git *g);
+
+/* ---- the git rules (src/rule_git.c) ---- */
+struct mlint_findings;
+struct mlint_scriptdir;
+
+/* edited-applied, cosmetic-edit, deleted-applied, stale-base for one script
+ * directory; records the changed paths and new migrations in `g`. */
+int mlint_check_git(struct mlint_git *g, const struct mlint_project *p,
+		    const struct mlint_scriptdir *sd, struct mlint_findings *out);
+
+/* model-without-migration, once for the project, after mlint_check_git. */
+int mlint_check_git_models(const struct mlint_git *g, const struct mlint_project *p,
+			   struct mlint_findings *out);
+
+/* --new-only: drops findings of rules outside the graph and git scopes in
+ * files the head did not add or change. */
+void mlint_check_new_only(const struct mlint_git *g, struct mlint_findings *f);
+
+#endif

@@ -1,0 +1,167 @@
+#include <stdlib.h>
+#include <string.h>
+#include "mlint/snapshot.h"
+#include "check_git.h"
+#include "error.h"
+
+int cli_git_option(struct cli_git *a, int id, const char *value)
+{
+	const char **grown;
+
+	switch (id) {
+	case CLI_GIT_OPT_BASE:
+		a->base = value;
+		return 0;
+	case CLI_GIT_OPT_APPLIED:
+		if (!(grown = realloc(a->applied, (a->nr_applied + 1) * sizeof(*grown))))
+			return cli_error("out of memory");
+		a->applied = grown;
+		a->applied[a->nr_applied++] = value;
+		return 0;
+	case CLI_GIT_OPT_STAGED:
+		a->staged = 1;
+		return 0;
+	case CLI_GIT_OPT_HEAD:
+		a->head = value;
+		return 0;
+	case CLI_GIT_OPT_NEW_ONLY:
+		a->new_only = 1;
+		return 0;
+	case CLI_GIT_OPT_NO_GIT:
+		a->no_git = 1;
+		return 0;
+	}
+	return MLINT_EXIT_USAGE;
+}
+
+void cli_git_release(struct cli_git *a)
+{
+	mlint_git_free(a->g);
+	free(a->applied);
+	a->g = NULL;
+	a->applied = NULL;
+}
+
+static enum mlint_git_head head_kind(const struct cli_git *a)
+{
+	return a->head ? MLINT_GIT_HEAD_REV : a->staged ? MLINT_GIT_HEAD_INDEX
+							 : MLINT_GIT_HEAD_WORKTREE;
+}
+
+static int open_git(struct cli_git *a, const char *path)
+{
+	int error = mlint_git_open(&a->g, path);
+	if (error < 0)
+		return error;
+	return mlint_git_set_head(a->g, head_kind(a), a->head);
+}
+
+/* With --head: a bare repository has no files, its tree is discovered. */
+static int git_discover(void *ctx, struct mlint_project *out, char **paths, size_t nr,
+			const struct mlint_discover_opts *opts)
+{
+	struct cli_git *a = ctx;
+	int error;
+
+	if (a->head && (error = open_git(a, nr ? paths[0] : ".")) < 0 && error != MLINT_ENOTFOUND)
+		return error;
+	if (a->g && mlint_git_is_bare(a->g))
+		return mlint_git_discover_tree(out, a->g);
+	return mlint_discover(out, (const char *const *)paths, nr, opts);
+}
+
+static int is_ci(void)
+{
+	const char *ci = getenv("CI");
+	return ci && (strcmp(ci, "true") == 0 || strcmp(ci, "1") == 0);
+}
+
+static int choose_base(struct cli_git *a, struct mlint_project *p)
+{
+	int error = mlint_git_choose_base(a->g, a->base, &p->notes);
+
+	if (error == MLINT_ENOTFOUND)
+		error = 0; /* no base: a note says the git rules are skipped */
+	for (size_t i = 0; i < a->nr_applied && error == 0; i++)
+		error = mlint_git_add_applied(a->g, a->applied[i], &p->notes);
+	if (error == 0 && is_ci() && mlint_git_has_base(a->g))
+		error = mlint_git_use_base_config(a->g, p, &p->notes);
+	else if (error == 0 && is_ci())
+		error = mlint_notes_add(&p->notes, MLINT_NOTE_VERBOSE, "CI: no base, so the config "
+					"is read from the working tree");
+	return error;
+}
+
+static int git_prepare(void *ctx, struct mlint_project *p)
+{
+	struct cli_git *a = ctx;
+	int error;
+
+	if (!p->repo_root) {
+		if (a->staged || a->head)
+			return mlint_error_setc(MLINT_EUSAGE, "--%s needs a git repository, and '%s' "
+						"is not in one", a->staged ? "staged" : "head",
+						p->base_dir ? p->base_dir : ".");
+		a->outside = 1;
+		return mlint_notes_add(&p->notes, MLINT_NOTE_WARNING, "'%s' is not in a git "
+				       "repository: git rules skipped", p->base_dir);
+	}
+	if (!a->g && (error = open_git(a, p->repo_root)) < 0) {
+		if (a->staged || a->head || a->base || a->nr_applied)
+			return error;
+		/* Unopenable (another owner, say): lint what is on disk. */
+		mlint_git_free(a->g);
+		a->g = NULL;
+		a->outside = 1;
+		return mlint_notes_add(&p->notes, MLINT_NOTE_WARNING, "%s: git rules skipped",
+				       mlint_error_last());
+	}
+	return choose_base(a, p);
+}
+
+static int git_list(void *ctx, struct mlint_snapshot *out, const struct mlint_project *p,
+		    const struct mlint_scriptdir_config *d, struct mlint_notes *notes)
+{
+	struct cli_git *a = ctx;
+
+	switch (a->g ? mlint_git_head_kind(a->g) : MLINT_GIT_HEAD_WORKTREE) {
+	case MLINT_GIT_HEAD_INDEX:
+		return mlint_snapshot_list_index(out, mlint_git_repository(a->g), p, d, notes);
+	case MLINT_GIT_HEAD_REV:
+		return mlint_snapshot_list_tree(out, mlint_git_repository(a->g),
+						mlint_git_head_tree(a->g), p, d, notes);
+	default:
+		return mlint_snapshot_list_worktree(out, p, d, notes);
+	}
+}
+
+int cli_git_load(struct cli_loaded *out, struct cli_git *a, char **paths, size_t nr_paths,
+		 const struct cli_project_opts *opts, unsigned load_flags)
+{
+	struct cli_source src = {git_discover, git_prepare, git_list, a};
+
+	a->verbose = opts->verbose;
+	if (a->no_git) {
+		if (a->staged || a->head || a->base || a->nr_applied || a->new_only)
+			return cli_error("--no-git cannot be combined with --base, --applied, "
+					 "--staged, --head or --new-only");
+		return cli_load(out, paths, nr_paths, opts, load_flags);
+	}
+	if (a->staged && a->head)
+		return cli_error("--staged and --head cannot be combined: pick one");
+	return cli_load_with(out, paths, nr_paths, opts, load_flags, &src);
+}
+
+int cli_git_check(struct cli_git *a, const struct cli_loaded *l, struct mlint_findings *f)
+{
+	if (!a->g || a->no_git)
+		return 0;
+	for (size_t i = 0; i < l->nr_dirs; i++)
+		if (mlint_check_git(a->g, &l->project, &l->dirs[i], f) < 0)
+			return MLINT_ERROR;
+	if (mlint_git_has_base(a->g) && mlint_check_git_models(a->g, &l->project, f) < 0)
+		return MLINT_ERROR;
+	if (a->new_only && mlint_git_has_base(a->g))
+		mlint_check_new_only(a->g, f);
+	return 0;
+}

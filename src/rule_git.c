@@ -1,0 +1,735 @@
+/*
+ * Git rules: edited-applied, cosmetic-edit, deleted-applied (a diff of each
+ * applied tree against the head, restricted to the version locations: only
+ * the files it names are read from the base) and stale-base (the graph of
+ * the base tip's migrations plus the head's).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <git2.h>
+#include "mlint/buf.h"
+#include "mlint/check.h"
+#include "mlint/git.h"
+#include "mlint/pyscan.h"
+#include "mlint/rules.h"
+#include "mlint/snapshot.h"
+#include "util.h"
+
+#define COMMITS_MAX 3
+
+/* A migration as it is in a base tree. */
+struct old_file {
+	char *path;
+	char *bytes;
+	size_t len;
+	struct mlint_migration m;
+};
+
+struct git_run {
+	struct mlint_git *g;
+	const struct mlint_project *p;
+	const struct mlint_scriptdir *sd;
+	struct mlint_findings *out;
+	char **locations; /* relative to the repository root */
+	size_t nr_locations;
+	const char *applied_name;
+	struct old_file *olds; /* old sides of the merge base's diff */
+	size_t nr_olds, alloc_olds;
+	char **done_revs;      /* revisions already judged */
+	size_t nr_done, alloc_done;
+};
+
+static void old_file_release(struct old_file *o)
+{
+	free(o->path);
+	free(o->bytes);
+	mlint_migration_release(&o->m);
+}
+
+static void run_release(struct git_run *r)
+{
+	for (size_t i = 0; i < r->nr_locations; i++)
+		free(r->locations[i]);
+	free(r->locations);
+	for (size_t i = 0; i < r->nr_olds; i++)
+		old_file_release(&r->olds[i]);
+	free(r->olds);
+	for (size_t i = 0; i < r->nr_done; i++)
+		free(r->done_revs[i]);
+	free(r->done_revs);
+}
+
+static int git_error_here(const char *what)
+{
+	const git_error *e = git_error_last();
+	return mlint_error_set("%s: %s", what, e && e->message ? e->message : "unknown error");
+}
+
+static int run_locations(struct git_run *r)
+{
+	const struct mlint_scriptdir_config *d = r->sd->config;
+
+	if (!(r->locations = calloc(d->nr_locations + 1, sizeof(char *))))
+		return mlint_error_set("out of memory");
+	for (size_t i = 0; i < d->nr_locations; i++) {
+		char *rel = mlint_snapshot_repo_path(r->p, d->version_locations[i]);
+		if (!rel)
+			return MLINT_ERROR;
+		r->locations[r->nr_locations++] = rel;
+	}
+	return 0;
+}
+
+/* ---- diffs ------------------------------------------------------------- */
+
+/* Diff of `from` against what is linted, limited to `specs` (NULL: all). */
+static int diff_head(git_diff **out, const struct mlint_git *g, const git_tree *from,
+		     char **specs, size_t nr, int literal)
+{
+	git_diff_options o;
+	git_repository *repo = mlint_git_repository(g);
+	int rc;
+
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	o.pathspec.strings = specs;
+	o.pathspec.count = nr;
+	o.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS |
+		  GIT_DIFF_INCLUDE_IGNORED | GIT_DIFF_SKIP_BINARY_CHECK;
+	if (literal)
+		o.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+	switch (mlint_git_head_kind(g)) {
+	case MLINT_GIT_HEAD_REV:
+		rc = git_diff_tree_to_tree(out, repo, (git_tree *)from,
+					   (git_tree *)mlint_git_head_tree(g), &o);
+		break;
+	case MLINT_GIT_HEAD_INDEX:
+		rc = git_diff_tree_to_index(out, repo, (git_tree *)from, NULL, &o);
+		break;
+	default:
+		rc = git_diff_tree_to_workdir_with_index(out, repo, (git_tree *)from, &o);
+		break;
+	}
+	return rc < 0 ? git_error_here("cannot compare with the base") : 0;
+}
+
+/* The version locations as literal directory pathspecs ("dir/"). */
+static int location_specs(char ***out, size_t *nr, const struct git_run *r)
+{
+	*nr = 0;
+	if (!(*out = calloc(r->nr_locations + 1, sizeof(char *))))
+		return mlint_error_set("out of memory");
+	for (size_t i = 0; i < r->nr_locations; i++) {
+		if (!r->locations[i][0]) { /* the root: no restriction */
+			*nr = 0;
+			return 0;
+		}
+		if (!((*out)[(*nr)++] = mlint_path_join(r->locations[i], "")))
+			return MLINT_ERROR;
+	}
+	return 0;
+}
+
+static void free_specs(char **specs)
+{
+	for (size_t i = 0; specs && specs[i]; i++)
+		free(specs[i]);
+	free(specs);
+}
+
+static int has_old_side(git_delta_t s)
+{
+	return s == GIT_DELTA_MODIFIED || s == GIT_DELTA_DELETED || s == GIT_DELTA_RENAMED ||
+	       s == GIT_DELTA_TYPECHANGE;
+}
+
+static int has_new_side(git_delta_t s)
+{
+	return s != GIT_DELTA_DELETED && s != GIT_DELTA_UNMODIFIED && s != GIT_DELTA_UNREADABLE;
+}
+
+static int in_run(const struct git_run *r, const char *path)
+{
+	return mlint_snapshot_in_locations(path, r->locations, r->nr_locations,
+					   r->sd->config->recursive);
+}
+
+static int read_blob(char **bytes, size_t *len, git_repository *repo, const git_oid *id)
+{
+	git_blob *blob = NULL;
+	if (git_blob_lookup(&blob, repo, id) < 0)
+		return git_error_here("cannot read a blob of the base");
+	*len = (size_t)git_blob_rawsize(blob);
+	if ((*bytes = malloc(*len + 1))) {
+		memcpy(*bytes, git_blob_rawcontent(blob), *len);
+		(*bytes)[*len] = '\0';
+	}
+	git_blob_free(blob);
+	return *bytes ? 0 : mlint_error_set("out of memory");
+}
+
+/* Reads and scans the blob of a base file into a new old_file. */
+static int load_old(struct old_file *o, git_repository *repo, const char *path,
+		    const git_oid *id)
+{
+	memset(o, 0, sizeof(*o));
+	mlint_migration_init(&o->m);
+	if (!(o->path = mlint_strdup(path)) || read_blob(&o->bytes, &o->len, repo, id) < 0)
+		return MLINT_ERROR;
+	return mlint_migration_scan_with(&o->m, o->bytes, o->len, MLINT_SCAN_NO_CALLS);
+}
+
+/* ---- comparisons --------------------------------------------------------- */
+
+/* Next token that is not a comment or a non-logical line end. */
+static int next_code_token(struct mlint_pyscan *s, struct mlint_token *t)
+{
+	do {
+		if (mlint_pyscan_next(s, t) < 0)
+			return MLINT_ERROR;
+	} while (t->kind == MLINT_TOK_COMMENT || t->kind == MLINT_TOK_NL);
+	return 0;
+}
+
+static int same_token(const char *a, const struct mlint_token *x, const char *b,
+		      const struct mlint_token *y)
+{
+	char *va, *vb;
+	int same;
+	const unsigned kinds = MLINT_STR_BYTES | MLINT_STR_FORMAT;
+
+	if (x->kind != y->kind)
+		return 0;
+	if (x->kind == MLINT_TOK_INDENT || x->kind == MLINT_TOK_DEDENT ||
+	    x->kind == MLINT_TOK_NEWLINE || x->kind == MLINT_TOK_ENDMARKER)
+		return 1;
+	if (x->kind != MLINT_TOK_STRING)
+		return x->len == y->len && memcmp(a + x->off, b + y->off, x->len) == 0;
+	if ((x->flags & kinds) != (y->flags & kinds))
+		return 0;
+	va = mlint_pyscan_string_value(a, x);
+	vb = mlint_pyscan_string_value(b, y);
+	same = va && vb && strcmp(va, vb) == 0;
+	free(va);
+	free(vb);
+	return same;
+}
+
+/* 1 when both have the same token stream (quote style, comments and line
+ * breaks aside), 0 when not, -1 when out of memory. */
+static int same_tokens(const char *a, size_t al, const char *b, size_t bl)
+{
+	struct mlint_pyscan sa, sb;
+	struct mlint_token ta, tb;
+	int same = 1, error = 0;
+
+	mlint_pyscan_init(&sa, a, al);
+	mlint_pyscan_init(&sb, b, bl);
+	while (same && error == 0) {
+		if ((error = next_code_token(&sa, &ta)) < 0 || (error = next_code_token(&sb, &tb)) < 0)
+			break;
+		same = same_token(a, &ta, b, &tb);
+		if (ta.kind == MLINT_TOK_ENDMARKER || tb.kind == MLINT_TOK_ENDMARKER)
+			break;
+	}
+	mlint_pyscan_release(&sa);
+	mlint_pyscan_release(&sb);
+	return error < 0 ? error : same;
+}
+
+struct line_stats {
+	unsigned first;
+	size_t added, deleted;
+};
+
+static int count_line(const git_diff_delta *d, const git_diff_hunk *h, const git_diff_line *l,
+		      void *payload)
+{
+	struct line_stats *st = payload;
+	(void)d;
+	if (l->origin == GIT_DIFF_LINE_ADDITION) {
+		st->added++;
+		if (!st->first)
+			st->first = (unsigned)l->new_lineno;
+	} else if (l->origin == GIT_DIFF_LINE_DELETION) {
+		st->deleted++;
+		if (!st->first)
+			st->first = (unsigned)(h->new_start + (h->new_lines == 0 ? 1 : 0));
+	}
+	return 0;
+}
+
+static int line_stats(struct line_stats *st, const struct old_file *o,
+		      const struct mlint_script *s)
+{
+	git_diff_options opts;
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	memset(st, 0, sizeof(*st));
+	opts.context_lines = 0;
+	opts.flags = GIT_DIFF_FORCE_TEXT;
+	if (git_diff_buffers(o->bytes, o->len, o->path, s->source, s->source_len, s->path, &opts,
+			     NULL, NULL, NULL, count_line, st) < 0)
+		return git_error_here("cannot compare two versions of a migration");
+	if (!st->first)
+		st->first = 1;
+	return 0;
+}
+
+/* ---- edited-applied, cosmetic-edit, deleted-applied --------------------- */
+
+static int add_finding_at(struct git_run *r, const char *rule, const struct mlint_script *s,
+			  unsigned line, const char *message)
+{
+	size_t len = 0;
+	const char *text = mlint_script_line(s, line, &len);
+	return mlint_findings_add(r->out, rule, s->path, line, 1, mlint_migration_revision(&s->m),
+				  text, len, "%s", message);
+}
+
+static int report_deleted(struct git_run *r, const struct old_file *o, const char *rev)
+{
+	const char *line = o->bytes;
+	unsigned at = o->m.revision.line ? o->m.revision.line : 1;
+	char *display;
+	int error;
+
+	for (unsigned l = 1; l < at && line; l++)
+		if ((line = strchr(line, '\n')))
+			line++;
+	if (!(display = mlint_strdup(o->path)))
+		return MLINT_ERROR;
+	error = mlint_findings_add(r->out, "deleted-applied", display, at, o->m.revision.col, rev,
+				   line, line ? strcspn(line, "\n") : 0,
+				   "migration '%s' is applied (present in '%s') but was deleted: "
+				   "databases that ran it still record it and Alembic will fail on "
+				   "them with \"Can't locate revision\"; restore the file "
+				   "(git checkout %s -- %s)", rev, r->applied_name, r->applied_name,
+				   o->path);
+	free(display);
+	return error;
+}
+
+static int report_edited(struct git_run *r, const struct old_file *o,
+			 const struct mlint_script *s, const char *rev)
+{
+	struct line_stats st;
+	struct mlint_buf msg, commits;
+	int error;
+
+	mlint_buf_init(&msg, 0);
+	mlint_buf_init(&commits, 0);
+	if ((error = line_stats(&st, o, s)) < 0)
+		goto done;
+	error = mlint_git_describe_changes(&commits, r->g, s->path,
+					   strcmp(o->path, s->path) ? o->path : NULL, s->source,
+					   s->source_len, COMMITS_MAX);
+	if (error < 0)
+		goto done;
+	mlint_buf_printf(&msg, "migration '%s' is applied (present in '%s') but its code "
+			 "changed: %zu line%s changed (+%zu -%zu)", rev, r->applied_name,
+			 st.added > st.deleted ? st.added : st.deleted,
+			 (st.added > st.deleted ? st.added : st.deleted) == 1 ? "" : "s",
+			 st.added, st.deleted);
+	if (strcmp(o->path, s->path) != 0)
+		mlint_buf_printf(&msg, ", renamed from '%s'", o->path);
+	if (commits.len)
+		mlint_buf_printf(&msg, ", in %s", commits.ptr);
+	mlint_buf_puts(&msg, "; databases that ran it never run the new code: revert the edit "
+			 "and put the change in a new migration");
+	error = msg.len ? add_finding_at(r, "edited-applied", s, st.first, msg.ptr) : MLINT_ERROR;
+done:
+	mlint_buf_release(&msg);
+	mlint_buf_release(&commits);
+	return error;
+}
+
+static int report_cosmetic(struct git_run *r, const struct old_file *o,
+			   const struct mlint_script *s, const char *rev)
+{
+	struct line_stats st;
+	char msg[512];
+
+	if (line_stats(&st, o, s) < 0)
+		return MLINT_ERROR;
+	snprintf(msg, sizeof(msg), "migration '%s' is applied (present in '%s') and changed only "
+		 "in comments, whitespace, line breaks or quote style (%zu line%s): harmless to "
+		 "the database", rev, r->applied_name,
+		 st.added > st.deleted ? st.added : st.deleted,
+		 (st.added > st.deleted ? st.added : st.deleted) == 1 ? "" : "s");
+	return add_finding_at(r, "cosmetic-edit", s, st.first, msg);
+}
+
+static int judged_before(struct git_run *r, const char *rev)
+{
+	char *copy;
+	for (size_t i = 0; i < r->nr_done; i++)
+		if (strcmp(r->done_revs[i], rev) == 0)
+			return 1;
+	if (!(copy = mlint_strdup(rev)) ||
+	    MLINT_ARRAY_GROW(r->done_revs, r->alloc_done, r->nr_done + 1) < 0) {
+		free(copy);
+		return -1;
+	}
+	r->done_revs[r->nr_done++] = copy;
+	return 0;
+}
+
+/* A base file that the head changed, renamed or deleted: judge it by revision. */
+static int judge_old(struct git_run *r, const struct old_file *o)
+{
+	const char *rev = mlint_migration_revision(&o->m);
+	const struct mlint_script *s;
+	size_t node;
+	int seen, same;
+
+	if (!rev || (seen = judged_before(r, rev)) > 0)
+		return 0;
+	if (seen < 0)
+		return MLINT_ERROR;
+	if ((node = mlint_graph_find(&r->sd->graph, rev)) == (size_t)-1)
+		return report_deleted(r, o, rev);
+	s = mlint_scriptdir_node_script(r->sd, node);
+	if (!s->source || (s->source_len == o->len && memcmp(s->source, o->bytes, o->len) == 0))
+		return 0; /* a pure rename */
+	if ((same = same_tokens(o->bytes, o->len, s->source, s->source_len)) < 0)
+		return MLINT_ERROR;
+	return same ? report_cosmetic(r, o, s, rev) : report_edited(r, o, s, rev);
+}
+
+static int keep_old(struct git_run *r, struct old_file *o)
+{
+	if (MLINT_ARRAY_GROW(r->olds, r->alloc_olds, r->nr_olds + 1) < 0)
+		return MLINT_ERROR;
+	r->olds[r->nr_olds++] = *o;
+	return 0;
+}
+
+static int visit_delta(struct git_run *r, const git_diff_delta *dl, int is_merge_base)
+{
+	struct old_file o;
+	int error;
+
+	if (is_merge_base && has_new_side(dl->status) && in_run(r, dl->new_file.path) &&
+	    (error = mlint_git_mark_changed(r->g, dl->new_file.path)) < 0)
+		return error;
+	if (!has_old_side(dl->status) || !in_run(r, dl->old_file.path) ||
+	    (dl->old_file.mode != GIT_FILEMODE_BLOB &&
+	     dl->old_file.mode != GIT_FILEMODE_BLOB_EXECUTABLE))
+		return 0;
+	if ((error = load_old(&o, mlint_git_repository(r->g), dl->old_file.path,
+			      &dl->old_file.id)) < 0 ||
+	    (error = judge_old(r, &o)) < 0 || !is_merge_base) {
+		old_file_release(&o);
+		return error;
+	}
+	if ((error = keep_old(r, &o)) < 0)
+		old_file_release(&o);
+	return error;
+}
+
+static int compare_applied(struct git_run *r, size_t i)
+{
+	const git_tree *tree = mlint_git_applied_tree(r->g, i, &r->applied_name);
+	git_diff *diff = NULL;
+	char **specs = NULL;
+	size_t nr_specs;
+	int error;
+
+	if ((error = location_specs(&specs, &nr_specs, r)) < 0 ||
+	    (error = diff_head(&diff, r->g, tree, specs, nr_specs, 1)) < 0)
+		goto done;
+	for (size_t k = 0, n = git_diff_num_deltas(diff); k < n && error == 0; k++)
+		error = visit_delta(r, git_diff_get_delta(diff, k), i == 0 && mlint_git_has_base(r->g));
+done:
+	git_diff_free(diff);
+	free_specs(specs);
+	return error;
+}
+
+/* ---- stale-base ------------------------------------------------------------ */
+
+static void value_items(const struct mlint_value *v, const char *const **items, size_t *nr)
+{
+	*items = NULL;
+	*nr = 0;
+	if (v->kind == MLINT_VAL_STR || v->kind == MLINT_VAL_SEQ || v->kind == MLINT_VAL_EXPR) {
+		*items = (const char *const *)v->items;
+		*nr = v->nr;
+	}
+}
+
+static int input_of(struct mlint_graph_input *in, const struct mlint_migration *m, size_t tag)
+{
+	if (!mlint_migration_has_revision(m))
+		return 0;
+	memset(in, 0, sizeof(*in));
+	in->revision = mlint_migration_revision(m);
+	in->tag = tag;
+	value_items(&m->down_revision, &in->down, &in->nr_down);
+	if (m->down_revision.kind == MLINT_VAL_EXPR)
+		in->nr_down = 0;
+	value_items(&m->depends_on, &in->depends, &in->nr_depends);
+	value_items(&m->branch_labels, &in->labels, &in->nr_labels);
+	return 1;
+}
+
+struct tip_state {
+	struct old_file *added;  /* new sides of merge base -> base tip */
+	size_t nr_added, alloc_added;
+	char **gone;             /* old sides of merge base -> base tip */
+	size_t nr_gone, alloc_gone;
+};
+
+static void tip_release(struct tip_state *t)
+{
+	for (size_t i = 0; i < t->nr_added; i++)
+		old_file_release(&t->added[i]);
+	free(t->added);
+	for (size_t i = 0; i < t->nr_gone; i++)
+		free(t->gone[i]);
+	free(t->gone);
+}
+
+static int tip_gone(const struct tip_state *t, const char *path)
+{
+	for (size_t i = 0; i < t->nr_gone; i++)
+		if (strcmp(t->gone[i], path) == 0)
+			return 1;
+	return 0;
+}
+
+static int tip_delta(struct git_run *r, struct tip_state *t, const git_diff_delta *dl)
+{
+	if (has_old_side(dl->status) && in_run(r, dl->old_file.path)) {
+		char *copy = mlint_strdup(dl->old_file.path);
+		if (!copy || MLINT_ARRAY_GROW(t->gone, t->alloc_gone, t->nr_gone + 1) < 0) {
+			free(copy);
+			return MLINT_ERROR;
+		}
+		t->gone[t->nr_gone++] = copy;
+	}
+	if (has_new_side(dl->status) && in_run(r, dl->new_file.path) &&
+	    dl->new_file.mode != GIT_FILEMODE_COMMIT && dl->new_file.mode != GIT_FILEMODE_LINK) {
+		struct old_file o;
+		if (MLINT_ARRAY_GROW(t->added, t->alloc_added, t->nr_added + 1) < 0)
+			return MLINT_ERROR;
+		if (load_old(&o, mlint_git_repository(r->g), dl->new_file.path,
+			     &dl->new_file.id) < 0) {
+			old_file_release(&o);
+			return MLINT_ERROR;
+		}
+		t->added[t->nr_added++] = o;
+	}
+	return 0;
+}
+
+/* What the base branch changed in the version locations since the merge base. */
+static int tip_changes(struct git_run *r, struct tip_state *t)
+{
+	git_diff_options o;
+	git_diff *diff = NULL;
+	char **specs = NULL;
+	size_t nr;
+	int error;
+
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	if ((error = location_specs(&specs, &nr, r)) < 0)
+		goto done;
+	o.pathspec.strings = specs;
+	o.pathspec.count = nr;
+	o.flags = GIT_DIFF_DISABLE_PATHSPEC_MATCH | GIT_DIFF_SKIP_BINARY_CHECK;
+	if (git_diff_tree_to_tree(&diff, mlint_git_repository(r->g),
+				  (git_tree *)mlint_git_applied_tree(r->g, 0, NULL),
+				  (git_tree *)mlint_git_base_tip_tree(r->g), &o) < 0) {
+		error = git_error_here("cannot compare the base with the merge base");
+		goto done;
+	}
+	for (size_t k = 0, n = git_diff_num_deltas(diff); k < n && error == 0; k++)
+		error = tip_delta(r, t, git_diff_get_delta(diff, k));
+done:
+	git_diff_free(diff);
+	free_specs(specs);
+	return error;
+}
+
+/* Inputs of the base tip's graph: the merge base's files it kept, and its new ones. */
+static int tip_inputs(struct mlint_graph_input **out, size_t *nr, const struct git_run *r,
+		      const struct tip_state *t)
+{
+	const struct mlint_scriptdir *sd = r->sd;
+	size_t n = 0;
+
+	*out = calloc(sd->nr_scripts + r->nr_olds + t->nr_added + 1, sizeof(**out));
+	if (!*out)
+		return mlint_error_set("out of memory");
+	for (size_t i = 0; i < sd->nr_scripts; i++) {
+		const struct mlint_script *s = &sd->scripts[i];
+		if (s->is_migration && !mlint_git_is_changed(r->g, s->path) && !tip_gone(t, s->path))
+			n += (size_t)input_of(&(*out)[n], &s->m, i);
+	}
+	for (size_t i = 0; i < r->nr_olds; i++)
+		if (!tip_gone(t, r->olds[i].path))
+			n += (size_t)input_of(&(*out)[n], &r->olds[i].m, (size_t)-1);
+	for (size_t i = 0; i < t->nr_added; i++)
+		n += (size_t)input_of(&(*out)[n], &t->added[i].m, (size_t)-1);
+	*nr = n;
+	return 0;
+}
+
+/* The head's inputs plus the base tip's revisions the head does not have. */
+static int union_inputs(struct mlint_graph_input **out, size_t *nr, const struct git_run *r,
+			const struct mlint_graph_input *tip, size_t nr_tip)
+{
+	const struct mlint_scriptdir *sd = r->sd;
+	size_t n = sd->nr_inputs;
+
+	if (!(*out = calloc(sd->nr_inputs + nr_tip + 1, sizeof(**out))))
+		return mlint_error_set("out of memory");
+	memcpy(*out, sd->inputs, sd->nr_inputs * sizeof(**out));
+	for (size_t i = 0; i < nr_tip; i++)
+		if (mlint_graph_find(&sd->graph, tip[i].revision) == (size_t)-1)
+			(*out)[n++] = tip[i];
+	*nr = n;
+	return 0;
+}
+
+static int is_old_revision(const struct git_run *r, const char *rev)
+{
+	for (size_t i = 0; i < r->nr_olds; i++) {
+		const char *o = mlint_migration_revision(&r->olds[i].m);
+		if (o && strcmp(o, rev) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int stale_message(struct mlint_buf *msg, const struct git_run *r, const char *rev,
+			 const char *parent, const struct mlint_graph *tip)
+{
+	const char *head = tip->nr_heads ? tip->nodes[tip->heads[0]].revision : "?";
+
+	mlint_buf_printf(msg, "migration '%s' was written on '%s', but '%s' has moved on: ", rev,
+			 parent, mlint_git_base_name(r->g));
+	if (tip->nr_heads == 1)
+		mlint_buf_printf(msg, "its head is now '%s', so merging makes two heads; set "
+				 "down_revision = '%s' in this migration (and its Revises: line), "
+				 "or merge the heads: alembic merge -m \"merge heads\" %s %s", head,
+				 head, head, rev);
+	else
+		mlint_buf_printf(msg, "it has %zu heads (the first '%s'); rebase on it and merge "
+				 "its heads first", tip->nr_heads, head);
+	return msg->len ? 0 : MLINT_ERROR;
+}
+
+/* The branch's first migrations: new, with a parent that is not new. */
+static int report_stale(struct git_run *r, const struct mlint_graph *tip)
+{
+	const struct mlint_scriptdir *sd = r->sd;
+	struct mlint_buf msg;
+	int error = 0;
+
+	mlint_buf_init(&msg, 0);
+	for (size_t i = 0; i < sd->nr_inputs && error == 0; i++) {
+		const struct mlint_graph_input *in = &sd->inputs[i];
+		const struct mlint_script *s = &sd->scripts[in->tag];
+		if (!mlint_git_is_changed(r->g, s->path) || mlint_graph_find(tip, in->revision) !=
+		    (size_t)-1 || is_old_revision(r, in->revision))
+			continue;
+		for (size_t k = 0; k < in->nr_down && error == 0; k++) {
+			size_t pn = mlint_graph_find(&sd->graph, in->down[k]);
+			const char *prev = pn == (size_t)-1 ? NULL
+				: mlint_scriptdir_node_script(sd, pn)->path;
+			if (prev && mlint_git_is_changed(r->g, prev))
+				continue; /* its parent is new on the branch too */
+			mlint_buf_clear(&msg);
+			if ((error = stale_message(&msg, r, in->revision, in->down[k], tip)) == 0)
+				error = add_finding_at(r, "stale-base", s, s->m.down_revision.line,
+						       msg.ptr);
+			break;
+		}
+	}
+	mlint_buf_release(&msg);
+	return error;
+}
+
+static int check_stale(struct git_run *r)
+{
+	struct tip_state t = {0};
+	struct mlint_graph_input *tip_in = NULL, *all_in = NULL;
+	struct mlint_graph tip, all;
+	size_t nr_tip = 0, nr_all = 0;
+	int error;
+
+	mlint_graph_init(&tip);
+	mlint_graph_init(&all);
+	if ((error = tip_changes(r, &t)) < 0 || t.nr_added == 0)
+		goto done; /* the base did not move: nothing can go stale */
+	if ((error = tip_inputs(&tip_in, &nr_tip, r, &t)) < 0 ||
+	    (error = union_inputs(&all_in, &nr_all, r, tip_in, nr_tip)) < 0 ||
+	    (error = mlint_graph_build(&tip, tip_in, nr_tip)) < 0 ||
+	    (error = mlint_graph_build(&all, all_in, nr_all)) < 0)
+		goto done;
+	if (all.nr_heads > tip.nr_heads)
+		error = report_stale(r, &tip);
+done:
+	mlint_graph_release(&tip);
+	mlint_graph_release(&all);
+	free(tip_in);
+	free(all_in);
+	tip_release(&t);
+	return error;
+}
+
+/* Head migrations in changed files whose revision the merge base lacks. */
+static void count_new(struct git_run *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->sd->nr_inputs; i++) {
+		const struct mlint_graph_input *in = &r->sd->inputs[i];
+		if (mlint_git_is_changed(r->g, r->sd->scripts[in->tag].path) &&
+		    !is_old_revision(r, in->revision))
+			n++;
+	}
+	mlint_git_add_new_migrations(r->g, n);
+}
+
+int mlint_check_git(struct mlint_git *g, const struct mlint_project *p,
+		    const struct mlint_scriptdir *sd, struct mlint_findings *out)
+{
+	struct git_run r;
+	int error;
+
+	memset(&r, 0, sizeof(r));
+	r.g = g;
+	r.p = p;
+	r.sd = sd;
+	r.out = out;
+	if (!mlint_git_has_base(g) && mlint_git_applied_count(g) == 0)
+		return 0;
+	if ((error = run_locations(&r)) < 0)
+		goto done;
+	for (size_t i = 0; i < mlint_git_applied_count(g) && error == 0; i++)
+		error = compare_applied(&r, i);
+	if (error == 0 && mlint_git_has_base(g))
+		error = check_stale(&r);
+	if (error == 0 && mlint_git_has_base(g))
+		count_new(&r);
+done:
+	run_release(&r);
+	return error;
+}
+
+/* ---- --new-only ----------------------------------------------------------- */
+
+static int keep_new(const struct mlint_finding *x, void *ctx)
+{
+	const struct mlint_rule *rule = mlint_rule_find(x->rule);
+	if (rule && (strcmp(rule->scope, "graph") == 0 || strcmp(rule->scope, "git") == 0))
+		return 1;
+	return mlint_git_is_changed(ctx, x->path);
+}
+
+void mlint_check_new_only(const struct mlint_git *g, struct mlint_findings *f)
+{
+	mlint_findings_filter(f, keep_new, (void *)g);
+}
