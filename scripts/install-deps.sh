@@ -8,6 +8,8 @@ packages=(
   libgit2-dev libpcre2-dev libjansson-dev libcmocka-dev
   # the reference implementation, for the differential tests and the demo
   alembic python3-alembic python3-flask-migrate
+  # the pre-commit framework, for the hook test
+  pre-commit
   # benchmark and sanitizer/valgrind runs
   time valgrind clang
 )

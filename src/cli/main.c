@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{"check", cmd_check, "lint the migrations: graph, content and git rules"},
 	{"graph", cmd_graph, "print the revision graph: text, json, dot or mermaid"},
 	{"heads", cmd_heads, "print the heads, like `alembic heads`, without importing anything"},
+	{"install-hook", cmd_install_hook, "write a git pre-commit hook that runs mlint"},
 	{"rules", cmd_rules, "list the rules, or explain one"},
 	{NULL, NULL, NULL},
 };
@@ -31,7 +32,7 @@ static void print_usage(FILE *out)
 	      "A Git-aware linter for Alembic / Flask-Migrate migrations. It reads\n"
 	      "migration files as text and never imports or runs them.\n\ncommands:\n", out);
 	for (const struct command *c = commands; c->name; c++)
-		fprintf(out, "  %-8s %s\n", c->name, c->summary);
+		fprintf(out, "  %-13s %s\n", c->name, c->summary);
 	fputs("\nRun 'mlint <command> --help' (or 'mlint help <command>') for its options.\n"
 	      "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or I/O error.\n",
 	      out);

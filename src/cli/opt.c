@@ -9,10 +9,13 @@ void cli_print_help(FILE *out, const struct cli_spec *spec)
 		spec->summary);
 	for (const struct cli_opt *o = spec->opts; o->long_name; o++) {
 		char left[64];
-		snprintf(left, sizeof(left), "%s%c%s--%s%s%s", o->short_name ? "-" : "",
-			 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ",
-			 o->long_name, o->value_name ? " " : "", o->value_name ? o->value_name : "");
-		fprintf(out, "  %-26s %s\n", o->short_name ? left : left + 1, o->help);
+		if (o->short_name)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->long_name,
+				 o->value_name ? " " : "", o->value_name ? o->value_name : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", o->long_name,
+				 o->value_name ? " " : "", o->value_name ? o->value_name : "");
+		fprintf(out, "  %-26s %s\n", left, o->help);
 	}
 	fprintf(out, "  %-26s %s\n", "-h, --help", "show this help and exit");
 	if (spec->details)
