@@ -14,6 +14,7 @@ mkdir -p tests/fuzz/crashes
 for name in fuzz_migration fuzz_ini; do
   work=$(mktemp -d)
   cp tests/fuzz/corpus/$name/* "$work/"
+  [ $name = fuzz_migration ] && cp examples/conekt/migrations/versions/*.py "$work/"
   echo "== $name for ${seconds}s"
   "$build/tests/$name" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
     -artifact_prefix=tests/fuzz/crashes/$name- "$work" 2>&1 | tail -3
