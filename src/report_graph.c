@@ -129,28 +129,15 @@ static json_t *scriptdir_json(const struct mlint_scriptdir *sd)
 
 static int graph_json(struct mlint_buf *out, const struct mlint_scriptdir *dirs, size_t nr)
 {
-	json_t *root = json_object(), *list = json_array();
-	char *text = NULL;
-	int error = MLINT_ERROR;
+	json_t *list = json_array();
 
-	if (!root || !list)
-		goto done;
-	for (size_t d = 0; d < nr; d++) {
-		json_t *item = scriptdir_json(&dirs[d]);
-		if (!item || json_array_append_new(list, item) < 0)
-			goto done;
+	for (size_t d = 0; list && d < nr; d++) {
+		if (json_array_append_new(list, scriptdir_json(&dirs[d])) < 0) {
+			json_decref(list);
+			list = NULL;
+		}
 	}
-	if (json_object_set(root, "script_directories", list) < 0 ||
-	    !(text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER)))
-		goto done;
-	error = mlint_buf_puts(out, text) < 0 || mlint_buf_putc(out, '\n') < 0 ? MLINT_ERROR : 0;
-done:
-	if (error < 0)
-		mlint_error_set("out of memory while writing JSON");
-	free(text);
-	json_decref(list);
-	json_decref(root);
-	return error;
+	return mlint_json_write(out, list ? json_pack("{s:o}", "script_directories", list) : NULL);
 }
 
 /* ---- DOT and Mermaid ------------------------------------------------- */

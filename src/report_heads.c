@@ -51,29 +51,15 @@ static json_t *head_json(const struct mlint_scriptdir *sd, size_t node)
 int mlint_report_heads_json(struct mlint_buf *out, const struct mlint_scriptdir *dirs,
 			    size_t nr)
 {
-	json_t *root = json_object(), *heads = json_array();
-	char *text = NULL;
-	int error = MLINT_ERROR;
+	json_t *heads = json_array();
 
-	if (!root || !heads)
-		goto done;
-	for (size_t d = 0; d < nr; d++) {
-		for (size_t h = 0; h < dirs[d].graph.nr_heads; h++) {
-			json_t *item = head_json(&dirs[d], dirs[d].graph.heads[h]);
-			if (!item || json_array_append_new(heads, item) < 0)
-				goto done;
+	for (size_t d = 0; heads && d < nr; d++) {
+		for (size_t h = 0; heads && h < dirs[d].graph.nr_heads; h++) {
+			if (json_array_append_new(heads, head_json(&dirs[d], dirs[d].graph.heads[h])) < 0) {
+				json_decref(heads);
+				heads = NULL;
+			}
 		}
 	}
-	if (json_object_set(root, "heads", heads) < 0)
-		goto done;
-	if (!(text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER)))
-		goto done;
-	error = mlint_buf_puts(out, text) < 0 || mlint_buf_putc(out, '\n') < 0 ? MLINT_ERROR : 0;
-done:
-	if (error < 0)
-		mlint_error_set("out of memory while writing JSON");
-	free(text);
-	json_decref(heads);
-	json_decref(root);
-	return error;
+	return mlint_json_write(out, heads ? json_pack("{s:o}", "heads", heads) : NULL);
 }

@@ -25,6 +25,20 @@ json_t *mlint_json_string(const char *s)
 	return s ? lossy_string(s) : json_null();
 }
 
+int mlint_json_write(struct mlint_buf *out, json_t *root)
+{
+	char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	int error = 0;
+
+	json_decref(root);
+	if (!text)
+		return mlint_error_set("out of memory while writing JSON");
+	if (mlint_buf_puts(out, text) < 0 || mlint_buf_putc(out, '\n') < 0)
+		error = MLINT_ERROR;
+	free(text);
+	return error;
+}
+
 static json_t *finding_json(const struct mlint_finding *x)
 {
 	return json_pack("{s:s, s:s, s:o, s:I, s:I, s:o, s:o}", "rule", x->rule, "severity",
@@ -44,29 +58,16 @@ static json_t *summary_json(const struct mlint_summary *s)
 int mlint_report_json(struct mlint_buf *out, const struct mlint_findings *f,
 		      const struct mlint_summary *s)
 {
-	json_t *root = json_object(), *list = json_array();
-	char *text = NULL;
-	int error = MLINT_ERROR;
+	json_t *list = json_array();
 
-	if (!root || !list)
-		goto done;
-	for (size_t i = 0; i < f->nr; i++) {
-		json_t *item = finding_json(&f->items[i]);
-		if (!item || json_array_append_new(list, item) < 0)
-			goto done;
+	for (size_t i = 0; list && i < f->nr; i++) {
+		if (json_array_append_new(list, finding_json(&f->items[i])) < 0) {
+			json_decref(list);
+			list = NULL;
+		}
 	}
-	if (json_object_set_new(root, "version", json_integer(1)) < 0 ||
-	    json_object_set(root, "findings", list) < 0 ||
-	    json_object_set_new(root, "summary", summary_json(s)) < 0)
-		goto done;
-	if (!(text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER)))
-		goto done;
-	error = mlint_buf_puts(out, text) < 0 || mlint_buf_putc(out, '\n') < 0 ? MLINT_ERROR : 0;
-done:
-	if (error < 0 && !*mlint_error_last())
-		mlint_error_set("out of memory while writing JSON");
-	free(text);
-	json_decref(list);
-	json_decref(root);
-	return error;
+	return mlint_json_write(out, list ? json_pack("{s:i, s:o, s:o}", "version", 1,
+						      "findings", list, "summary",
+						      summary_json(s))
+					  : NULL);
 }
