@@ -38,10 +38,14 @@ assert_not_contains() {
   case "$2" in *"$3"*) fail "$1: '$3' unexpectedly in output"; printf '%s\n' "$2" >&2 ;; *) pass "$1" ;; esac
 }
 
+# MLINT_RUNNER (e.g. "valgrind -q --error-exitcode=99 --leak-check=full")
+# runs the binary under a tool; an error it finds changes the exit status.
+read -ra MLINT_RUNNER_WORDS <<<"${MLINT_RUNNER:-}"
+
 # run_mlint ARGS...: sets OUT, ERR and RC
 run_mlint() {
   local o="$TMP/.out" e="$TMP/.err"
-  RC=0; "$MLINT" "$@" >"$o" 2>"$e" || RC=$?
+  RC=0; "${MLINT_RUNNER_WORDS[@]}" "$MLINT" "$@" >"$o" 2>"$e" || RC=$?
   OUT=$(cat "$o"); ERR=$(cat "$e")
 }
 
