@@ -20,6 +20,7 @@ struct command {
 static const struct command commands[] = {
 	{"check", cmd_check, "lint the migrations: graph, content and git rules"},
 	{"heads", cmd_heads, "print the heads, like `alembic heads`, without importing anything"},
+	{"rename", cmd_rename, "give migrations date-prefixed names, as `git mv` would"},
 	{"rules", cmd_rules, "list the rules, or explain one"},
 	{NULL, NULL, NULL},
 };
