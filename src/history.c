@@ -115,10 +115,13 @@ static int walk_history(struct walk *w)
 		error = git_fail(w, "walk the history");
 		goto done;
 	}
-	if ((rc = git_revwalk_push_head(rw)) < 0) {
-		/* An unborn HEAD has no history: nothing is found. */
-		error = rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH ? 0
-									: git_fail(w, "read HEAD");
+	/* An unborn HEAD has no history: nothing is found. */
+	if ((rc = git_repository_head_unborn(w->repo)) != 0) {
+		error = rc == 1 ? 0 : git_fail(w, "read HEAD");
+		goto done;
+	}
+	if (git_revwalk_push_head(rw) < 0) {
+		error = git_fail(w, "read HEAD");
 		goto done;
 	}
 	while ((rc = git_revwalk_next(&id, rw)) == 0)

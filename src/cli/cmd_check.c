@@ -81,7 +81,8 @@ static int run_checks(const struct cli_loaded *loaded, struct mlint_findings *fi
 		const struct mlint_scriptdir *sd = &loaded->dirs[i];
 		summary->files += sd->nr_scripts;
 		summary->migrations += sd->nr_migrations;
-		if (mlint_check_scan(sd, findings) < 0 || mlint_check_graph(sd, findings) < 0)
+		if (mlint_check_scan(sd, findings) < 0 || mlint_check_graph(sd, findings) < 0 ||
+		    mlint_check_naming(sd, findings) < 0)
 			return MLINT_ERROR;
 	}
 	mlint_findings_sort(findings);
