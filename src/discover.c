@@ -389,6 +389,19 @@ static int add_ini_project(struct mlint_project *p, const char *ini_path)
 	const char *defaults[3] = {"here", NULL, NULL};
 	const struct mlint_ini_entry *rec;
 
+	{
+		/* The same project reached twice (a root and its ini) is read once. */
+		char *real = real_path(ini_path);
+		if (!real)
+			return MLINT_ERROR;
+		for (size_t i = 0; i < p->nr_dirs; i++) {
+			if (p->dirs[i].ini_path && strcmp(p->dirs[i].ini_path, real) == 0) {
+				free(real);
+				return 0;
+			}
+		}
+		free(real);
+	}
 	if (!(d = new_dir(p)))
 		return MLINT_ERROR;
 	if (!(d->ini_path = real_path(ini_path)) || !(here = dir_name(d->ini_path)))
@@ -421,6 +434,11 @@ static int add_versions_project(struct mlint_project *p, const char *const *dirs
 {
 	struct mlint_scriptdir_config *d;
 	int error = 0;
+
+	for (size_t i = 0; i < p->nr_dirs; i++)
+		for (size_t k = 0; k < p->dirs[i].nr_locations; k++)
+			if (nr == 1 && strcmp(p->dirs[i].version_locations[k], dirs[0]) == 0)
+				return 0; /* already read as part of a project */
 
 	if (!(d = new_dir(p)))
 		return MLINT_ERROR;
@@ -521,7 +539,7 @@ static int discover_dir(struct mlint_project *p, const char *abs, char ***versio
 		error = add_ini_project(p, ini);
 	else if (is_file(flask))
 		error = add_ini_project(p, flask);
-	else if (is_version_dir(abs)) {
+	else if (is_version_dir(abs) || has_suffix(abs, "/versions")) {
 		char *copy = mlint_strdup(abs);
 		error = copy && MLINT_ARRAY_GROW(*version_dirs, *alloc_version_dirs,
 						 *nr_version_dirs + 1) == 0 ? 0 : MLINT_ERROR;

@@ -194,7 +194,8 @@ static int link_nodes(struct mlint_graph *g, const struct mlint_graph_input *in)
 		if (resolve_all(g, i, x->down, x->nr_down, &n->parents, &n->nr_parents, 0) < 0 ||
 		    resolve_all(g, i, x->depends, x->nr_depends, &n->deps, &n->nr_deps, 1) < 0)
 			return MLINT_ERROR;
-		n->is_base = x->nr_down == 0;
+		n->is_base = x->nr_down == 0 && !x->unknown_parent;
+		g->nr_unknown_parents += !!x->unknown_parent;
 		n->is_merge_point = x->nr_down > 1;
 	}
 	for (size_t i = 0; i < g->nr_nodes; i++) {
@@ -358,7 +359,8 @@ static int propagate_labels(struct mlint_graph *g, const struct mlint_graph_inpu
 			n->labels[w++] = x->labels[k];
 		for (size_t k = 0; k < n->nr_parents; k++) {
 			const struct mlint_graph_node *p = &g->nodes[n->parents[k]];
-			memcpy(n->labels + w, p->labels, p->nr_labels * sizeof(*p->labels));
+			if (p->nr_labels)
+				memcpy(n->labels + w, p->labels, p->nr_labels * sizeof(*p->labels));
 			w += p->nr_labels;
 		}
 		qsort(n->labels, w, sizeof(*n->labels), compare_strings);
@@ -367,11 +369,12 @@ static int propagate_labels(struct mlint_graph *g, const struct mlint_graph_inpu
 			if (k == 0 || strcmp(n->labels[k], n->labels[n->nr_labels - 1]) != 0)
 				n->labels[n->nr_labels++] = n->labels[k];
 	}
-	/* Nodes on a cycle keep what they declare. */
+	/* Nodes on or below a cycle are outside the order: they keep what they
+	 * declare. */
 	for (size_t i = 0; i < g->nr_nodes; i++) {
 		struct mlint_graph_node *n = &g->nodes[i];
 		const struct mlint_graph_input *x = &in[n->input];
-		if (!n->in_cycle || x->nr_labels == 0 || n->labels)
+		if (x->nr_labels == 0 || n->labels)
 			continue;
 		if (!(n->labels = malloc(x->nr_labels * sizeof(*n->labels))))
 			return mlint_error_set("out of memory");

@@ -43,7 +43,7 @@ static char *trim_copy(const char *p, size_t n, int lower)
 static int add_section(struct mlint_ini *ini, const char *p, size_t n)
 {
 	char *name;
-	if (!(name = trim_copy(p, n, 0)))
+	if (!(name = mlint_strndup(p, n)))
 		return MLINT_ERROR;
 	if (MLINT_ARRAY_GROW(ini->sections, ini->alloc_sections, ini->nr_sections + 1) < 0) {
 		free(name);
@@ -95,36 +95,58 @@ static int continue_value(struct mlint_ini *ini, const char *p, size_t n)
 	return 0;
 }
 
+/* Parser state between lines, as ConfigParser keeps it. */
+struct line_state {
+	int in_value;          /* the last key's value may continue */
+	size_t key_indent;     /* indentation of that key's line */
+	unsigned blank_lines;  /* blank lines seen inside the value so far */
+};
+
+static int continue_after_blanks(struct mlint_ini *ini, struct line_state *st, const char *p,
+				 size_t n)
+{
+	for (; st->blank_lines > 0; st->blank_lines--)
+		if (continue_value(ini, "", 0) < 0)
+			return MLINT_ERROR;
+	return continue_value(ini, p, n);
+}
+
 static int parse_line(struct mlint_ini *ini, const char *p, size_t n, unsigned line,
-		      int *last_was_key)
+		      struct line_state *st)
 {
 	size_t i = 0, sep;
-	int indented = n > 0 && (p[0] == ' ' || p[0] == '\t');
 
+	if (n && p[n - 1] == '\r')
+		n--;
 	while (i < n && isspace((unsigned char)p[i]))
 		i++;
 	if (i == n) {
-		*last_was_key = 0;
+		st->blank_lines += st->in_value;
 		return 0;
 	}
 	if (p[i] == '#' || p[i] == ';')
 		return 0;
-	if (indented && *last_was_key && ini->nr > 0)
-		return continue_value(ini, p + i, n - i);
+	/* A line indented deeper than its key continues the key's value. */
+	if (st->in_value && i > st->key_indent && ini->nr > 0)
+		return continue_after_blanks(ini, st, p + i, n - i);
+	st->in_value = 0;
+	st->blank_lines = 0;
 	if (p[i] == '[') {
 		const char *close = memchr(p + i, ']', n - i);
 		if (!close)
 			return mlint_error_set("'%s':%u: section header without ']'", ini->path, line);
-		*last_was_key = 0;
 		return add_section(ini, p + i + 1, (size_t)(close - p - i - 1));
 	}
 	for (sep = i; sep < n && p[sep] != '=' && p[sep] != ':'; sep++)
 		;
 	if (sep == n)
 		return mlint_error_set("'%s':%u: expected 'key = value' or '[section]'", ini->path, line);
+	if (sep == i)
+		return mlint_error_set("'%s':%u: a value without a key", ini->path, line);
 	if (ini->nr_sections == 0)
 		return mlint_error_set("'%s':%u: key before the first [section]", ini->path, line);
-	*last_was_key = 1;
+	st->in_value = 1;
+	st->key_indent = i;
 	return add_entry(ini, p + i, sep - i, p + sep + 1, n - sep - 1, line);
 }
 
@@ -132,7 +154,7 @@ int mlint_ini_parse(struct mlint_ini *ini, const char *path, const char *text, s
 {
 	size_t pos = 0;
 	unsigned line = 1;
-	int last_was_key = 0;
+	struct line_state st = {0, 0, 0};
 
 	if (!(ini->path = mlint_strdup(path)))
 		return MLINT_ERROR;
@@ -144,7 +166,7 @@ int mlint_ini_parse(struct mlint_ini *ini, const char *path, const char *text, s
 		size_t eol = pos;
 		while (eol < len && text[eol] != '\n')
 			eol++;
-		if (parse_line(ini, text + pos, eol - pos, line, &last_was_key) < 0)
+		if (parse_line(ini, text + pos, eol - pos, line, &st) < 0)
 			return MLINT_ERROR;
 		pos = eol + 1;
 		line++;

@@ -155,7 +155,7 @@ static int check_bytes(struct mlint_migration *m, const char *src, size_t len)
 
 	for (size_t i = 0; i < len && !(seen_nul && seen_utf8);) {
 		size_t n;
-		if (p[i] == '\n') {
+		if (p[i] == '\n' || (p[i] == '\r' && (i + 1 == len || p[i + 1] != '\n'))) {
 			line++;
 			line_off = ++i;
 			continue;
@@ -293,7 +293,7 @@ static int parse_string_elements(const struct extractor *x, size_t a, size_t b,
 				 struct mlint_value *v, int *had_comma)
 {
 	size_t alloc = 0, start = a;
-	unsigned depth = 0;
+	long depth = 0;
 	struct mlint_value tmp = {0};
 
 	*had_comma = 0;
@@ -316,6 +316,10 @@ static int parse_string_elements(const struct extractor *x, size_t a, size_t b,
 			return -1;
 		}
 		start = i + 1;
+	}
+	if (depth != 0 || tmp.nr == 0) {
+		value_release(&tmp); /* unbalanced brackets: not a literal */
+		return 0;
 	}
 	v->items = tmp.items;
 	v->nr = tmp.nr;
@@ -451,7 +455,7 @@ static int parse_header_text(struct mlint_header *h, const char *text, size_t le
 	while (pos < len) {
 		size_t eol = pos, s, n;
 		int matched = 0;
-		while (eol < len && text[eol] != '\n') eol++;
+		while (eol < len && text[eol] != '\n' && text[eol] != '\r') eol++;
 		s = pos;
 		if (comments) {
 			while (s < eol && (text[s] == ' ' || text[s] == '\t')) s++;
@@ -476,7 +480,7 @@ static int parse_header_text(struct mlint_header *h, const char *text, size_t le
 			if (!(h->message = trimmed_copy(text + s, n)))
 				return MLINT_ERROR;
 		}
-		pos = eol + 1;
+		pos = eol + (eol + 1 < len && text[eol] == '\r' && text[eol + 1] == '\n' ? 2 : 1);
 		line++;
 	}
 	return 0;
@@ -627,6 +631,16 @@ static int collect_calls(struct extractor *x, size_t a, size_t n)
 	return 0;
 }
 
+/* The line a token ends on: strings may span lines. */
+static unsigned last_line_of(const char *src, const struct mlint_token *t)
+{
+	unsigned line = t->line;
+	for (size_t i = t->off; i < t->off + t->len; i++)
+		if (src[i] == '\n' || (src[i] == '\r' && (i + 1 == t->off + t->len || src[i + 1] != '\n')))
+			line++;
+	return line;
+}
+
 /* Classifies one simple statement [a, b) of a body. */
 static enum mlint_body_kind statement_kind(const struct extractor *x, size_t a, size_t b,
 					   size_t *raise_name)
@@ -678,7 +692,7 @@ static int note_body_statements(struct extractor *x, size_t a, size_t n)
 		start = i + 1;
 	}
 	if (n > a) {
-		f->end_line = x->toks[n - 1].line;
+		f->end_line = last_line_of(x->src, &x->toks[n - 1]);
 		f->end_off = x->toks[n - 1].off + x->toks[n - 1].len;
 	}
 	return collect_calls(x, a, n);
@@ -764,12 +778,44 @@ static int handle_top_level(struct extractor *x, size_t n)
 	return handle_assignment(x, n) < 0 ? MLINT_ERROR : 0;
 }
 
+/*
+ * Module level: `a = 1; b = 2` is two statements. Each is handled as a line
+ * of its own by pointing the token array at it for the call.
+ */
+static int handle_module_line(struct extractor *x, size_t n)
+{
+	struct mlint_token *all = x->toks;
+	size_t start = 0;
+	long depth = 0;
+	int error = 0;
+
+	for (size_t i = 0; i <= n && error == 0; i++) {
+		int k = i < n ? all[i].kind : ';';
+		if (k == '(' || k == '[' || k == '{') depth++;
+		if (k == ')' || k == ']' || k == '}') depth--;
+		if (i < n && (k != ';' || depth > 0))
+			continue; /* an unclosed bracket still ends at the line's end */
+		/* A compound statement (def, class, ...) takes the rest of the line. */
+		if (i < n && start == 0 && (tok_is(x->src, &all[0], "def") ||
+					    tok_is(x->src, &all[0], "async") ||
+					    tok_is(x->src, &all[0], "class")))
+			continue;
+		if (i > start) {
+			x->toks = all + start;
+			error = handle_top_level(x, i - start);
+			x->toks = all;
+		}
+		start = i + 1;
+	}
+	return error;
+}
+
 static int handle_line(struct extractor *x, size_t n)
 {
 	if (n == 0)
 		return 0;
 	if (x->depth == 0)
-		return handle_top_level(x, n);
+		return handle_module_line(x, n);
 	if (x->cur_func >= 0)
 		return note_body_statements(x, 0, n);
 	return 0;

@@ -256,9 +256,8 @@ static int skip_format_field(struct mlint_pyscan *s, int triple)
 			depth++;
 		else if (c == '}' || c == ']' || c == ')') {
 			if (depth == 0)
-				return 0;
-			if (--depth == 0 && c == '}')
-				return 0;
+				return 0; /* the field's own closing brace */
+			depth--;
 		}
 	}
 	return 0;

@@ -83,7 +83,8 @@ static int check_expressions(const struct mlint_script *s, struct mlint_findings
 	if (!s->is_migration || !mlint_migration_has_revision(m))
 		return 0;
 	if (check_expression(s, "down_revision", &m->down_revision,
-			     "its parent cannot be linked, so the heads may be incomplete", out) < 0 ||
+			     "its parent cannot be linked, so heads are not checked in this "
+			     "script directory", out) < 0 ||
 	    check_expression(s, "depends_on", &m->depends_on,
 			     "the dependency cannot be linked", out) < 0 ||
 	    check_expression(s, "branch_labels", &m->branch_labels,

@@ -82,6 +82,7 @@ static int build_graph(struct mlint_scriptdir *sd)
 		in->revision = mlint_migration_revision(m);
 		in->tag = i;
 		value_items(&m->down_revision, &in->down, &in->nr_down);
+		in->unknown_parent = m->down_revision.kind == MLINT_VAL_EXPR;
 		value_items(&m->depends_on, &in->depends, &in->nr_depends);
 		if (m->branch_labels.kind == MLINT_VAL_EXPR) {
 			in->labels = (const char *const *)m->branch_labels.items;

@@ -27,6 +27,7 @@ struct mlint_graph_input {
 	size_t nr_depends;
 	const char *const *labels;  /* declared branch labels */
 	size_t nr_labels;
+	int unknown_parent; /* down_revision is an expression: parents unknown */
 	size_t tag; /* caller's index, e.g. of the script */
 };
 
@@ -80,6 +81,7 @@ struct mlint_graph {
 	size_t nr_duplicates, alloc_duplicates;
 	struct mlint_graph_cycle *cycles;
 	size_t nr_cycles, alloc_cycles;
+	size_t nr_unknown_parents; /* inputs whose parents are unknown */
 	/* open-addressing index: revision id and label -> node */
 	size_t *slots, nr_slots;
 	struct mlint_graph_label *label_decls; /* sorted by name */

@@ -1,0 +1,591 @@
+/* Unit tests for the checks (include/mlint/check.h) over real script
+ * directories written to temp dirs, loaded with mlint_discover and
+ * mlint_scriptdir_load as the CLI does. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mlint/check.h"
+#include "mlint/common.h"
+#include "mlint/discover.h"
+#include "mlint/finding.h"
+#include "mlint/scriptdir.h"
+
+struct fixture {
+	char root[PATH_MAX];
+	struct mlint_project p;
+	struct mlint_scriptdir sd;
+	struct mlint_notes notes;
+	struct mlint_findings out;
+};
+
+static void fmt_path(char *out, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+/* snprintf into a PATH_MAX buffer; a path that does not fit fails the test. */
+static void fmt_path(char *out, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out, PATH_MAX, fmt, ap);
+	va_end(ap);
+	if (n < 0 || n >= PATH_MAX)
+		fail_msg("path too long");
+}
+
+/* rm -rf, without following symlinks. */
+static void remove_tree(const char *path)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+
+	if (lstat(path, &st) < 0)
+		return;
+	if (S_ISDIR(st.st_mode) && (d = opendir(path)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			char child[PATH_MAX];
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			fmt_path(child, "%s/%s", path, e->d_name);
+			remove_tree(child);
+		}
+		closedir(d);
+		rmdir(path);
+		return;
+	}
+	unlink(path);
+}
+
+static void make_dirs(const struct fixture *f, const char *rel)
+{
+	char path[PATH_MAX];
+	fmt_path(path, "%s/%s", f->root, rel);
+	for (char *p = path + strlen(f->root) + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0777) < 0 && errno != EEXIST)
+			fail_msg("mkdir '%s': %s", path, strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(path, 0777) < 0 && errno != EEXIST)
+		fail_msg("mkdir '%s': %s", path, strerror(errno));
+}
+
+/* Writes `len` bytes to root/rel, making its directories. */
+static void write_bytes(const struct fixture *f, const char *rel, const char *data, size_t len)
+{
+	char path[PATH_MAX], dir[PATH_MAX];
+	const char *slash = strrchr(rel, '/');
+	FILE *fp;
+
+	if (slash) {
+		fmt_path(dir, "%.*s", (int)(slash - rel), rel);
+		make_dirs(f, dir);
+	}
+	fmt_path(path, "%s/%s", f->root, rel);
+	if (!(fp = fopen(path, "wb")))
+		fail_msg("cannot write '%s': %s", path, strerror(errno));
+	if (len && fwrite(data, 1, len, fp) != len)
+		fail_msg("cannot write '%s'", path);
+	fclose(fp);
+}
+
+static void write_file(const struct fixture *f, const char *rel, const char *text)
+{
+	write_bytes(f, rel, text, strlen(text));
+}
+
+/*
+ * Writes migrations/versions/<name> declaring `rev` with the given Python
+ * expressions (NULL: the line is left out).
+ */
+static void migration(const struct fixture *f, const char *name, const char *rev,
+		      const char *down, const char *labels, const char *depends)
+{
+	char rel[PATH_MAX], text[2048];
+	int n = 0;
+
+	n += snprintf(text + n, sizeof(text) - (size_t)n, "\"\"\"%s\"\"\"\n", name);
+	if (rev)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "revision = %s\n", rev);
+	if (down)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "down_revision = %s\n", down);
+	n += snprintf(text + n, sizeof(text) - (size_t)n, "branch_labels = %s\n",
+		      labels ? labels : "None");
+	n += snprintf(text + n, sizeof(text) - (size_t)n, "depends_on = %s\n",
+		      depends ? depends : "None");
+	snprintf(text + n, sizeof(text) - (size_t)n,
+		 "\n\ndef upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n");
+	fmt_path(rel, "migrations/versions/%s", name);
+	write_file(f, rel, text);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char tmpl[] = "/tmp/mlint-test-check-XXXXXX";
+	char *real;
+
+	if (!f || !mkdtemp(tmpl)) {
+		free(f);
+		return -1;
+	}
+	if (!(real = realpath(tmpl, NULL))) {
+		rmdir(tmpl);
+		free(f);
+		return -1;
+	}
+	snprintf(f->root, sizeof(f->root), "%s", real);
+	free(real);
+	mlint_project_init(&f->p);
+	mlint_scriptdir_init(&f->sd);
+	mlint_findings_init(&f->out);
+	write_file(f, "alembic.ini", "[alembic]\nscript_location = migrations\n");
+	write_file(f, "migrations/env.py", "# env\n");
+	make_dirs(f, "migrations/versions");
+	mlint_error_clear();
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	mlint_findings_release(&f->out);
+	mlint_scriptdir_release(&f->sd);
+	mlint_notes_release(&f->notes);
+	mlint_project_release(&f->p);
+	remove_tree(f->root);
+	free(f);
+	return 0;
+}
+
+/* Discovers, loads and checks the project; prints the findings on failure. */
+static void run(struct fixture *f)
+{
+	const char *paths[1] = {f->root};
+
+	if (mlint_discover(&f->p, paths, 1, NULL) < 0)
+		fail_msg("discover: %s", mlint_error_last());
+	assert_int_equal(f->p.nr_dirs, 1);
+	if (mlint_scriptdir_load(&f->sd, &f->p, &f->p.dirs[0], MLINT_LOAD_KEEP_SOURCE, &f->notes) < 0)
+		fail_msg("load: %s", mlint_error_last());
+	assert_int_equal(mlint_check_scan(&f->sd, &f->out), 0);
+	assert_int_equal(mlint_check_graph(&f->sd, &f->out), 0);
+	mlint_findings_sort(&f->out);
+	for (size_t i = 0; i < f->out.nr; i++)
+		print_message("  %s:%u:%u: %s[%s]: %s\n", f->out.items[i].path, f->out.items[i].line,
+			      f->out.items[i].col, mlint_severity_name(f->out.items[i].severity),
+			      f->out.items[i].rule, f->out.items[i].message);
+}
+
+/* Findings of `rule` whose path ends with `file` (NULL: any). */
+static size_t count(const struct fixture *f, const char *rule, const char *file)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < f->out.nr; i++) {
+		const struct mlint_finding *x = &f->out.items[i];
+		size_t pl = strlen(x->path), fl = file ? strlen(file) : 0;
+		if (strcmp(x->rule, rule) != 0)
+			continue;
+		if (file && (pl < fl || strcmp(x->path + pl - fl, file) != 0))
+			continue;
+		n++;
+	}
+	return n;
+}
+
+static const struct mlint_finding *first(const struct fixture *f, const char *rule)
+{
+	for (size_t i = 0; i < f->out.nr; i++)
+		if (strcmp(f->out.items[i].rule, rule) == 0)
+			return &f->out.items[i];
+	fail_msg("no %s finding", rule);
+	return NULL;
+}
+
+static const struct mlint_script *script(const struct fixture *f, const char *file)
+{
+	for (size_t i = 0; i < f->sd.nr_scripts; i++) {
+		const char *p = f->sd.scripts[i].path;
+		size_t pl = strlen(p), fl = strlen(file);
+		if (pl >= fl && strcmp(p + pl - fl, file) == 0 && (pl == fl || p[pl - fl - 1] == '/'))
+			return &f->sd.scripts[i];
+	}
+	return NULL;
+}
+
+/* ---- clean ------------------------------------------------------------- */
+
+static void test_check_clean_history(void **state)
+{
+	struct fixture *f = *state;
+
+	migration(f, "0001_a.py", "'a'", "None", NULL, NULL);
+	migration(f, "0002_b.py", "'b'", "'a'", NULL, NULL);
+	migration(f, "0003_c.py", "'c'", "'b'", NULL, NULL);
+	run(f);
+	assert_int_equal(f->out.nr, 0);
+	assert_int_equal(f->sd.nr_migrations, 3);
+	assert_int_equal(f->sd.graph.nr_heads, 1);
+}
+
+/* ---- multiple-heads ---------------------------------------------------- */
+
+static void test_check_multiple_heads_unlabelled(void **state)
+{
+	struct fixture *f = *state;
+	const struct mlint_finding *x;
+
+	migration(f, "0001_a.py", "'a'", "None", NULL, NULL);
+	migration(f, "0002_b.py", "'b'", "'a'", NULL, NULL);
+	migration(f, "0003_c.py", "'c'", "'a'", NULL, NULL);
+	run(f);
+	assert_int_equal(count(f, "multiple-heads", NULL), 2);
+	assert_int_equal(count(f, "multiple-heads", "0002_b.py"), 1);
+	assert_int_equal(count(f, "multiple-heads", "0003_c.py"), 1);
+	assert_int_equal(f->out.nr, 2);
+	x = first(f, "multiple-heads");
+	assert_int_equal(x->severity, MLINT_SEV_ERROR);
+	assert_int_equal(x->line, 2); /* the revision line */
+	assert_non_null(x->revision);
+	assert_string_equal(x->revision, "b");
+	assert_non_null(strstr(x->message, "'c'"));
+	assert_non_null(x->excerpt);
+	assert_string_equal(x->excerpt, "revision = 'b'");
+}
+
+static void test_check_multiple_heads_three(void **state)
+{
+	struct fixture *f = *state;
+
+	migration(f, "0001_a.py", "'a'", "None", NULL, NULL);
+	migration(f, "0002_b.py", "'b'", "'a'", NULL, NULL);
+	migration(f, "0003_c.py", "'c'", "'a'", NULL, NULL);
+	migration(f, "0004_d.py", "'d'", "None", NULL, NULL);
+	run(f);
+	assert_int_equal(count(f, "multiple-heads", NULL), 3);
+	assert_int_equal(count(f, "multiple-heads", "0001_a.py"), 0);
+}
+
+static void test_check_multiple_heads_different_labels(void **state)
+{
+	struct fixture *f = *state;
+
+	migration(f, "0001_a.py", "'a'", "None", NULL, NULL);
+	migration(f, "0002_b.py", "'b'", "'a'", "('feature_x',)", NULL);
+	migration(f, "0003_c.py", "'c'", "'a'", "('feature_y',)", NULL);
+	migration(f, "0004_d.py", "'d'", "'c'", NULL, NULL);
+	run(f);
+	assert_int_equal(count(f, "multiple-heads", NULL), 0);
+	assert_int_equal(f->out.nr, 0);
+	assert_int_equal(f->sd.graph.nr_heads, 2);
+}
+
+static void test_check_multiple_heads_independent_bases(void **state)
+{
+	struct fixture *f = *state;
+
+	/* Alembic's multi-base layout: one label per base. */
+	migration(f, "0001_a.py", "'a'", "()", "'app'", NULL);
+	migration(f, "0002_b.py", "'b'", "'a'", NULL, NULL);
+	migration(f, "0003_x.py", "'x'", "None", "'audit'", NULL);
+	run(f);
+	assert_int_equal(count(f, "multiple-heads", NULL), 0);
+	assert_int_equal(f->out.nr, 0);
+}
+
+static void test_check_multiple_heads_shared_label(void **state)
+{
+	struct fixture *f = *state;
+
+	migration(f, "0001_a.py", "'a'", "None", "('core',)", NULL);
+	migration(f, "0002_b.py", "'b'", "'a'", NULL, NULL);
+	migration(f, "0003_c.py", "'c'", "'a'", NULL, NULL);
+	run(f);
+	assert_int_equal(count(f, "multiple-heads", NULL), 2);
+	assert_int_equal(count(f, "multiple-heads", "0002_b.py"), 1);
+	assert_int_equal(count(f, "multiple-heads", "0003_c.py"), 1);
+	assert_non_null(strstr(first(f, "multiple-heads")->message, "core"));
+}
+
+static void test_check_multiple_heads_depends_on_keeps_head(void **state)
+{
+	struct fixture *f = *state;
+
+	/* Alembic: heads == ('b', 'c'); depends_on does not consume b. */
+	migration(f, "0001_a.py", "'a'", "None", NULL, NULL);
+	migration(f, "0002_b.py", "'b'", "'a'", NULL, NULL);
+	migration(f, "0003_c.py", "'c'", "None", NULL, "'b'");
+	run(f);
+	assert_int_equal(count(f, "multiple-heads", "0002_b.py"), 1);
+	assert_int_equal(count(f, "multiple-heads", "0003_c.py"), 1);
+	assert_int_equal(f->out.nr, 2);
+}
+
+static void test_check_merged_heads_are_clean(void **state)
+{
+	struct fixture *f = *state;
+
+	migration(f, "0001_a.py", "'a'", "None", NULL, NULL);
+	migration(f, "0002_b.py", "'b'", "'a'", NULL, NULL);
+	migration(f, "0003_c.py", "'c'", "'a'", NULL, NULL);
+	migration(f, "0004_m.py", "'m'", "('b', 'c')", NULL, NULL);
+	run(f);
+	assert_int_equal(f->out.nr, 0);
+}
+
+/* ---- duplicate-revision, missing-parent, revision-cycle ---------------- */
+
+static void test_check_duplicate_revision(void **state)
+{
+	struct fixture *f = *state;
+	const struct mlint_finding *x;
+
+	migration(f, "0001_a.py", "'a'", "None", NULL, NULL);
+	migration(f, "0002_a_again.py", "'a'", "None", NULL, NULL);
+	run(f);
+	assert_int_equal(count(f, "duplicate-revision", NULL), 1);
+	assert_int_equal(count(f, "duplicate-revision", "0002_a_again.py"), 1);
+	x = first(f, "duplicate-revision");
+	assert_non_null(strstr(x->message, "0001_a.py"));
+	assert_string_equal(x->revision, "a");
+	assert_int_equal(f->sd.nr_migrations, 2);
+}
+
+static void test_check_missing_parent(void **state)
+{
+	struct fixture *f = *state;
+	const struct mlint_finding *x;
+
+	migration(f, "0001_a.py", "'a'", "'zzz'", NULL, "'yyy'");
+	run(f);
+	assert_int_equal(count(f, "missing-parent", "0001_a.py"), 2);
+	assert_int_equal(f->out.nr, 2);
+	x = first(f, "missing-parent");
+	assert_int_equal(x->severity, MLINT_SEV_ERROR);
+	{
+		int down = 0, dep = 0;
+		for (size_t i = 0; i < f->out.nr; i++) {
+			const char *m = f->out.items[i].message;
+			if (strstr(m, "'zzz'") && strstr(m, "down_revision")) {
+				down++;
+				assert_int_equal(f->out.items[i].line, 3);
+			}
+			if (strstr(m, "'yyy'") && strstr(m, "depends_on")) {
+				dep++;
+				assert_int_equal(f->out.items[i].line, 5);
+			}
+		}
+		assert_int_equal(down, 1);
+		assert_int_equal(dep, 1);
+	}
+}
+
+static void test_check_parent_by_label_is_not_missing(void **state)
+{
+	struct fixture *f = *state;
+
+	migration(f, "0001_a.py", "'a'", "None", "'core'", NULL);
+	migration(f, "0002_b.py", "'b'", "'core'", NULL, NULL);
+	migration(f, "0003_x.py", "'x'", "None", "'other'", "'core'");
+	run(f);
+	assert_int_equal(count(f, "missing-parent", NULL), 0);
+	assert_int_equal(f->out.nr, 0);
+}
+
+static void test_check_revision_cycle(void **state)
+{
+	struct fixture *f = *state;
+
+	migration(f, "0001_a.py", "'a'", "'b'", NULL, NULL);
+	migration(f, "0002_b.py", "'b'", "'a'", NULL, NULL);
+	run(f);
+	assert_int_equal(count(f, "revision-cycle", NULL), 1);
+	assert_int_equal(count(f, "missing-parent", NULL), 0);
+	assert_int_equal(count(f, "multiple-heads", NULL), 0);
+	assert_non_null(strstr(first(f, "revision-cycle")->message, "'a'"));
+	assert_non_null(strstr(first(f, "revision-cycle")->message, "'b'"));
+}
+
+static void test_check_revision_cycle_self(void **state)
+{
+	struct fixture *f = *state;
+
+	migration(f, "0001_a.py", "'a'", "None", NULL, NULL);
+	migration(f, "0002_s.py", "'s'", "'s'", NULL, NULL);
+	run(f);
+	assert_int_equal(count(f, "revision-cycle", "0002_s.py"), 1);
+	assert_int_equal(count(f, "revision-cycle", NULL), 1);
+}
+
+/* ---- parse-error, invalid-source, non-literal-value --------------------- */
+
+static void test_check_parse_error_no_revision(void **state)
+{
+	struct fixture *f = *state;
+
+	migration(f, "0001_a.py", "'a'", "None", NULL, NULL);
+	migration(f, "0002_norev.py", NULL, "'a'", NULL, NULL);
+	run(f);
+	assert_int_equal(count(f, "parse-error", "0002_norev.py"), 1);
+	assert_int_equal(count(f, "parse-error", NULL), 1);
+	assert_int_equal(first(f, "parse-error")->line, 2);
+	assert_int_equal(f->sd.nr_migrations, 2);
+}
+
+static void test_check_parse_error_computed_revision(void **state)
+{
+	struct fixture *f = *state;
+	const struct mlint_finding *x;
+
+	migration(f, "0001_a.py", "'a'", "None", NULL, NULL);
+	migration(f, "0002_fn.py", "make_id()", "'a'", NULL, NULL);
+	run(f);
+	assert_int_equal(count(f, "parse-error", "0002_fn.py"), 1);
+	assert_int_equal(count(f, "parse-error", NULL), 1);
+	x = first(f, "parse-error");
+	assert_non_null(strstr(x->message, "make_id()"));
+	assert_int_equal(x->line, 2);
+	assert_int_equal(count(f, "non-literal-value", NULL), 0);
+}
+
+static void test_check_parse_error_no_down_revision(void **state)
+{
+	struct fixture *f = *state;
+
+	migration(f, "0001_a.py", "'a'", NULL, NULL, NULL);
+	run(f);
+	assert_int_equal(count(f, "parse-error", "0001_a.py"), 1);
+}
+
+static void test_check_invalid_source_nul(void **state)
+{
+	struct fixture *f = *state;
+	static const char text[] = "revision = 'n1'\ndown_revision = None\n# a \0 byte\n"
+				   "\n\ndef upgrade():\n    pass\n";
+
+	write_bytes(f, "migrations/versions/0001_nul.py", text, sizeof(text) - 1);
+	run(f);
+	assert_true(count(f, "invalid-source", "0001_nul.py") >= 1);
+	assert_int_equal(count(f, "invalid-source", NULL), count(f, "invalid-source", "0001_nul.py"));
+	assert_int_equal(first(f, "invalid-source")->line, 3);
+	assert_int_equal(first(f, "invalid-source")->severity, MLINT_SEV_ERROR);
+}
+
+static void test_check_invalid_source_unterminated_string(void **state)
+{
+	struct fixture *f = *state;
+
+	write_file(f, "migrations/versions/0001_str.py",
+		   "revision = 'u1'\ndown_revision = None\n\n\ndef upgrade():\n"
+		   "    op.execute('unterminated)\n");
+	run(f);
+	assert_int_equal(count(f, "invalid-source", "0001_str.py"), 1);
+	assert_int_equal(first(f, "invalid-source")->line, 6);
+}
+
+static void test_check_non_literal_value(void **state)
+{
+	struct fixture *f = *state;
+	const struct mlint_finding *x;
+
+	migration(f, "0001_a.py", "'a'", "None", NULL, NULL);
+	migration(f, "0002_e.py", "'e'", "PREVIOUS", NULL, NULL);
+	run(f);
+	assert_int_equal(count(f, "non-literal-value", "0002_e.py"), 1);
+	assert_int_equal(count(f, "non-literal-value", NULL), 1);
+	x = first(f, "non-literal-value");
+	assert_int_equal(x->severity, MLINT_SEV_WARNING);
+	assert_non_null(strstr(x->message, "PREVIOUS"));
+	assert_int_equal(x->line, 3);
+}
+
+static void test_check_non_literal_labels_and_depends(void **state)
+{
+	struct fixture *f = *state;
+
+	migration(f, "0001_a.py", "'a'", "None", "labels_for('a')", "deps()");
+	run(f);
+	assert_int_equal(count(f, "non-literal-value", "0001_a.py"), 2);
+}
+
+/* ---- what is not a migration ------------------------------------------- */
+
+static void test_check_non_migrations_ignored(void **state)
+{
+	struct fixture *f = *state;
+
+	migration(f, "0001_a.py", "'a'", "None", NULL, NULL);
+	migration(f, "0002_b.py", "'b'", "'a'", NULL, NULL);
+	write_file(f, "migrations/versions/helpers.py",
+		   "import sqlalchemy as sa\n\n\ndef common_columns():\n"
+		   "    return [sa.Column('id', sa.Integer)]\n");
+	write_file(f, "migrations/versions/__init__.py", "");
+	write_file(f, "migrations/versions/README", "Generic single-database configuration.\n");
+	write_file(f, "migrations/versions/schema.sql", "CREATE TABLE t (id int);\n");
+	write_bytes(f, "migrations/versions/__pycache__/0001_a.cpython-311.pyc", "\x00\x01\x02", 3);
+	write_file(f, "migrations/versions/__pycache__/stale.py", "revision = 'zz'\n");
+	run(f);
+	assert_int_equal(f->out.nr, 0);
+	assert_int_equal(f->sd.nr_migrations, 2);
+	assert_int_equal(f->sd.graph.nr_nodes, 2);
+	assert_int_equal(f->sd.graph.nr_heads, 1);
+	assert_non_null(script(f, "0001_a.py"));
+	assert_true(script(f, "0001_a.py")->is_migration);
+	/* helpers.py is read (Alembic imports it too) but is no migration. */
+	if (script(f, "helpers.py"))
+		assert_false(script(f, "helpers.py")->is_migration);
+	assert_null(script(f, "__init__.py"));
+	assert_null(script(f, "README"));
+	assert_null(script(f, "schema.sql"));
+	assert_null(script(f, "0001_a.cpython-311.pyc"));
+	assert_null(script(f, "stale.py"));
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_check_clean_history),
+		T(test_check_multiple_heads_unlabelled),
+		T(test_check_multiple_heads_three),
+		T(test_check_multiple_heads_different_labels),
+		T(test_check_multiple_heads_independent_bases),
+		T(test_check_multiple_heads_shared_label),
+		T(test_check_multiple_heads_depends_on_keeps_head),
+		T(test_check_merged_heads_are_clean),
+		T(test_check_duplicate_revision),
+		T(test_check_missing_parent),
+		T(test_check_parent_by_label_is_not_missing),
+		T(test_check_revision_cycle),
+		T(test_check_revision_cycle_self),
+		T(test_check_parse_error_no_revision),
+		T(test_check_parse_error_computed_revision),
+		T(test_check_parse_error_no_down_revision),
+		T(test_check_invalid_source_nul),
+		T(test_check_invalid_source_unterminated_string),
+		T(test_check_non_literal_value),
+		T(test_check_non_literal_labels_and_depends),
+		T(test_check_non_migrations_ignored),
+	};
+#undef T
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
