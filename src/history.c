@@ -5,12 +5,40 @@
 #include "strmap.h"
 #include "util.h"
 
+/* Paths a commit adds or deletes under the version directories. */
+struct change {
+	char *path;
+	git_oid id;
+};
+
+struct changes {
+	struct change *items;
+	size_t nr, alloc;
+};
+
 struct walk {
 	git_repository *repo;
 	struct mlint_history_entry *entries;
 	struct mlint_strmap want; /* wanted path -> entry; renames add rows */
-	git_diff_options diff_opts;
+	const char *const *dirs;
+	size_t nr_dirs;
 	const char *root;
+	struct changes adds, dels;
+	struct tree_cache *cache; /* version directory trees of this and the last commit */
+	size_t nr_cache;
+	unsigned generation;      /* of the commit being visited */
+};
+
+/*
+ * A version directory's tree is read for a commit and again for its child
+ * (as the parent's), and libgit2 does not cache trees over 4 KiB: a few
+ * slots keep them, so each is inflated once. A slot used by the commit being
+ * visited is never evicted.
+ */
+struct tree_cache {
+	git_oid id;
+	git_tree *tree;
+	unsigned used;
 };
 
 static int git_fail(const struct walk *w, const char *what)
@@ -18,6 +46,187 @@ static int git_fail(const struct walk *w, const char *what)
 	const git_error *e = git_error_last();
 	return mlint_error_set("cannot %s in '%s': %s", what, w->root,
 			       e && e->message ? e->message : "unknown git error");
+}
+
+static void changes_clear(struct changes *c)
+{
+	for (size_t i = 0; i < c->nr; i++)
+		free(c->items[i].path);
+	c->nr = 0;
+}
+
+static void changes_release(struct changes *c)
+{
+	changes_clear(c);
+	free(c->items);
+	memset(c, 0, sizeof(*c));
+}
+
+static char *child_path(const char *prefix, const char *name)
+{
+	return *prefix ? mlint_path_join(prefix, name) : mlint_strdup(name);
+}
+
+static int record(struct changes *c, const char *prefix, const git_tree_entry *e)
+{
+	struct change *ch;
+	if (MLINT_ARRAY_GROW(c->items, c->alloc, c->nr + 1) < 0)
+		return MLINT_ERROR;
+	ch = &c->items[c->nr];
+	if (!(ch->path = child_path(prefix, git_tree_entry_name(e))))
+		return MLINT_ERROR;
+	git_oid_cpy(&ch->id, git_tree_entry_id(e));
+	c->nr++;
+	return 0;
+}
+
+static int compare_trees(struct walk *w, const char *prefix, git_tree *nt, git_tree *ot);
+
+/* compare_trees over tree ids (either may be NULL). */
+static int compare_ids(struct walk *w, const char *prefix, const git_oid *new_id,
+		       const git_oid *old_id)
+{
+	git_tree *nt = NULL, *ot = NULL;
+	int error;
+	if ((new_id && git_tree_lookup(&nt, w->repo, new_id) < 0) ||
+	    (old_id && git_tree_lookup(&ot, w->repo, old_id) < 0))
+		error = git_fail(w, "read a tree");
+	else
+		error = compare_trees(w, prefix, nt, ot);
+	git_tree_free(nt);
+	git_tree_free(ot);
+	return error;
+}
+
+/* An entry only on one side: a blob is added (deleted); a tree, all in it. */
+static int one_side(struct walk *w, const char *prefix, const git_tree_entry *e, int added)
+{
+	char *path;
+	int error;
+	if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
+		return record(added ? &w->adds : &w->dels, prefix, e);
+	if (git_tree_entry_type(e) != GIT_OBJECT_TREE)
+		return 0;
+	if (!(path = child_path(prefix, git_tree_entry_name(e))))
+		return MLINT_ERROR;
+	error = compare_ids(w, path, added ? git_tree_entry_id(e) : NULL,
+			    added ? NULL : git_tree_entry_id(e));
+	free(path);
+	return error;
+}
+
+static int both_sides(struct walk *w, const char *prefix, const git_tree_entry *a,
+		      const git_tree_entry *b)
+{
+	git_object_t ta = git_tree_entry_type(a), tb = git_tree_entry_type(b);
+	char *path;
+	int error;
+
+	if (git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b)))
+		return 0;
+	if (ta != tb)
+		return one_side(w, prefix, a, 1) < 0 || one_side(w, prefix, b, 0) < 0 ? MLINT_ERROR
+										      : 0;
+	if (ta != GIT_OBJECT_TREE)
+		return 0; /* a modified file */
+	if (!(path = child_path(prefix, git_tree_entry_name(a))))
+		return MLINT_ERROR;
+	error = compare_ids(w, path, git_tree_entry_id(a), git_tree_entry_id(b));
+	free(path);
+	return error;
+}
+
+/*
+ * Merges the two sorted entry lists. Much cheaper than a git_diff with a
+ * pathspec: no per-entry pattern matching, no delta objects, and subtrees
+ * with equal ids are skipped whole.
+ */
+static int compare_trees(struct walk *w, const char *prefix, git_tree *nt, git_tree *ot)
+{
+	size_t i = 0, j = 0, nn = nt ? git_tree_entrycount(nt) : 0;
+	size_t no = ot ? git_tree_entrycount(ot) : 0;
+	int error = 0;
+
+	while ((i < nn || j < no) && error == 0) {
+		const git_tree_entry *a = i < nn ? git_tree_entry_byindex(nt, i) : NULL;
+		const git_tree_entry *b = j < no ? git_tree_entry_byindex(ot, j) : NULL;
+		int cmp = !a ? 1 : !b ? -1 : git_tree_entry_cmp(a, b);
+		if (cmp < 0)
+			error = one_side(w, prefix, a, 1), i++;
+		else if (cmp > 0)
+			error = one_side(w, prefix, b, 0), j++;
+		else
+			error = both_sides(w, prefix, a, b), i++, j++;
+	}
+	return error;
+}
+
+/* The tree `id` from the cache (borrowed), reading it into a free slot. */
+static int cached_tree(git_tree **out, struct walk *w, const git_oid *id)
+{
+	struct tree_cache *slot = NULL;
+	for (size_t i = 0; i < w->nr_cache; i++) {
+		struct tree_cache *c = &w->cache[i];
+		if (c->tree && git_oid_equal(&c->id, id)) {
+			c->used = w->generation;
+			*out = c->tree;
+			return 0;
+		}
+		if (c->used != w->generation && (!slot || c->used < slot->used || !c->tree))
+			slot = c;
+	}
+	/* the cache holds two slots per directory and two more: one is free */
+	git_tree_free(slot->tree);
+	slot->tree = NULL;
+	if (git_tree_lookup(&slot->tree, w->repo, id) < 0)
+		return git_fail(w, "read a tree");
+	git_oid_cpy(&slot->id, id);
+	slot->used = w->generation;
+	*out = slot->tree;
+	return 0;
+}
+
+/* The id of the tree at `dir` in `root`; 0 when there is none. */
+static int subtree_id(git_oid *out, git_tree *root, const char *dir)
+{
+	git_tree_entry *e = NULL;
+	int found;
+	if (!root)
+		return 0;
+	if (!*dir) {
+		git_oid_cpy(out, git_tree_id(root));
+		return 1;
+	}
+	if (git_tree_entry_bypath(&e, root, dir) < 0)
+		return 0;
+	found = git_tree_entry_type(e) == GIT_OBJECT_TREE;
+	if (found)
+		git_oid_cpy(out, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	return found;
+}
+
+static int collect_changes(struct walk *w, git_tree *tree, git_tree *parent_tree)
+{
+	static const char *const whole[] = {""};
+	const char *const *dirs = w->nr_dirs ? w->dirs : whole;
+	size_t nr = w->nr_dirs ? w->nr_dirs : 1;
+
+	changes_clear(&w->adds);
+	changes_clear(&w->dels);
+	w->generation++;
+	for (size_t d = 0; d < nr; d++) {
+		git_oid nid, oid;
+		int has_new = subtree_id(&nid, tree, dirs[d]);
+		int has_old = subtree_id(&oid, parent_tree, dirs[d]);
+		if ((has_new && has_old && git_oid_equal(&nid, &oid)) || (!has_new && !has_old))
+			continue;
+		git_tree *nt = NULL, *ot = NULL;
+		if ((has_new && cached_tree(&nt, w, &nid) < 0) ||
+		    (has_old && cached_tree(&ot, w, &oid) < 0) || compare_trees(w, dirs[d], nt, ot) < 0)
+			return MLINT_ERROR;
+	}
+	return 0;
 }
 
 /* True when a merge's other parents (1..n) all lack `path`. */
@@ -43,60 +252,78 @@ static int absent_from_other_parents(const git_commit *c, const char *path)
 	return 1;
 }
 
-static int note_delta(struct walk *w, const git_commit *c, const git_diff_delta *d)
+/*
+ * Where `path`, added by this commit, was renamed from: a deleted file with
+ * the same blob, else git's similarity detection over the version
+ * directories (only when the commit also deletes files). NULL when none.
+ */
+static char *rename_source(struct walk *w, git_tree *tree, git_tree *parent_tree,
+			   const struct change *add)
 {
-	const git_signature *author = git_commit_author(c);
-	const size_t *entry;
+	git_diff_options opts;
+	git_diff *diff = NULL;
+	char *source = NULL;
 
-	if (d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_RENAMED)
-		return 0;
-	if (!(entry = mlint_strmap_find(&w->want, d->new_file.path)))
-		return 0;
-	if (git_commit_parentcount(c) > 1 && !absent_from_other_parents(c, d->new_file.path))
-		return 0;
-	w->entries[*entry].found = 1;
-	w->entries[*entry].time = (long long)author->when.time;
-	w->entries[*entry].offset = author->when.offset;
-	if (d->status == GIT_DELTA_RENAMED)
-		return mlint_strmap_add(&w->want, d->old_file.path, *entry);
-	return 0;
+	for (size_t i = 0; i < w->dels.nr; i++)
+		if (git_oid_equal(&w->dels.items[i].id, &add->id))
+			return mlint_strdup(w->dels.items[i].path);
+	if (w->dels.nr == 0)
+		return NULL;
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	opts.pathspec.strings = (char **)w->dirs;
+	opts.pathspec.count = w->nr_dirs;
+	if (git_diff_tree_to_tree(&diff, w->repo, parent_tree, tree, &opts) == 0 &&
+	    git_diff_find_similar(diff, NULL) == 0) {
+		for (size_t i = 0, n = git_diff_num_deltas(diff); i < n && !source; i++) {
+			const git_diff_delta *d = git_diff_get_delta(diff, i);
+			if (d->status == GIT_DELTA_RENAMED && strcmp(d->new_file.path, add->path) == 0)
+				source = mlint_strdup(d->old_file.path);
+		}
+	}
+	git_diff_free(diff);
+	return source;
 }
 
-/* Rename detection costs blob reads: only when a commit adds and deletes. */
-static int needs_renames(git_diff *diff)
+static int note_add(struct walk *w, const git_commit *c, git_tree *tree, git_tree *parent_tree,
+		    const struct change *add)
 {
-	int added = 0, deleted = 0;
-	size_t n = git_diff_num_deltas(diff);
-	for (size_t i = 0; i < n && !(added && deleted); i++) {
-		git_delta_t s = git_diff_get_delta(diff, i)->status;
-		added |= s == GIT_DELTA_ADDED;
-		deleted |= s == GIT_DELTA_DELETED;
-	}
-	return added && deleted;
+	const git_signature *author = git_commit_author(c);
+	const size_t *found = mlint_strmap_find(&w->want, add->path);
+	size_t entry;
+	char *source;
+	int error = 0;
+
+	if (!found)
+		return 0;
+	entry = *found;
+	if (git_commit_parentcount(c) > 1 && !absent_from_other_parents(c, add->path))
+		return 0; /* it came in from a merged branch: its add is further down */
+	w->entries[entry].found = 1;
+	w->entries[entry].time = (long long)author->when.time;
+	w->entries[entry].offset = author->when.offset;
+	if ((source = rename_source(w, tree, parent_tree, add)) != NULL)
+		error = mlint_strmap_add(&w->want, source, entry);
+	free(source);
+	return error;
 }
 
 static int visit_commit(struct walk *w, const git_oid *id)
 {
 	git_commit *c = NULL, *parent = NULL;
 	git_tree *tree = NULL, *parent_tree = NULL;
-	git_diff *diff = NULL;
 	int error = 0;
 
 	if (git_commit_lookup(&c, w->repo, id) < 0 || git_commit_tree(&tree, c) < 0 ||
 	    (git_commit_parentcount(c) > 0 &&
-	     (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&parent_tree, parent) < 0)) ||
-	    git_diff_tree_to_tree(&diff, w->repo, parent_tree, tree, &w->diff_opts) < 0) {
+	     (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&parent_tree, parent) < 0))) {
 		error = git_fail(w, "read a commit");
 		goto done;
 	}
-	if (needs_renames(diff) && git_diff_find_similar(diff, NULL) < 0) {
-		error = git_fail(w, "find renames");
+	if ((error = collect_changes(w, tree, parent_tree)) < 0)
 		goto done;
-	}
-	for (size_t i = 0, n = git_diff_num_deltas(diff); i < n && error == 0; i++)
-		error = note_delta(w, c, git_diff_get_delta(diff, i));
+	for (size_t i = 0; i < w->adds.nr && error == 0; i++)
+		error = note_add(w, c, tree, parent_tree, &w->adds.items[i]);
 done:
-	git_diff_free(diff);
 	git_tree_free(parent_tree);
 	git_tree_free(tree);
 	git_commit_free(parent);
@@ -142,6 +369,8 @@ int mlint_history_first_added(struct mlint_history_entry *entries, size_t nr,
 	memset(&w, 0, sizeof(w));
 	w.entries = entries;
 	w.root = repo_root;
+	w.dirs = dirs;
+	w.nr_dirs = dirs ? nr_dirs : 0;
 	for (size_t i = 0; i < nr; i++) {
 		entries[i].found = 0;
 		if ((error = mlint_strmap_add(&w.want, entries[i].path, i)) < 0)
@@ -149,17 +378,24 @@ int mlint_history_first_added(struct mlint_history_entry *entries, size_t nr,
 	}
 	if (nr == 0)
 		goto done;
+	w.nr_cache = 2 * (w.nr_dirs ? w.nr_dirs : 1) + 2;
+	if (!(w.cache = calloc(w.nr_cache, sizeof(*w.cache)))) {
+		error = mlint_error_set("out of memory");
+		goto done;
+	}
 	git_libgit2_init();
-	git_diff_options_init(&w.diff_opts, GIT_DIFF_OPTIONS_VERSION);
-	w.diff_opts.pathspec.strings = (char **)dirs;
-	w.diff_opts.pathspec.count = dirs ? nr_dirs : 0;
 	if (git_repository_open_ext(&w.repo, repo_root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
 		error = git_fail(&w, "open the git repository");
 	else
 		error = walk_history(&w);
+	for (size_t i = 0; i < w.nr_cache; i++)
+		git_tree_free(w.cache[i].tree);
 	git_repository_free(w.repo);
 	git_libgit2_shutdown();
 done:
+	free(w.cache);
+	changes_release(&w.adds);
+	changes_release(&w.dels);
 	mlint_strmap_release(&w.want);
 	return error;
 }
