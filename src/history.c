@@ -3,6 +3,7 @@
 #include <git2.h>
 #include "mlint/history.h"
 #include "strmap.h"
+#include "treediff.h"
 #include "util.h"
 
 /* Paths a commit adds or deletes under the version directories. */
@@ -18,6 +19,7 @@ struct changes {
 
 struct walk {
 	git_repository *repo;
+	git_odb *odb;
 	struct mlint_history_entry *entries;
 	struct mlint_strmap want; /* wanted path -> entry; renames add rows */
 	const char *const *dirs;
@@ -37,7 +39,7 @@ struct walk {
  */
 struct tree_cache {
 	git_oid id;
-	git_tree *tree;
+	git_odb_object *tree; /* raw */
 	unsigned used;
 };
 
@@ -62,107 +64,23 @@ static void changes_release(struct changes *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static char *child_path(const char *prefix, const char *name)
+static int record(void *ctx, const char *path, const git_oid *id, int added)
 {
-	return *prefix ? mlint_path_join(prefix, name) : mlint_strdup(name);
-}
-
-static int record(struct changes *c, const char *prefix, const git_tree_entry *e)
-{
+	struct walk *w = ctx;
+	struct changes *c = added ? &w->adds : &w->dels;
 	struct change *ch;
 	if (MLINT_ARRAY_GROW(c->items, c->alloc, c->nr + 1) < 0)
 		return MLINT_ERROR;
 	ch = &c->items[c->nr];
-	if (!(ch->path = child_path(prefix, git_tree_entry_name(e))))
+	if (!(ch->path = mlint_strdup(path)))
 		return MLINT_ERROR;
-	git_oid_cpy(&ch->id, git_tree_entry_id(e));
+	git_oid_cpy(&ch->id, id);
 	c->nr++;
 	return 0;
 }
 
-static int compare_trees(struct walk *w, const char *prefix, git_tree *nt, git_tree *ot);
-
-/* compare_trees over tree ids (either may be NULL). */
-static int compare_ids(struct walk *w, const char *prefix, const git_oid *new_id,
-		       const git_oid *old_id)
-{
-	git_tree *nt = NULL, *ot = NULL;
-	int error;
-	if ((new_id && git_tree_lookup(&nt, w->repo, new_id) < 0) ||
-	    (old_id && git_tree_lookup(&ot, w->repo, old_id) < 0))
-		error = git_fail(w, "read a tree");
-	else
-		error = compare_trees(w, prefix, nt, ot);
-	git_tree_free(nt);
-	git_tree_free(ot);
-	return error;
-}
-
-/* An entry only on one side: a blob is added (deleted); a tree, all in it. */
-static int one_side(struct walk *w, const char *prefix, const git_tree_entry *e, int added)
-{
-	char *path;
-	int error;
-	if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
-		return record(added ? &w->adds : &w->dels, prefix, e);
-	if (git_tree_entry_type(e) != GIT_OBJECT_TREE)
-		return 0;
-	if (!(path = child_path(prefix, git_tree_entry_name(e))))
-		return MLINT_ERROR;
-	error = compare_ids(w, path, added ? git_tree_entry_id(e) : NULL,
-			    added ? NULL : git_tree_entry_id(e));
-	free(path);
-	return error;
-}
-
-static int both_sides(struct walk *w, const char *prefix, const git_tree_entry *a,
-		      const git_tree_entry *b)
-{
-	git_object_t ta = git_tree_entry_type(a), tb = git_tree_entry_type(b);
-	char *path;
-	int error;
-
-	if (git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b)))
-		return 0;
-	if (ta != tb)
-		return one_side(w, prefix, a, 1) < 0 || one_side(w, prefix, b, 0) < 0 ? MLINT_ERROR
-										      : 0;
-	if (ta != GIT_OBJECT_TREE)
-		return 0; /* a modified file */
-	if (!(path = child_path(prefix, git_tree_entry_name(a))))
-		return MLINT_ERROR;
-	error = compare_ids(w, path, git_tree_entry_id(a), git_tree_entry_id(b));
-	free(path);
-	return error;
-}
-
-/*
- * Merges the two sorted entry lists. Much cheaper than a git_diff with a
- * pathspec: no per-entry pattern matching, no delta objects, and subtrees
- * with equal ids are skipped whole.
- */
-static int compare_trees(struct walk *w, const char *prefix, git_tree *nt, git_tree *ot)
-{
-	size_t i = 0, j = 0, nn = nt ? git_tree_entrycount(nt) : 0;
-	size_t no = ot ? git_tree_entrycount(ot) : 0;
-	int error = 0;
-
-	while ((i < nn || j < no) && error == 0) {
-		const git_tree_entry *a = i < nn ? git_tree_entry_byindex(nt, i) : NULL;
-		const git_tree_entry *b = j < no ? git_tree_entry_byindex(ot, j) : NULL;
-		int cmp = !a ? 1 : !b ? -1 : git_tree_entry_cmp(a, b);
-		if (cmp < 0)
-			error = one_side(w, prefix, a, 1), i++;
-		else if (cmp > 0)
-			error = one_side(w, prefix, b, 0), j++;
-		else
-			error = both_sides(w, prefix, a, b), i++, j++;
-	}
-	return error;
-}
-
-/* The tree `id` from the cache (borrowed), reading it into a free slot. */
-static int cached_tree(git_tree **out, struct walk *w, const git_oid *id)
+/* The raw tree `id` from the cache (borrowed), reading it into a free slot. */
+static int cached_tree(git_odb_object **out, struct walk *w, const git_oid *id)
 {
 	struct tree_cache *slot = NULL;
 	for (size_t i = 0; i < w->nr_cache; i++) {
@@ -176,9 +94,9 @@ static int cached_tree(git_tree **out, struct walk *w, const git_oid *id)
 			slot = c;
 	}
 	/* the cache holds two slots per directory and two more: one is free */
-	git_tree_free(slot->tree);
+	git_odb_object_free(slot->tree);
 	slot->tree = NULL;
-	if (git_tree_lookup(&slot->tree, w->repo, id) < 0)
+	if (git_odb_read(&slot->tree, w->odb, id) < 0)
 		return git_fail(w, "read a tree");
 	git_oid_cpy(&slot->id, id);
 	slot->used = w->generation;
@@ -221,9 +139,12 @@ static int collect_changes(struct walk *w, git_tree *tree, git_tree *parent_tree
 		int has_old = subtree_id(&oid, parent_tree, dirs[d]);
 		if ((has_new && has_old && git_oid_equal(&nid, &oid)) || (!has_new && !has_old))
 			continue;
-		git_tree *nt = NULL, *ot = NULL;
+		git_odb_object *nt = NULL, *ot = NULL;
 		if ((has_new && cached_tree(&nt, w, &nid) < 0) ||
-		    (has_old && cached_tree(&ot, w, &oid) < 0) || compare_trees(w, dirs[d], nt, ot) < 0)
+		    (has_old && cached_tree(&ot, w, &oid) < 0) ||
+		    mlint_treediff(w->odb, dirs[d], nt ? git_odb_object_data(nt) : NULL,
+				   nt ? git_odb_object_size(nt) : 0, ot ? git_odb_object_data(ot) : NULL,
+				   ot ? git_odb_object_size(ot) : 0, record, w) < 0)
 			return MLINT_ERROR;
 	}
 	return 0;
@@ -386,10 +307,13 @@ int mlint_history_first_added(struct mlint_history_entry *entries, size_t nr,
 	git_libgit2_init();
 	if (git_repository_open_ext(&w.repo, repo_root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
 		error = git_fail(&w, "open the git repository");
+	else if (git_repository_odb(&w.odb, w.repo) < 0)
+		error = git_fail(&w, "open the object database");
 	else
 		error = walk_history(&w);
 	for (size_t i = 0; i < w.nr_cache; i++)
-		git_tree_free(w.cache[i].tree);
+		git_odb_object_free(w.cache[i].tree);
+	git_odb_free(w.odb);
 	git_repository_free(w.repo);
 	git_libgit2_shutdown();
 done:

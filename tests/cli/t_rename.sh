@@ -156,6 +156,20 @@ run_mlint rename --template '%Y%m%d_%slug'
 run_mlint rename --template '%Y%m%d_%slug' --check
 assert_eq "collide: second run clean" 0 "$RC"
 
+# History follows renames: a file renamed (as is, or renamed and edited) is
+# dated by the commit that first added it under its old name.
+h=$TMP/follow; mkdir -p "$h/migrations/versions"; git_init "$h"; cd "$h"
+printf 'revision = "f1"\ndown_revision = None\n\n\ndef upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n' > migrations/versions/f1_old.py
+printf 'revision = "f2"\ndown_revision = "f1"\n\n\ndef upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n' > migrations/versions/f2_old.py
+git add -A; GIT_AUTHOR_DATE="2024-01-15T10:00:00+00:00" git commit -q -m "add"
+git mv migrations/versions/f1_old.py migrations/versions/f1_renamed.py
+git mv migrations/versions/f2_old.py migrations/versions/f2_edited.py
+echo "# edited" >> migrations/versions/f2_edited.py
+git add -A; GIT_AUTHOR_DATE="2024-06-30T10:00:00+00:00" git commit -q -m "rename"
+run_mlint rename --dry-run
+assert_contains "follow: pure rename" "$OUT" "f1_renamed.py -> migrations/versions/20240115_renamed.py (2024-01-15 from git)"
+assert_contains "follow: renamed and edited" "$OUT" "f2_edited.py -> migrations/versions/20240115_edited.py (2024-01-15 from git)"
+
 # Templates: alembic.ini's file_template with dates is the default;
 # [mlint] template and --template override it.
 t=$TMP/tmpl; mkdir -p "$t"; git_init "$t"; cd "$t"
@@ -174,5 +188,16 @@ assert_contains "--template" "$OUT" "-> alembic/versions/x_${rh}.py"
 run_mlint rename --dry-run --template '%Y/%slug'
 assert_eq "bad template: status" 2 "$RC"
 assert_contains "bad template: message" "$ERR" "bad file name template '%Y/%slug'"
+
+# The shared contract checker on the demo project, when it is available.
+cc=${MLINT_CONTRACT_CHECK:-/work/shared/tools/contract-check}
+if [ -f "$cc" ]; then
+  d=$TMP/conekt; cp -r "$MLINT_SRC/examples/conekt" "$d"; git_init "$d"; git_commit_all "$d" "demo"
+  out=$(cd "$d" && $PY "$cc" "$MLINT" . 2>&1)
+  assert_contains "contract-check: passes" "$out" "contract-check: 0 problem(s)"
+  assert_not_contains "contract-check: rename is checked, not skipped" "$out" "skipped (not built yet?): mlint rename"
+  run_mlint rename --dry-run --format json "$d"
+  assert_eq "contract-check: demo plans 10 renames from headers" 10 "$(printf '%s' "$OUT" | grep -c '"date_source": "header"')"
+fi
 
 finish
