@@ -167,7 +167,7 @@ static int diff_raw(struct differ *d, const unsigned char *nd, size_t nl,
 			error = one_side(d, &b, 0), j = b.end;
 		else
 			error = both_sides(d, &a, &b), i = a.end, j = b.end;
-		if (nl - i == ol - j && memcmp(nd + i, od + j, nl - i) == 0)
+		if (nl - i == ol - j && (nl == i || memcmp(nd + i, od + j, nl - i) == 0))
 			break;
 	}
 	return error;
