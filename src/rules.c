@@ -124,6 +124,39 @@ static const struct mlint_rule rules[] = {
 	 "\n"
 	 "Bad:   Revises: ab12 ... down_revision = 'cd34'\n",
 	 "Update the header lines to match revision and down_revision."},
+	{"filename-format", MLINT_SEV_WARNING, "naming",
+	 "a migration's file name does not follow the configured template",
+	 "On only when a template is configured: [mlint] template in alembic.ini,\n"
+	 "or an Alembic file_template with date fields. Date-prefixed names list\n"
+	 "the migrations in the order they were written; a hash-named file among\n"
+	 "them hides where it belongs.\n"
+	 "\n"
+	 "Bad:   ab55d9ddb915_add_name_column.py\n"
+	 "Good:  20250823_add_name_column.py      (template %Y%m%d_%slug)\n",
+	 "Run `mlint rename` (see --dry-run first): it renames every migration,\n"
+	 "stages the renames like `git mv`, and leaves well-named files alone."},
+	{"missing-message", MLINT_SEV_WARNING, "naming",
+	 "a migration without a message (<rev>_.py, or \"empty message\")",
+	 "The message names the file and the history (`alembic history`). A\n"
+	 "migration generated without -m gets the file name <rev>_.py, or\n"
+	 "Flask-Migrate's default docstring \"empty message\".\n"
+	 "\n"
+	 "Bad:   ab55d9ddb915_.py  \"\"\"empty message\"\"\"\n"
+	 "Good:  ab55d9ddb915_add_name_column.py  \"\"\"add name column\"\"\"\n",
+	 "Write what the migration does in the first docstring line and in the\n"
+	 "file name (`alembic revision -m \"add name column\"` next time); `mlint\n"
+	 "rename` takes the slug from the docstring for a <rev>_.py file."},
+	{"out-of-order", MLINT_SEV_WARNING, "naming",
+	 "sorted by file name, a migration comes before its parent",
+	 "With date-prefixed names (files that follow the rename template), the\n"
+	 "directory listing should be the order the migrations run in. A file\n"
+	 "whose date is older than its parent's was usually rebased onto a newer\n"
+	 "head without being renamed. Files of the same date (at the template's\n"
+	 "resolution) are not compared.\n"
+	 "\n"
+	 "Bad:   20250801_add_index.py  (down_revision: 20250815_add_table's id)\n",
+	 "Rename the file with a date after its parent's, and update its\n"
+	 "Create Date header to match."},
 };
 
 const struct mlint_rule *mlint_rules_all(size_t *nr)

@@ -16,4 +16,7 @@ int mlint_check_scan(const struct mlint_scriptdir *sd, struct mlint_findings *ou
 /* multiple-heads, duplicate-revision, missing-parent, revision-cycle */
 int mlint_check_graph(const struct mlint_scriptdir *sd, struct mlint_findings *out);
 
+/* filename-format, out-of-order, missing-message */
+int mlint_check_naming(const struct mlint_scriptdir *sd, struct mlint_findings *out);
+
 #endif

@@ -93,7 +93,8 @@ static int run_checks(const struct cli_loaded *loaded, struct cli_git *git,
 		const struct mlint_scriptdir *sd = &loaded->dirs[i];
 		summary->files += sd->nr_scripts;
 		summary->migrations += sd->nr_migrations;
-		if (mlint_check_scan(sd, findings) < 0 || mlint_check_graph(sd, findings) < 0)
+		if (mlint_check_scan(sd, findings) < 0 || mlint_check_graph(sd, findings) < 0 ||
+		    mlint_check_naming(sd, findings) < 0)
 			return MLINT_ERROR;
 	}
 	if (cli_git_check(git, loaded, findings) < 0)

@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{"graph", cmd_graph, "print the revision graph: text, json, dot or mermaid"},
 	{"heads", cmd_heads, "print the heads, like `alembic heads`, without importing anything"},
 	{"install-hook", cmd_install_hook, "write a git pre-commit hook that runs mlint"},
+	{"rename", cmd_rename, "give migrations date-prefixed names, as `git mv` would"},
 	{"rules", cmd_rules, "list the rules, or explain one"},
 	{NULL, NULL, NULL},
 };

@@ -1,0 +1,143 @@
+/* Naming rules: file names that follow the template, sort in order, say something. */
+#include <stdio.h>
+#include <string.h>
+#include "mlint/check.h"
+#include "mlint/rename.h"
+#include "mlint/template.h"
+#include "util.h"
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+static int usable(const struct mlint_script *s)
+{
+	return s->is_migration && !s->refused && mlint_migration_revision(&s->m);
+}
+
+static int add(struct mlint_findings *out, const struct mlint_script *s, const char *rule,
+	       unsigned line, const char *message)
+{
+	size_t len = 0;
+	const char *text = mlint_script_line(s, line, &len);
+	return mlint_findings_add(out, rule, s->path, line, 1, mlint_migration_revision(&s->m),
+				  text, len, "%s", message);
+}
+
+static const char *origin_words(enum mlint_template_origin o)
+{
+	return o == MLINT_TEMPLATE_FROM_MLINT ? "[mlint] template" : "file_template in alembic.ini";
+}
+
+static int check_format(const struct mlint_scriptdir *sd, const struct mlint_template *t,
+			enum mlint_template_origin origin, struct mlint_findings *out)
+{
+	char msg[1024];
+	if (origin == MLINT_TEMPLATE_FROM_DEFAULT)
+		return 0; /* only a configured template is a policy */
+	for (size_t i = 0; i < sd->nr_scripts; i++) {
+		const struct mlint_script *s = &sd->scripts[i];
+		if (!usable(s) || mlint_template_match(t, base_name(s->path),
+						       mlint_migration_revision(&s->m), NULL))
+			continue;
+		snprintf(msg, sizeof(msg), "file name '%.300s' does not follow the template '%.200s' "
+			 "(%s); run 'mlint rename' to fix every name at once", base_name(s->path),
+			 t->spec, origin_words(origin));
+		if (add(out, s, "filename-format", 1, msg) < 0)
+			return MLINT_ERROR;
+	}
+	return 0;
+}
+
+/* The date fields of a file name, compared most significant first. */
+static int older(const struct mlint_template_values *a, const struct mlint_template_values *b)
+{
+	const long long ka[] = {a->year, a->month, a->day, a->hour, a->minute, a->second, a->epoch};
+	const long long kb[] = {b->year, b->month, b->day, b->hour, b->minute, b->second, b->epoch};
+	for (size_t i = 0; i < sizeof(ka) / sizeof(ka[0]); i++)
+		if (ka[i] != kb[i])
+			return ka[i] < kb[i];
+	return 0;
+}
+
+static int dated_name(const struct mlint_template *t, const struct mlint_script *s,
+		      struct mlint_template_values *v)
+{
+	memset(v, 0, sizeof(*v));
+	return usable(s) && mlint_template_match(t, base_name(s->path),
+						 mlint_migration_revision(&s->m), v);
+}
+
+static int check_order(const struct mlint_scriptdir *sd, const struct mlint_template *t,
+		       struct mlint_findings *out)
+{
+	char msg[1024];
+	if (!mlint_template_has_date(t))
+		return 0;
+	for (size_t n = 0; n < sd->graph.nr_nodes; n++) {
+		const struct mlint_graph_node *node = &sd->graph.nodes[n];
+		const struct mlint_script *s = mlint_scriptdir_node_script(sd, n);
+		struct mlint_template_values mine, theirs;
+		if (!dated_name(t, s, &mine))
+			continue;
+		for (size_t k = 0; k < node->nr_parents; k++) {
+			const struct mlint_script *ps = mlint_scriptdir_node_script(sd, node->parents[k]);
+			if (!dated_name(t, ps, &theirs) || !older(&mine, &theirs))
+				continue;
+			snprintf(msg, sizeof(msg), "'%.300s' sorts before its parent '%.300s': listed "
+				 "by name, the files no longer show the order they run in; give it "
+				 "a later date", base_name(s->path), base_name(ps->path));
+			if (add(out, s, "out-of-order", 1, msg) < 0)
+				return MLINT_ERROR;
+		}
+	}
+	return 0;
+}
+
+static int check_message(const struct mlint_scriptdir *sd, struct mlint_findings *out)
+{
+	char msg[512];
+	for (size_t i = 0; i < sd->nr_scripts; i++) {
+		const struct mlint_script *s = &sd->scripts[i];
+		const char *rev = mlint_migration_revision(&s->m), *name = base_name(s->path);
+		const char *message = s->m.header.message;
+		int empty_name, default_message;
+		if (!usable(s))
+			continue;
+		empty_name = strncmp(name, rev, strlen(rev)) == 0 &&
+			     strcmp(name + strlen(rev), "_.py") == 0;
+		default_message = message && strcmp(message, "empty message") == 0;
+		if (!empty_name && !default_message)
+			continue;
+		snprintf(msg, sizeof(msg), "migration '%.100s' has no message (%s): it names the file "
+			 "and the history; write what it does in the first docstring line",
+			 rev, default_message ? "\"empty message\"" : "file name '<rev>_.py'");
+		if (add(out, s, "missing-message", default_message && s->m.header.line
+			? s->m.header.line : 1, msg) < 0)
+			return MLINT_ERROR;
+	}
+	return 0;
+}
+
+int mlint_check_naming(const struct mlint_scriptdir *sd, struct mlint_findings *out)
+{
+	struct mlint_template t;
+	enum mlint_template_origin origin;
+	int error;
+
+	mlint_template_init(&t);
+	/* A broken template is the config's problem, reported by `rename`. */
+	if (mlint_rename_template(&t, &origin, sd->config, NULL) < 0) {
+		origin = MLINT_TEMPLATE_FROM_DEFAULT;
+		if ((error = mlint_template_parse(&t, MLINT_TEMPLATE_DEFAULT)) < 0)
+			goto done;
+	}
+	if ((error = check_format(sd, &t, origin, out)) == 0 &&
+	    (error = check_order(sd, &t, out)) == 0)
+		error = check_message(sd, out);
+done:
+	mlint_template_release(&t);
+	return error;
+}
