@@ -68,27 +68,21 @@ static char *excerpt_copy(const char *p, size_t n)
 	return out;
 }
 
-int mlint_findings_add(struct mlint_findings *f, const char *rule_id, const char *path,
-		       unsigned line, unsigned col, const char *revision, const char *excerpt,
-		       size_t excerpt_len, const char *fmt, ...)
+static int findings_vadd(struct mlint_findings *f, const struct mlint_rule *rule,
+			 const char *path, unsigned line, unsigned col, const char *revision,
+			 const char *excerpt, size_t excerpt_len, const char *fmt, va_list ap)
 {
-	const struct mlint_rule *rule = mlint_rule_find(rule_id);
 	struct mlint_finding x;
 	struct mlint_buf msg;
-	va_list ap;
 	int error;
 
-	if (!rule)
-		return mlint_error_set("internal: unknown rule '%s'", rule_id);
 	memset(&x, 0, sizeof(x));
 	x.rule = rule->id;
 	x.severity = rule->severity;
 	x.line = line ? line : 1;
 	x.col = col ? col : 1;
 	mlint_buf_init(&msg, 0);
-	va_start(ap, fmt);
 	error = mlint_buf_vprintf(&msg, fmt, ap);
-	va_end(ap);
 	x.message = error < 0 ? NULL : mlint_buf_detach(&msg, NULL);
 	x.path = mlint_strdup(path);
 	x.revision = revision ? mlint_strdup(revision) : NULL;
@@ -101,6 +95,35 @@ int mlint_findings_add(struct mlint_findings *f, const char *rule_id, const char
 	}
 	f->items[f->nr++] = x;
 	return 0;
+}
+
+int mlint_findings_add(struct mlint_findings *f, const char *rule_id, const char *path,
+		       unsigned line, unsigned col, const char *revision, const char *excerpt,
+		       size_t excerpt_len, const char *fmt, ...)
+{
+	const struct mlint_rule *rule = mlint_rule_find(rule_id);
+	va_list ap;
+	int error;
+
+	if (!rule)
+		return mlint_error_set("internal: unknown rule '%s'", rule_id);
+	va_start(ap, fmt);
+	error = findings_vadd(f, rule, path, line, col, revision, excerpt, excerpt_len, fmt, ap);
+	va_end(ap);
+	return error;
+}
+
+int mlint_findings_add_rule(struct mlint_findings *f, const struct mlint_rule *rule,
+			    const char *path, unsigned line, unsigned col, const char *revision,
+			    const char *excerpt, size_t excerpt_len, const char *fmt, ...)
+{
+	va_list ap;
+	int error;
+
+	va_start(ap, fmt);
+	error = findings_vadd(f, rule, path, line, col, revision, excerpt, excerpt_len, fmt, ap);
+	va_end(ap);
+	return error;
 }
 
 static int compare_findings(const void *a, const void *b)

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include "mlint/common.h"
+#include "mlint/rules.h"
 
 struct mlint_finding {
 	const char *rule;
@@ -19,6 +20,7 @@ struct mlint_finding {
 	char *message;
 	char *revision; /* the file's revision id, or NULL */
 	char *excerpt;  /* the source line, or NULL */
+	unsigned call_line; /* the line that opens the call it is about, or 0 */
 };
 
 struct mlint_findings {
@@ -41,6 +43,18 @@ void mlint_findings_release(struct mlint_findings *f);
 int mlint_findings_add(struct mlint_findings *f, const char *rule_id, const char *path,
 		       unsigned line, unsigned col, const char *revision, const char *excerpt,
 		       size_t excerpt_len, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 9, 10)))
+#endif
+	;
+
+/*
+ * mlint_findings_add for a rule that is not in the static registry (a
+ * pattern rule): x->rule points at rule->id, which must outlive the list.
+ */
+int mlint_findings_add_rule(struct mlint_findings *f, const struct mlint_rule *rule,
+			    const char *path, unsigned line, unsigned col, const char *revision,
+			    const char *excerpt, size_t excerpt_len, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 9, 10)))
 #endif
