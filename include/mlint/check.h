@@ -16,4 +16,29 @@ int mlint_check_scan(const struct mlint_scriptdir *sd, struct mlint_findings *ou
 /* multiple-heads, duplicate-revision, missing-parent, revision-cycle */
 int mlint_check_graph(const struct mlint_scriptdir *sd, struct mlint_findings *out);
 
+/* What missing-downgrade asks for (config key `downgrade`). */
+enum mlint_downgrade_policy {
+	MLINT_DOWNGRADE_REQUIRE = 0, /* a downgrade that does something */
+	MLINT_DOWNGRADE_ALLOW_RAISE, /* ... or an explicit raise (declared irreversible) */
+	MLINT_DOWNGRADE_OFF,         /* no downgrades wanted: no missing/asymmetric findings */
+};
+
+struct mlint_check_opts {
+	enum mlint_downgrade_policy downgrade;
+};
+
+/*
+ * missing-downgrade, empty-upgrade, asymmetric-downgrade,
+ * not-null-without-default, create-index-not-concurrently, rename-column,
+ * rename-table, alter-column-type. Needs the sources (MLINT_LOAD_KEEP_SOURCE)
+ * and the call lists.
+ */
+int mlint_check_content(const struct mlint_scriptdir *sd, const struct mlint_check_opts *opts,
+			struct mlint_findings *out);
+
+/* committed-credentials: the script directory's alembic.ini. Paths are
+ * shown relative to the project's base directory. */
+int mlint_check_config(const struct mlint_project *p, const struct mlint_scriptdir *sd,
+		       struct mlint_findings *out);
+
 #endif

@@ -88,7 +88,10 @@ static int run_checks(const struct cli_loaded *loaded, const struct mlint_rulese
 		const struct mlint_scriptdir *sd = &loaded->dirs[i];
 		summary->files += sd->nr_scripts;
 		summary->migrations += sd->nr_migrations;
+		struct mlint_check_opts copts = {MLINT_DOWNGRADE_REQUIRE};
 		if (mlint_check_scan(sd, findings) < 0 || mlint_check_graph(sd, findings) < 0 ||
+		    mlint_check_content(sd, &copts, findings) < 0 ||
+		    mlint_check_config(&loaded->project, sd, findings) < 0 ||
 		    mlint_ruleset_check(rs, sd, findings) < 0)
 			return MLINT_ERROR;
 	}
