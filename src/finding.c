@@ -126,6 +126,31 @@ int mlint_findings_add_rule(struct mlint_findings *f, const struct mlint_rule *r
 	return error;
 }
 
+void mlint_findings_filter(struct mlint_findings *f,
+			   int (*keep)(void *ctx, const struct mlint_finding *x), void *ctx)
+{
+	size_t out = 0;
+	for (size_t i = 0; i < f->nr; i++) {
+		if (keep(ctx, &f->items[i]))
+			f->items[out++] = f->items[i];
+		else
+			finding_release(&f->items[i]);
+	}
+	f->nr = out;
+}
+
+int mlint_findings_move(struct mlint_findings *to, struct mlint_findings *from)
+{
+	if (from->nr && MLINT_ARRAY_GROW(to->items, to->alloc, to->nr + from->nr) < 0)
+		return MLINT_ERROR;
+	if (from->nr)
+		memcpy(to->items + to->nr, from->items, from->nr * sizeof(*from->items));
+	to->nr += from->nr;
+	free(from->items);
+	mlint_findings_init(from);
+	return 0;
+}
+
 static int compare_findings(const void *a, const void *b)
 {
 	const struct mlint_finding *x = a, *y = b;

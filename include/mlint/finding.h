@@ -60,6 +60,13 @@ int mlint_findings_add_rule(struct mlint_findings *f, const struct mlint_rule *r
 #endif
 	;
 
+/* Keeps the findings for which keep(ctx, x) is true, in order. */
+void mlint_findings_filter(struct mlint_findings *f,
+			   int (*keep)(void *ctx, const struct mlint_finding *x), void *ctx);
+
+/* Moves every finding of `from` to the end of `to`; `from` is left empty. */
+int mlint_findings_move(struct mlint_findings *to, struct mlint_findings *from);
+
 /* Sorts by path, line, column, rule. */
 void mlint_findings_sort(struct mlint_findings *f);
 
