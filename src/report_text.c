@@ -65,10 +65,13 @@ int mlint_report_summary_line(struct mlint_buf *out, const struct mlint_findings
 	if (s->files != s->migrations)
 		snprintf(tail, sizeof(tail), " (%zu %s read)", s->files,
 			 plural(s->files, "file", "files"));
+	if (f->nr == 0 && s->suppressed == 0)
+		return mlint_buf_printf(out, "no findings in %zu %s\n", s->migrations,
+					plural(s->migrations, "migration", "migrations"));
 	if (f->nr == 0)
-		return mlint_buf_printf(out, "no findings in %zu %s%s%s%zu suppressed\n",
+		return mlint_buf_printf(out, "no findings in %zu %s, %zu suppressed\n",
 					s->migrations, plural(s->migrations, "migration", "migrations"),
-					tail, ", ", s->suppressed);
+					s->suppressed);
 	return mlint_buf_printf(out, "%zu %s, %zu %s, %zu info, %zu suppressed in %zu %s%s\n",
 				s->errors, plural(s->errors, "error", "errors"), s->warnings,
 				plural(s->warnings, "warning", "warnings"), s->infos, s->suppressed,

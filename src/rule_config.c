@@ -11,8 +11,8 @@ static int url_password(const char *url, size_t *at, size_t *len)
 {
 	const char *p = strstr(url, "://"), *end, *sign = NULL, *colon;
 
-	if (!p)
-		return 0;
+	if (!p || (p - url == 6 && strncmp(url, "driver", 6) == 0))
+		return 0; /* no URL, or Alembic's template placeholder driver://user:pass@... */
 	p += 3;
 	end = p + strcspn(p, "/?#");
 	for (const char *q = p; q < end; q++)

@@ -102,7 +102,7 @@ static const struct mlint_rule rules[] = {
 	 "difference between the models and the database: usually the model change\n"
 	 "was not imported, or the database was already up to date. The empty\n"
 	 "migration still becomes a head everyone must apply. Merge migrations are\n"
-	 "exempt. A migration without any upgrade() is reported here too.\n"
+	 "exempt.\n"
 	 "\n"
 	 "Bad:   def upgrade():\n"
 	 "           pass\n",
@@ -191,6 +191,8 @@ static const struct mlint_rule rules[] = {
 	 "\n"
 	 "Bad:   sqlalchemy.url = postgresql://app:s3cret@db.example.com/app\n"
 	 "Good:  sqlalchemy.url = postgresql://app@db.example.com/app\n"
+	 "Alembic's template placeholder (driver://user:pass@localhost/dbname) is\n"
+	 "not reported.\n"
 	 "       # env.py: config.set_main_option('sqlalchemy.url', os.environ['DATABASE_URL'])\n",
 	 "Remove the password from the URL, read the URL from an environment\n"
 	 "variable in env.py, and rotate the password: it is in the git history."},

@@ -32,8 +32,9 @@ int mlint_report_text(struct mlint_buf *out, const struct mlint_findings *f,
 int mlint_report_json(struct mlint_buf *out, const struct mlint_findings *f,
 		      const struct mlint_summary *s);
 
-/* "2 errors, 1 warning, 0 info, 1 suppressed in 12 migrations", or
- * "no findings in 12 migrations, 0 suppressed"; files when they differ. */
+/* "2 errors, 1 warning, 0 info, 1 suppressed in 12 migrations (14 files
+ * read)" (files when they differ), "no findings in 12 migrations" or
+ * "no findings in 12 migrations, 3 suppressed". */
 int mlint_report_summary_line(struct mlint_buf *out, const struct mlint_findings *f,
 			      const struct mlint_summary *s);
 
