@@ -358,7 +358,8 @@ static int propagate_labels(struct mlint_graph *g, const struct mlint_graph_inpu
 			n->labels[w++] = x->labels[k];
 		for (size_t k = 0; k < n->nr_parents; k++) {
 			const struct mlint_graph_node *p = &g->nodes[n->parents[k]];
-			memcpy(n->labels + w, p->labels, p->nr_labels * sizeof(*p->labels));
+			if (p->nr_labels) /* memcpy from NULL is undefined, even for 0 bytes */
+				memcpy(n->labels + w, p->labels, p->nr_labels * sizeof(*p->labels));
 			w += p->nr_labels;
 		}
 		qsort(n->labels, w, sizeof(*n->labels), compare_strings);
