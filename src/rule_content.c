@@ -8,6 +8,7 @@
 #include <string.h>
 #include "mlint/check.h"
 #include "mlint/pyscan.h"
+#include "check_files.h"
 #include "util.h"
 
 enum op_kind {
@@ -293,6 +294,18 @@ static int read_op(const struct call_tokens *ct, const struct arg *args, size_t 
 	}
 }
 
+static int add_table_op(const struct mlint_call *c, enum op_kind kind, struct ops *out)
+{
+	struct op *o;
+	if (MLINT_ARRAY_GROW(out->items, out->alloc, out->nr + 1) < 0)
+		return MLINT_ERROR;
+	o = &out->items[out->nr++];
+	memset(o, 0, sizeof(*o));
+	o->kind = kind;
+	o->call = c;
+	return (o->table = mlint_strdup(c->first_arg)) ? 0 : MLINT_ERROR;
+}
+
 static int add_op(const struct mlint_script *s, const struct mlint_call *c, struct ops *out,
 		  struct call_tokens *ct)
 {
@@ -305,6 +318,8 @@ static int add_op(const struct mlint_script *s, const struct mlint_call *c, stru
 
 	if (kind == OP_OTHER || !s->source || c->end > s->source_len || c->end <= c->off)
 		return 0;
+	if ((kind == OP_CREATE_TABLE || kind == OP_DROP_TABLE) && c->first_arg)
+		return add_table_op(c, kind, out); /* a create_table can be long: not re-read */
 	if ((error = tokenize(ct, s->source + c->off, c->end - c->off)) < 0)
 		return error;
 	while (open < ct->nr && ct->toks[open].kind != '(')
@@ -565,55 +580,77 @@ static int check_empty_upgrade(const struct mlint_script *s, struct mlint_findin
 	return 0;
 }
 
-static int check_pair(const struct mlint_script *s, size_t f, const struct ops *all_up,
-		      const struct mlint_check_opts *opts, struct mlint_findings *out)
+static int check_pair(const struct mlint_script *s, size_t f, const struct ops *uo,
+		      const struct ops *all_up, const struct mlint_check_opts *opts,
+		      struct mlint_findings *out)
 {
 	const struct mlint_function *up = &s->m.functions[f], *down = partner(&s->m, up);
-	struct ops uo = {0}, dn = {0};
+	struct ops dn = {0};
 	int error;
 
-	if ((error = read_ops(s, f, &uo)) < 0)
-		goto done;
-	if ((error = check_risky(s, &uo, all_up, out)) < 0 ||
+	if ((error = check_risky(s, uo, all_up, out)) < 0 ||
 	    (error = check_downgrade(s, up, down, opts->downgrade, out)) < 0)
-		goto done;
+		return error;
 	if (down && down->body == MLINT_BODY_CODE && opts->downgrade != MLINT_DOWNGRADE_OFF &&
 	    !is_merge(&s->m)) {
-		if ((error = read_ops(s, (size_t)(down - s->m.functions), &dn)) < 0)
-			goto done;
-		error = check_asymmetric(s, &uo, &dn, down->name, out);
+		if ((error = read_ops(s, (size_t)(down - s->m.functions), &dn)) == 0)
+			error = check_asymmetric(s, uo, &dn, down->name, out);
 	}
-done:
-	ops_release(&uo);
 	ops_release(&dn);
 	return error;
 }
 
+/* Adds the ops of `from` to `to`, which borrows their strings. */
+static int append_ops(struct ops *to, const struct ops *from)
+{
+	if (!from->nr)
+		return 0;
+	if (MLINT_ARRAY_GROW(to->items, to->alloc, to->nr + from->nr) < 0)
+		return MLINT_ERROR;
+	memcpy(to->items + to->nr, from->items, from->nr * sizeof(*to->items));
+	to->nr += from->nr;
+	return 0;
+}
+
+/* The upgrade functions' operations: per function (`per`, one struct ops
+ * each), and all of them together (`all`, borrowing per's strings). */
 static int check_script(const struct mlint_script *s, const struct mlint_check_opts *opts,
 			struct mlint_findings *out)
 {
-	struct ops all_up = {0};
+	const struct mlint_migration *m = &s->m;
+	struct ops *per = NULL, all = {0};
 	int error = 0;
 
-	if (!s->is_migration || s->refused || !mlint_migration_has_revision(&s->m))
+	if (!s->is_migration || s->refused || !mlint_migration_has_revision(m))
 		return 0;
-	for (size_t f = 0; f < s->m.nr_functions && error == 0; f++)
-		if (s->m.functions[f].is_upgrade)
-			error = read_ops(s, f, &all_up);
-	for (size_t f = 0; f < s->m.nr_functions && error == 0; f++)
-		if (s->m.functions[f].is_upgrade)
-			error = check_pair(s, f, &all_up, opts, out);
+	if (m->nr_functions && !(per = calloc(m->nr_functions, sizeof(*per))))
+		return mlint_error_set("out of memory");
+	for (size_t f = 0; f < m->nr_functions && error == 0; f++)
+		if (m->functions[f].is_upgrade && (error = read_ops(s, f, &per[f])) == 0)
+			error = append_ops(&all, &per[f]);
+	for (size_t f = 0; f < m->nr_functions && error == 0; f++)
+		if (m->functions[f].is_upgrade)
+			error = check_pair(s, f, &per[f], &all, opts, out);
 	if (error == 0)
 		error = check_empty_upgrade(s, out);
-	ops_release(&all_up);
+	for (size_t f = 0; f < m->nr_functions; f++)
+		ops_release(&per[f]);
+	free(per);
+	free(all.items);
 	return error;
+}
+
+int mlint_check_content_range(const struct mlint_scriptdir *sd, size_t from, size_t to,
+			      const struct mlint_check_opts *opts, struct mlint_findings *out)
+{
+	for (size_t i = from; i < to && i < sd->nr_scripts; i++)
+		if (check_script(&sd->scripts[i], opts, out) < 0)
+			return MLINT_ERROR;
+	return 0;
 }
 
 int mlint_check_content(const struct mlint_scriptdir *sd, const struct mlint_check_opts *opts,
 			struct mlint_findings *out)
 {
-	for (size_t i = 0; i < sd->nr_scripts; i++)
-		if (check_script(&sd->scripts[i], opts, out) < 0)
-			return MLINT_ERROR;
-	return 0;
+	return mlint_check_content_range(sd, 0, sd->nr_scripts, opts, out);
 }

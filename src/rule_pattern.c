@@ -13,6 +13,7 @@
 #include "mlint/buf.h"
 #include "mlint/pyscan.h"
 #include "ruleset.h"
+#include "check_files.h"
 #include "util.h"
 
 struct engine {
@@ -25,12 +26,29 @@ struct engine {
 	int has[3]; /* some rule has this target */
 };
 
-/* What a message template may name. */
+/* What a message template may name. For a call, `call` and `args` are
+ * cut from `subject` only when a message needs them. */
 struct vars {
 	const char *call, *args, *table, *arg;
 	const char *match;
 	size_t match_len;
+	const struct mlint_buf *subject;
+	char *owned_call, *owned_args;
 };
+
+static char *call_args(const struct mlint_buf *subj);
+
+static int fill_call_vars(struct vars *v)
+{
+	if (!v->subject || v->owned_call)
+		return 0;
+	if (!(v->owned_call = mlint_strndup(v->subject->ptr, strcspn(v->subject->ptr, "("))) ||
+	    !(v->owned_args = call_args(v->subject)))
+		return MLINT_ERROR;
+	v->call = v->owned_call;
+	v->args = v->owned_args;
+	return 0;
+}
 
 static int in_scope(const struct mlint_migration *m, size_t function, enum pattern_scope scope)
 {
@@ -142,12 +160,12 @@ static int rule_matches(struct engine *e, const struct mlint_pattern_rule *p, co
 }
 
 static int report(struct engine *e, const struct mlint_pattern_rule *p, unsigned line,
-		  unsigned col, unsigned call_line, const struct vars *v)
+		  unsigned col, unsigned call_line, struct vars *v)
 {
 	size_t len = 0;
 	const char *text = mlint_script_line(e->s, line, &len);
 
-	if (expand(&e->message, p->message ? p->message : p->rule.summary, v) < 0 ||
+	if (fill_call_vars(v) < 0 || expand(&e->message, p->message ? p->message : p->rule.summary, v) < 0 ||
 	    mlint_findings_add_rule(e->out, &p->rule, e->s->path, line, col,
 				    mlint_migration_revision(&e->s->m), text, len, "%s",
 				    e->message.ptr) < 0)
@@ -203,6 +221,17 @@ static int run_rules(struct engine *e, enum pattern_target target, size_t functi
 }
 
 /* ---- call ------------------------------------------------------------ */
+
+/* Does some rule of `target` look at function f? */
+static int in_scope_any(const struct engine *e, enum pattern_target target, size_t function)
+{
+	for (size_t i = 0; i < e->rs->nr; i++) {
+		const struct mlint_pattern_rule *p = e->rs->entries[i].pattern;
+		if (p && p->target == target && in_scope(&e->s->m, function, p->scope))
+			return 1;
+	}
+	return 0;
+}
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -288,23 +317,19 @@ static int check_calls(struct engine *e)
 		const struct mlint_call *c = &m->calls[i];
 		struct at_call at = {c->line, c->col};
 		struct vars v = {0};
-		char *args, *name;
 		int error;
+		if (!in_scope_any(e, TARGET_CALL, c->function))
+			continue;
 		if (call_subject(e, c, &v.table) < 0)
 			return MLINT_ERROR;
 		if (e->subject.len == 0)
 			continue;
-		if (!(args = call_args(&e->subject)))
-			return MLINT_ERROR;
-		name = mlint_strndup(e->subject.ptr, strcspn(e->subject.ptr, "("));
-		v.call = name;
-		v.args = args;
+		v.subject = &e->subject;
 		v.arg = c->first_arg;
-		error = name ? run_rules(e, TARGET_CALL, c->function, e->subject.ptr, e->subject.len,
-					 locate_call, &at, &v, c->line)
-			     : MLINT_ERROR;
-		free(args);
-		free(name);
+		error = run_rules(e, TARGET_CALL, c->function, e->subject.ptr, e->subject.len,
+				  locate_call, &at, &v, c->line);
+		free(v.owned_call);
+		free(v.owned_args);
 		if (error < 0)
 			return error;
 	}
@@ -389,6 +414,8 @@ static int check_sql(struct engine *e)
 		string_start(e->s, c, &at);
 		v.call = c->name;
 		v.arg = c->first_arg;
+		if (!in_scope_any(e, TARGET_SQL, c->function))
+			continue;
 		if (run_rules(e, TARGET_SQL, c->function, c->first_arg, strlen(c->first_arg),
 			      locate_string, &at, &v, c->line) < 0)
 			return MLINT_ERROR;
@@ -491,6 +518,12 @@ static int check_script(struct engine *e)
 int mlint_ruleset_check(const struct mlint_ruleset *rs, const struct mlint_scriptdir *sd,
 			struct mlint_findings *out)
 {
+	return mlint_ruleset_check_range(rs, sd, 0, sd->nr_scripts, out);
+}
+
+int mlint_ruleset_check_range(const struct mlint_ruleset *rs, const struct mlint_scriptdir *sd,
+			      size_t from, size_t to, struct mlint_findings *out)
+{
 	struct engine e;
 	int error = 0;
 
@@ -510,7 +543,7 @@ int mlint_ruleset_check(const struct mlint_ruleset *rs, const struct mlint_scrip
 	}
 	pcre2_set_match_limit(e.mc, MLINT_PATTERN_MATCH_LIMIT);
 	pcre2_set_depth_limit(e.mc, MLINT_PATTERN_DEPTH_LIMIT);
-	for (size_t i = 0; i < sd->nr_scripts && error == 0; i++) {
+	for (size_t i = from; i < to && i < sd->nr_scripts && error == 0; i++) {
 		e.s = &sd->scripts[i];
 		error = check_script(&e);
 	}

@@ -36,6 +36,16 @@ struct mlint_check_opts {
 int mlint_check_content(const struct mlint_scriptdir *sd, const struct mlint_check_opts *opts,
 			struct mlint_findings *out);
 
+struct mlint_ruleset;
+
+/*
+ * The rules about each file's content, on several threads when there are
+ * many files: mlint_check_content and the pattern rules of `rs`. Findings
+ * come in no particular order (sort them).
+ */
+int mlint_check_files(const struct mlint_scriptdir *sd, const struct mlint_ruleset *rs,
+		      const struct mlint_check_opts *opts, struct mlint_findings *out);
+
 /* committed-credentials: the script directory's alembic.ini. Paths are
  * shown relative to the project's base directory. */
 int mlint_check_config(const struct mlint_project *p, const struct mlint_scriptdir *sd,

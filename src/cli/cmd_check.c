@@ -167,9 +167,8 @@ static int check_dir(const struct cli_loaded *loaded, const struct mlint_scriptd
 	struct mlint_check_opts copts;
 	copts.downgrade = cfg->downgrade;
 	if (mlint_check_scan(sd, out) < 0 || mlint_check_graph(sd, out) < 0 ||
-	    mlint_check_content(sd, &copts, out) < 0 ||
+	    mlint_check_files(sd, rs, &copts, out) < 0 ||
 	    mlint_check_config(&loaded->project, sd, out) < 0 ||
-	    mlint_ruleset_check(rs, sd, out) < 0 ||
 	    mlint_suppress_apply(out, sd, rs, cfg, suppressed) < 0)
 		return MLINT_ERROR;
 	mlint_findings_filter(out, keep_enabled, (void *)cfg);
