@@ -250,6 +250,13 @@ static char *string_run_value(const struct extractor *x, size_t a, size_t b)
 {
 	struct mlint_buf_tmp { char *p; size_t n; } acc = {NULL, 0};
 
+	if (b == a + 1) { /* the common case: one literal, no concatenation */
+		char *one = mlint_pyscan_string_value(x->src, &x->toks[a]);
+		if (!one)
+			mlint_error_set("out of memory");
+		return one;
+	}
+
 	for (size_t i = a; i < b; i++) {
 		char *part = mlint_pyscan_string_value(x->src, &x->toks[i]);
 		size_t pl;

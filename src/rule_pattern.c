@@ -24,6 +24,11 @@ struct engine {
 	pcre2_match_context *mc;
 	struct mlint_buf subject, message;
 	int has[3]; /* some rule has this target */
+	/* rules[t] lists the pattern rules of target t; wants[t][1] when one of
+	 * them looks at upgrades, wants[t][0] at downgrades */
+	const struct mlint_pattern_rule **rules[3];
+	size_t nr_rules[3];
+	int wants[3][2];
 };
 
 /* What a message template may name. For a call, `call` and `args` are
@@ -196,12 +201,12 @@ static int run_rules(struct engine *e, enum pattern_target target, size_t functi
 		     const char *subj, size_t len, locate_fn where, const void *ctx,
 		     struct vars *v, unsigned call_line)
 {
-	for (size_t i = 0; i < e->rs->nr; i++) {
-		const struct mlint_pattern_rule *p = e->rs->entries[i].pattern;
+	for (size_t i = 0; i < e->nr_rules[target]; i++) {
+		const struct mlint_pattern_rule *p = e->rules[target][i];
 		size_t at = 0, end = 0;
 		unsigned line, col, pat_line = 0;
 		int r, rc;
-		if (!p || p->target != target || !in_scope(&e->s->m, function, p->scope))
+		if (!in_scope(&e->s->m, function, p->scope))
 			continue;
 		r = rule_matches(e, p, subj, len, &at, &end, &rc, &pat_line);
 		if (r == 0)
@@ -225,12 +230,8 @@ static int run_rules(struct engine *e, enum pattern_target target, size_t functi
 /* Does some rule of `target` look at function f? */
 static int in_scope_any(const struct engine *e, enum pattern_target target, size_t function)
 {
-	for (size_t i = 0; i < e->rs->nr; i++) {
-		const struct mlint_pattern_rule *p = e->rs->entries[i].pattern;
-		if (p && p->target == target && in_scope(&e->s->m, function, p->scope))
-			return 1;
-	}
-	return 0;
+	const struct mlint_migration *m = &e->s->m;
+	return function < m->nr_functions && e->wants[target][m->functions[function].is_upgrade];
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -340,9 +341,9 @@ static int check_calls(struct engine *e)
 
 static int is_sql_callee(const char *name)
 {
-	return strcmp(name, "execute") == 0 || ends_with(name, ".execute") ||
-	       strcmp(name, "text") == 0 || ends_with(name, ".text") ||
-	       ends_with(name, ".exec_driver_sql");
+	const char *dot = strrchr(name, '.'), *method = dot ? dot + 1 : name;
+	return strcmp(method, "execute") == 0 || strcmp(method, "text") == 0 ||
+	       (dot && strcmp(method, "exec_driver_sql") == 0);
 }
 
 struct at_string {
@@ -408,14 +409,13 @@ static int check_sql(struct engine *e)
 		const struct mlint_call *c = &m->calls[i];
 		struct at_string at;
 		struct vars v = {0};
-		if (!c->first_arg || !is_sql_callee(c->name))
+		if (!c->first_arg || !in_scope_any(e, TARGET_SQL, c->function) ||
+		    !is_sql_callee(c->name))
 			continue;
 		at.value = c->first_arg;
 		string_start(e->s, c, &at);
 		v.call = c->name;
 		v.arg = c->first_arg;
-		if (!in_scope_any(e, TARGET_SQL, c->function))
-			continue;
 		if (run_rules(e, TARGET_SQL, c->function, c->first_arg, strlen(c->first_arg),
 			      locate_string, &at, &v, c->line) < 0)
 			return MLINT_ERROR;
@@ -515,6 +515,24 @@ static int check_script(struct engine *e)
 	return 0;
 }
 
+/* Groups the pattern rules by target, once per run. */
+static int index_rules(struct engine *e)
+{
+	for (int t = 0; t < 3; t++)
+		if (!(e->rules[t] = calloc(e->rs->nr + 1, sizeof(*e->rules[t]))))
+			return mlint_error_set("out of memory");
+	for (size_t i = 0; i < e->rs->nr; i++) {
+		const struct mlint_pattern_rule *p = e->rs->entries[i].pattern;
+		if (!p)
+			continue;
+		e->rules[p->target][e->nr_rules[p->target]++] = p;
+		e->has[p->target] = 1;
+		e->wants[p->target][1] |= p->scope != SCOPE_DOWNGRADE;
+		e->wants[p->target][0] |= p->scope != SCOPE_UPGRADE;
+	}
+	return 0;
+}
+
 int mlint_ruleset_check(const struct mlint_ruleset *rs, const struct mlint_scriptdir *sd,
 			struct mlint_findings *out)
 {
@@ -530,13 +548,14 @@ int mlint_ruleset_check_range(const struct mlint_ruleset *rs, const struct mlint
 	memset(&e, 0, sizeof(e));
 	e.rs = rs;
 	e.out = out;
-	for (size_t i = 0; i < rs->nr; i++)
-		if (rs->entries[i].pattern)
-			e.has[rs->entries[i].pattern->target] = 1;
-	if (!e.has[TARGET_CALL] && !e.has[TARGET_SQL] && !e.has[TARGET_CODE])
-		return 0;
 	mlint_buf_init(&e.subject, 0);
 	mlint_buf_init(&e.message, 0);
+	if (index_rules(&e) < 0) {
+		error = MLINT_ERROR;
+		goto done;
+	}
+	if (!e.has[TARGET_CALL] && !e.has[TARGET_SQL] && !e.has[TARGET_CODE])
+		goto done;
 	if (!(e.md = pcre2_match_data_create(16, NULL)) || !(e.mc = pcre2_match_context_create(NULL))) {
 		error = mlint_error_set("out of memory");
 		goto done;
@@ -548,6 +567,8 @@ int mlint_ruleset_check_range(const struct mlint_ruleset *rs, const struct mlint
 		error = check_script(&e);
 	}
 done:
+	for (int t = 0; t < 3; t++)
+		free(e.rules[t]);
 	pcre2_match_data_free(e.md);
 	pcre2_match_context_free(e.mc);
 	mlint_buf_release(&e.subject);
