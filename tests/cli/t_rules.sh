@@ -127,7 +127,41 @@ hasnt "sql: DROP CONSTRAINT" ":24:"
 hasnt "sql: f-string not read" ":25:"
 hasnt "sql: comment" "in_comment"
 hasnt "sql: downgrade" "species_copy"
+mig c3_sql.py c3 "'a1'" <<'PY'
+    op.execute("""  # mlint: ignore[destructive-sql] is text of the string here
+        DROP TABLE old_import
+    """)
+--
+    pass
+PY
+check --select destructive-sql
+has "sql: '# mlint:' inside a string suppresses nothing" "c3_sql.py:15:9: error[destructive-sql]"
+mig c3_sql.py c3 "'a1'" <<'PY'
+    op.execute(  # mlint: ignore[destructive-sql] -- archived first
+        """
+        DROP TABLE old_import
+        """)
+--
+    pass
+PY
+check --select destructive-sql
+hasnt "sql: suppressed on the line that opens the call" "error[destructive-sql]"
+has "sql: counted" "1 suppressed"
 rm migrations/versions/c3_sql.py
+
+# --- a team rule on code lines (strings and comments blanked) --------------
+mkdir -p "$TMP/code"
+printf 'id: no-os-system\nseverity: warning\nscope: any\ntarget: code\nsummary: s\nmessage: found {match}\npattern: \\bos\\.system\\s*\\(\n' > "$TMP/code/a.rule"
+mig c4_code.py c4 "'a1'" <<'PY'
+    x = "os.system('in a string')"  # os.system('in a comment')
+    os.system('rm -rf build')
+--
+    pass
+PY
+check --rules-dir "$TMP/code" --select no-os-system
+has "code target: line and column of the match" "c4_code.py:15:5: warning[no-os-system]: found os.system("
+hasnt "code target: not in strings or comments" "c4_code.py:14:"
+rm migrations/versions/c4_code.py
 
 # --- missing-downgrade, empty-upgrade, merges ---------------------------------
 mig d4_nodown.py d4 "'a1'" <<'PY'
