@@ -306,6 +306,212 @@ static int add_table_op(const struct mlint_call *c, enum op_kind kind, struct op
 	return (o->table = mlint_strdup(c->first_arg)) ? 0 : MLINT_ERROR;
 }
 
+static int span_has(const struct mlint_script *s, const struct mlint_call *c, const char *word)
+{
+	const char *p = s->source + c->off, *end = s->source + c->end;
+	size_t n = strlen(word);
+	for (; (p = memchr(p, word[0], (size_t)(end - p))) != NULL && (size_t)(end - p) >= n; p++)
+		if (memcmp(p, word, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The name a batch operation's first argument gives, from what the
+ * extractor recorded: a string literal, or a nested call opening the
+ * argument list (X.f('ix_name'), or any call for a Column). NULL when that
+ * is not enough and the call must be read.
+ */
+static const char *quick_name(const struct mlint_script *s, const struct mlint_call *c,
+			      int any_callee)
+{
+	const struct mlint_call *n = c + 1;
+	const char *p, *dot;
+
+	if (c->first_arg)
+		return c->first_arg;
+	if ((size_t)(n - s->m.calls) >= s->m.nr_calls || n->off >= c->end || !n->first_arg)
+		return NULL;
+	dot = strrchr(n->name, '.');
+	if (!any_callee && strcmp(dot ? dot + 1 : n->name, "f") != 0)
+		return NULL;
+	if (!(p = memchr(s->source + c->off, '(', n->off - c->off)))
+		return NULL;
+	for (p++; p < s->source + n->off; p++)
+		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+			return NULL;
+	return n->first_arg;
+}
+
+static const char *skip_blanks(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* A plain one-line literal 'x' or "x" at p (no prefix, no escapes): sets
+ * value and len to its text and returns the byte after it, else NULL. */
+static const char *simple_string(const char *p, const char *end, const char **value, size_t *len)
+{
+	const char *q;
+	if (p >= end || (*p != '\'' && *p != '"'))
+		return NULL;
+	for (q = p + 1; q < end && *q != *p; q++)
+		if (*q == '\\' || *q == '\n')
+			return NULL;
+	if (q >= end || (q == p + 2 && p[1] == *p))
+		return NULL;
+	*value = p + 1;
+	*len = (size_t)(q - p - 1);
+	return q + 1;
+}
+
+/* After the first argument, `, 'string'` as the second: its text (new), else NULL
+ * in *out (not an error). */
+static int second_literal(const char *p, const char *end, char **out)
+{
+	const char *v;
+	size_t n;
+
+	*out = NULL;
+	p = skip_blanks(p, end);
+	if (p >= end || *p != ',')
+		return 0;
+	p = skip_blanks(p + 1, end);
+	if (!simple_string(p, end, &v, &n))
+		return 0;
+	return (*out = mlint_strndup(v, n)) ? 0 : MLINT_ERROR;
+}
+
+/* Where the first argument ends when it is the literal or the nested call
+ * quick_name read; NULL when not known. */
+static const char *after_first(const struct mlint_script *s, const struct mlint_call *c)
+{
+	const char *end = s->source + c->end, *p = memchr(s->source + c->off, '(', c->end - c->off);
+	const char *v;
+	size_t n;
+
+	if (!p)
+		return NULL;
+	p = skip_blanks(p + 1, end);
+	if (c->first_arg)
+		return simple_string(p, end, &v, &n);
+	if (c + 1 < s->m.calls + s->m.nr_calls && s->source + c[1].off == p)
+		return s->source + c[1].end;
+	return NULL;
+}
+
+/* op.add_column('t', Column('c', ...)): the nested call is the second argument. */
+static const char *quick_added_column(const struct mlint_script *s, const struct mlint_call *c)
+{
+	const char *end = s->source + c->end, *after;
+
+	if (!c->first_arg || !(after = after_first(s, c)) || c + 1 >= s->m.calls + s->m.nr_calls ||
+	    !c[1].first_arg)
+		return NULL;
+	after = skip_blanks(after, end);
+	if (after >= end || *after != ',' || skip_blanks(after + 1, end) != s->source + c[1].off)
+		return NULL;
+	return c[1].first_arg;
+}
+
+/* Keywords and text that need the full reading of a call. */
+static int needs_reading(const struct mlint_script *s, const struct mlint_call *c,
+			 enum op_kind kind)
+{
+	return kind == OP_RENAME_TABLE || span_has(s, c, "column_name") ||
+	       span_has(s, c, "index_name") || span_has(s, c, "constraint_name") ||
+	       span_has(s, c, "concurrently") || span_has(s, c, "source_table") ||
+	       span_has(s, c, "#") || span_has(s, c, "\\") ||
+	       (kind == OP_ALTER_COLUMN && span_has(s, c, "type_")) ||
+	       (kind == OP_ADD_COLUMN && span_has(s, c, "nullable") &&
+		!span_has(s, c, "nullable=True"));
+}
+
+/* `table_name='t'` in the call: its text (new) in *out, NULL when absent or
+ * not that simple (then 0: read the call). */
+static int quick_table_kw(const struct mlint_script *s, const struct mlint_call *c, char **out)
+{
+	const char *p = s->source + c->off, *end = s->source + c->end, *v;
+	size_t n;
+
+	*out = NULL;
+	for (; (p = memchr(p, 't', (size_t)(end - p))) != NULL; p++)
+		if ((size_t)(end - p) > 11 && memcmp(p, "table_name=", 11) == 0)
+			break;
+	if (!p || !simple_string(p + 11, end, &v, &n))
+		return 0;
+	return (*out = mlint_strndup(v, n)) ? 1 : MLINT_ERROR;
+}
+
+/* Table and name of an operation as autogenerate writes it, into new
+ * strings. 1 when read, 0 when the call must be read in full. */
+static int quick_fields(const struct mlint_script *s, const struct mlint_call *c,
+			enum op_kind kind, int batch, const char *batch_table, char **table,
+			char **name)
+{
+	const char *n, *after;
+
+	*table = *name = NULL;
+	if (needs_reading(s, c, kind))
+		return 0;
+	if (batch) {
+		if (!(n = quick_name(s, c, kind == OP_ADD_COLUMN)))
+			return 0;
+		if (batch_table && !(*table = mlint_strdup(batch_table)))
+			return MLINT_ERROR;
+	} else if (kind == OP_ADD_COLUMN) {
+		if (!(n = quick_added_column(s, c)))
+			return 0;
+		if (!(*table = mlint_strdup(c->first_arg)))
+			return MLINT_ERROR;
+	} else if (kind == OP_DROP_COLUMN || kind == OP_ALTER_COLUMN) {
+		/* op.drop_column('t', 'c'), op.alter_column('t', 'c', nullable=...) */
+		if (!c->first_arg || !(after = after_first(s, c)) ||
+		    second_literal(after, s->source + c->end, name) < 0)
+			return after ? MLINT_ERROR : 0;
+		if (!*name)
+			return 0;
+		return (*table = mlint_strdup(c->first_arg)) ? 1 : MLINT_ERROR;
+	} else {
+		/* create_index(name, 'table', ...), drop_index(name, table_name='t') */
+		if (!(n = quick_name(s, c, 0)) || !(after = after_first(s, c)))
+			return 0;
+		if (second_literal(after, s->source + c->end, table) < 0)
+			return MLINT_ERROR;
+		if (!*table && span_has(s, c, "table_name")) {
+			int r = quick_table_kw(s, c, table);
+			if (r <= 0)
+				return r;
+		}
+	}
+	return (*name = mlint_strdup(n)) ? 1 : MLINT_ERROR;
+}
+
+/* What autogenerate writes, without tokenizing the call again. 1 when
+ * added, 0 when the call must be read, <0 on OOM. */
+static int add_quick_op(const struct mlint_script *s, const struct mlint_call *c,
+			enum op_kind kind, int batch, const char *batch_table, struct ops *out)
+{
+	char *table, *name;
+	int r = quick_fields(s, c, kind, batch, batch_table, &table, &name);
+	struct op *o;
+
+	if (r <= 0 || MLINT_ARRAY_GROW(out->items, out->alloc, out->nr + 1) < 0) {
+		free(table);
+		free(name);
+		return r <= 0 ? r : MLINT_ERROR;
+	}
+	o = &out->items[out->nr++];
+	memset(o, 0, sizeof(*o));
+	o->kind = kind;
+	o->call = c;
+	o->table = table;
+	o->name = name;
+	return 1;
+}
+
 static int add_op(const struct mlint_script *s, const struct mlint_call *c, struct ops *out,
 		  struct call_tokens *ct)
 {
@@ -320,6 +526,8 @@ static int add_op(const struct mlint_script *s, const struct mlint_call *c, stru
 		return 0;
 	if ((kind == OP_CREATE_TABLE || kind == OP_DROP_TABLE) && c->first_arg)
 		return add_table_op(c, kind, out); /* a create_table can be long: not re-read */
+	if ((error = add_quick_op(s, c, kind, batch, batch_table, out)) != 0)
+		return error < 0 ? error : 0;
 	if ((error = tokenize(ct, s->source + c->off, c->end - c->off)) < 0)
 		return error;
 	while (open < ct->nr && ct->toks[open].kind != '(')
