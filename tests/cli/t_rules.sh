@@ -279,6 +279,26 @@ check --select drop-tabel
 assert_eq "unknown rule id on the command line: status" 2 "$RC"
 assert_contains "unknown rule id on the command line: message" "$ERR" "unknown rule 'drop-tabel' in --select"
 
+# autogenerate's op.* form: names through op.f(), table_name= in the downgrade
+mig e6_op.py e6 "'e5'" <<'PY'
+    op.create_index(op.f('ix_genes_name'), 'genes', ['name'], unique=False)
+    op.create_index(op.f('ix_genes_kind'), 'genes', ['kind'], unique=False)
+    op.add_column('genes', sa.Column('note', sa.Text(), nullable=True))
+    op.alter_column('genes', 'name',
+               existing_type=sa.VARCHAR(length=50),
+               nullable=False)
+--
+    op.drop_column('genes', 'note')
+    op.drop_index(op.f('ix_genes_kind'), table_name='other_table')
+    op.drop_index(op.f('ix_genes_name'), table_name='genes')
+PY
+check --select asymmetric-downgrade,alter-column-type,not-null-without-default
+has "op.f + table_name: wrong table is not the inverse" "e6_op.py:15:5: warning[asymmetric-downgrade]: upgrade() creates index 'ix_genes_kind' on 'genes'"
+hasnt "op.f + table_name: the inverse" "ix_genes_name' on"
+hasnt "op.add_column reverted by op.drop_column" "adds column 'note'"
+hasnt "alter_column without type_" "e6_op.py:17:5: warning[alter-column-type]"
+rm migrations/versions/e6_op.py
+
 # --- committed-credentials ---------------------------------------------------------
 printf '[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://app:pa55word@db.example.com/app\n' > alembic.ini
 run_mlint check --select committed-credentials
