@@ -211,7 +211,8 @@ static enum op_kind classify(const struct mlint_migration *m, const struct mlint
 
 	*batch = 0;
 	*batch_table = NULL;
-	if (!dot || strchr(dot + 1, '.'))
+	/* most calls are sa.Column(...), sa.String(...), op.f(...): out early */
+	if (!dot || !strchr("cdar", dot[1]) || strchr(dot + 1, '.'))
 		return OP_OTHER;
 	seg = (size_t)(dot - c->name);
 	al = mlint_migration_alias(m, c->function, c->name, seg, c->line);
@@ -420,10 +421,13 @@ static const char *quick_added_column(const struct mlint_script *s, const struct
 static int needs_reading(const struct mlint_script *s, const struct mlint_call *c,
 			 enum op_kind kind)
 {
-	return kind == OP_RENAME_TABLE || span_has(s, c, "column_name") ||
-	       span_has(s, c, "index_name") || span_has(s, c, "constraint_name") ||
+	int names = span_has(s, c, "_name");
+	return kind == OP_RENAME_TABLE ||
+	       (names && (span_has(s, c, "column_name") || span_has(s, c, "index_name") ||
+			  span_has(s, c, "constraint_name"))) ||
 	       span_has(s, c, "concurrently") || span_has(s, c, "source_table") ||
-	       span_has(s, c, "#") || span_has(s, c, "\\") ||
+	       memchr(s->source + c->off, '#', c->end - c->off) ||
+	       memchr(s->source + c->off, '\\', c->end - c->off) ||
 	       (kind == OP_ALTER_COLUMN && span_has(s, c, "type_")) ||
 	       (kind == OP_ADD_COLUMN && span_has(s, c, "nullable") &&
 		!span_has(s, c, "nullable=True"));

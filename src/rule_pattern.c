@@ -8,6 +8,7 @@
  *   sql   the decoded string literal given to op.execute / text() / sa.text()
  *   code  each line of the functions in scope, strings and comments blanked
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include "mlint/buf.h"
@@ -29,6 +30,9 @@ struct engine {
 	const struct mlint_pattern_rule **rules[3];
 	size_t nr_rules[3];
 	int wants[3][2];
+	/* the bytes a call subject may start with for some call rule to match
+	 * (from anchored patterns); all of them when that is not known */
+	unsigned char call_first[256];
 };
 
 /* What a message template may name. For a call, `call` and `args` are
@@ -128,7 +132,9 @@ static int expand(struct mlint_buf *b, const char *tmpl, const struct vars *v)
 static int match_one(struct engine *e, const struct mlint_pattern *pat, const char *subj,
 		     size_t len, size_t *at, size_t *end, int *rc)
 {
-	*rc = pcre2_match(pat->code, (PCRE2_SPTR)subj, len, 0, 0, e->md, e->mc);
+	/* pcre2_jit_match skips pcre2_match's checks; it honours the match limit */
+	*rc = pat->jit ? pcre2_jit_match(pat->code, (PCRE2_SPTR)subj, len, 0, 0, e->md, e->mc)
+		       : pcre2_match(pat->code, (PCRE2_SPTR)subj, len, 0, 0, e->md, e->mc);
 	if (*rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (*rc < 0)
@@ -259,6 +265,18 @@ static int blank_call_comments(struct mlint_buf *subj, const char *src, size_t o
 	return error;
 }
 
+/* The first byte of a call's normalised subject. */
+static unsigned char first_subject_byte(const struct engine *e, const struct mlint_call *c)
+{
+	const char *dot = strchr(c->name, '.');
+	const struct mlint_alias *al = dot ? mlint_migration_alias(&e->s->m, c->function, c->name,
+								     (size_t)(dot - c->name), c->line)
+					   : NULL;
+	if (al && ends_with(al->callee, "batch_alter_table"))
+		return 'b';
+	return (unsigned char)c->name[0];
+}
+
 /* The normalised text of a call; *table is the batch table when on an alias. */
 static int call_subject(struct engine *e, const struct mlint_call *c, const char **table)
 {
@@ -319,8 +337,9 @@ static int check_calls(struct engine *e)
 		struct at_call at = {c->line, c->col};
 		struct vars v = {0};
 		int error;
-		if (!in_scope_any(e, TARGET_CALL, c->function))
-			continue;
+		if (!in_scope_any(e, TARGET_CALL, c->function) ||
+		    !e->call_first[first_subject_byte(e, c)])
+			continue; /* no call rule can match: no subject to build */
 		if (call_subject(e, c, &v.table) < 0)
 			return MLINT_ERROR;
 		if (e->subject.len == 0)
@@ -515,6 +534,32 @@ static int check_script(struct engine *e)
 	return 0;
 }
 
+/* Marks the bytes pattern `code` can match first at the start of a subject;
+ * all bytes when it is not anchored or PCRE2 does not say. */
+static void first_bytes(const pcre2_code *code, unsigned char *first)
+{
+	uint32_t opts = 0, type = 0, unit = 0;
+	const uint8_t *bitmap = NULL;
+
+	pcre2_pattern_info(code, PCRE2_INFO_ALLOPTIONS, &opts);
+	pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODETYPE, &type);
+	if (!(opts & PCRE2_ANCHORED)) {
+		memset(first, 1, 256);
+	} else if (type == 1 && pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODEUNIT, &unit) == 0 &&
+		   unit < 128) {
+		first[unit] = 1;
+		if (unit >= 'a' && unit <= 'z')
+			first[unit - 32] = 1; /* caseless patterns: both cases */
+		if (unit >= 'A' && unit <= 'Z')
+			first[unit + 32] = 1;
+	} else if (pcre2_pattern_info(code, PCRE2_INFO_FIRSTBITMAP, &bitmap) == 0 && bitmap) {
+		for (unsigned b = 0; b < 256; b++)
+			first[b] |= (bitmap[b / 8] >> (b % 8)) & 1;
+	} else {
+		memset(first, 1, 256);
+	}
+}
+
 /* Groups the pattern rules by target, once per run. */
 static int index_rules(struct engine *e)
 {
@@ -527,6 +572,8 @@ static int index_rules(struct engine *e)
 			continue;
 		e->rules[p->target][e->nr_rules[p->target]++] = p;
 		e->has[p->target] = 1;
+		for (size_t k = 0; p->target == TARGET_CALL && k < p->nr_patterns; k++)
+			first_bytes(p->patterns[k].code, e->call_first);
 		e->wants[p->target][1] |= p->scope != SCOPE_DOWNGRADE;
 		e->wants[p->target][0] |= p->scope != SCOPE_UPGRADE;
 	}

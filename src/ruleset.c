@@ -111,7 +111,7 @@ static int is_text_key(int k)
 }
 
 static int compile_pattern(struct parser *ps, unsigned line, const char *src, size_t n,
-			   pcre2_code **out)
+			   pcre2_code **out, int *jit)
 {
 	int code;
 	PCRE2_SIZE at;
@@ -128,19 +128,20 @@ static int compile_pattern(struct parser *ps, unsigned line, const char *src, si
 			 (size_t)at, (const char *)msg);
 		return parse_error(ps, line, text, NULL);
 	}
-	pcre2_jit_compile(*out, PCRE2_JIT_COMPLETE); /* the interpreter when JIT is missing */
+	/* the interpreter when JIT is missing */
+	*jit = pcre2_jit_compile(*out, PCRE2_JIT_COMPLETE) == 0;
 	return 0;
 }
 
 static int add_pattern(struct parser *ps, int key, unsigned line, const char *v, size_t n)
 {
 	struct mlint_pattern_rule *p = ps->p;
-	struct mlint_pattern pat = {NULL, NULL, line};
+	struct mlint_pattern pat = {NULL, NULL, line, 0};
 	struct mlint_pattern **list = key == KEY_UNLESS ? &p->unless : &p->patterns;
 	size_t *nr = key == KEY_UNLESS ? &p->nr_unless : &p->nr_patterns;
 	size_t *alloc = key == KEY_UNLESS ? &p->alloc_unless : &p->alloc_patterns;
 
-	if (compile_pattern(ps, line, v, n, &pat.code) < 0)
+	if (compile_pattern(ps, line, v, n, &pat.code, &pat.jit) < 0)
 		return MLINT_EUSAGE;
 	if (!(pat.source = mlint_strndup(v, n)) ||
 	    mlint_array_grow((void **)list, alloc, *nr + 1, sizeof(**list)) < 0) {

@@ -13,6 +13,7 @@ struct mlint_pattern {
 	pcre2_code *code;
 	char *source;
 	unsigned line; /* in the rule file */
+	int jit;       /* JIT-compiled: matched with pcre2_jit_match */
 };
 
 struct mlint_pattern_rule {
