@@ -68,27 +68,21 @@ static char *excerpt_copy(const char *p, size_t n)
 	return out;
 }
 
-int mlint_findings_add(struct mlint_findings *f, const char *rule_id, const char *path,
-		       unsigned line, unsigned col, const char *revision, const char *excerpt,
-		       size_t excerpt_len, const char *fmt, ...)
+static int findings_vadd(struct mlint_findings *f, const struct mlint_rule *rule,
+			 const char *path, unsigned line, unsigned col, const char *revision,
+			 const char *excerpt, size_t excerpt_len, const char *fmt, va_list ap)
 {
-	const struct mlint_rule *rule = mlint_rule_find(rule_id);
 	struct mlint_finding x;
 	struct mlint_buf msg;
-	va_list ap;
 	int error;
 
-	if (!rule)
-		return mlint_error_set("internal: unknown rule '%s'", rule_id);
 	memset(&x, 0, sizeof(x));
 	x.rule = rule->id;
 	x.severity = rule->severity;
 	x.line = line ? line : 1;
 	x.col = col ? col : 1;
 	mlint_buf_init(&msg, 0);
-	va_start(ap, fmt);
 	error = mlint_buf_vprintf(&msg, fmt, ap);
-	va_end(ap);
 	x.message = error < 0 ? NULL : mlint_buf_detach(&msg, NULL);
 	x.path = mlint_strdup(path);
 	x.revision = revision ? mlint_strdup(revision) : NULL;
@@ -100,6 +94,60 @@ int mlint_findings_add(struct mlint_findings *f, const char *rule_id, const char
 		return MLINT_ERROR;
 	}
 	f->items[f->nr++] = x;
+	return 0;
+}
+
+int mlint_findings_add(struct mlint_findings *f, const char *rule_id, const char *path,
+		       unsigned line, unsigned col, const char *revision, const char *excerpt,
+		       size_t excerpt_len, const char *fmt, ...)
+{
+	const struct mlint_rule *rule = mlint_rule_find(rule_id);
+	va_list ap;
+	int error;
+
+	if (!rule)
+		return mlint_error_set("internal: unknown rule '%s'", rule_id);
+	va_start(ap, fmt);
+	error = findings_vadd(f, rule, path, line, col, revision, excerpt, excerpt_len, fmt, ap);
+	va_end(ap);
+	return error;
+}
+
+int mlint_findings_add_rule(struct mlint_findings *f, const struct mlint_rule *rule,
+			    const char *path, unsigned line, unsigned col, const char *revision,
+			    const char *excerpt, size_t excerpt_len, const char *fmt, ...)
+{
+	va_list ap;
+	int error;
+
+	va_start(ap, fmt);
+	error = findings_vadd(f, rule, path, line, col, revision, excerpt, excerpt_len, fmt, ap);
+	va_end(ap);
+	return error;
+}
+
+void mlint_findings_filter(struct mlint_findings *f,
+			   int (*keep)(void *ctx, const struct mlint_finding *x), void *ctx)
+{
+	size_t out = 0;
+	for (size_t i = 0; i < f->nr; i++) {
+		if (keep(ctx, &f->items[i]))
+			f->items[out++] = f->items[i];
+		else
+			finding_release(&f->items[i]);
+	}
+	f->nr = out;
+}
+
+int mlint_findings_move(struct mlint_findings *to, struct mlint_findings *from)
+{
+	if (from->nr && MLINT_ARRAY_GROW(to->items, to->alloc, to->nr + from->nr) < 0)
+		return MLINT_ERROR;
+	if (from->nr)
+		memcpy(to->items + to->nr, from->items, from->nr * sizeof(*from->items));
+	to->nr += from->nr;
+	free(from->items);
+	mlint_findings_init(from);
 	return 0;
 }
 
@@ -144,15 +192,3 @@ int mlint_findings_fail(const struct mlint_findings *f, enum mlint_severity thre
 	return 0;
 }
 
-void mlint_findings_filter(struct mlint_findings *f,
-			   int (*keep)(const struct mlint_finding *x, void *ctx), void *ctx)
-{
-	size_t kept = 0;
-	for (size_t i = 0; i < f->nr; i++) {
-		if (keep(&f->items[i], ctx))
-			f->items[kept++] = f->items[i];
-		else
-			finding_release(&f->items[i]);
-	}
-	f->nr = kept;
-}

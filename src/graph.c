@@ -359,7 +359,7 @@ static int propagate_labels(struct mlint_graph *g, const struct mlint_graph_inpu
 			n->labels[w++] = x->labels[k];
 		for (size_t k = 0; k < n->nr_parents; k++) {
 			const struct mlint_graph_node *p = &g->nodes[n->parents[k]];
-			if (p->nr_labels)
+			if (p->nr_labels) /* memcpy from NULL is undefined, even for 0 bytes */
 				memcpy(n->labels + w, p->labels, p->nr_labels * sizeof(*p->labels));
 			w += p->nr_labels;
 		}

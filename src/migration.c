@@ -100,6 +100,15 @@ void mlint_migration_release(struct mlint_migration *m)
 	for (size_t i = 0; i < m->nr_problems; i++)
 		free(m->problems[i].message);
 	free(m->problems);
+	for (size_t i = 0; i < m->nr_aliases; i++) {
+		free(m->aliases[i].name);
+		free(m->aliases[i].callee);
+		free(m->aliases[i].first_arg);
+	}
+	free(m->aliases);
+	for (size_t i = 0; i < m->nr_directives; i++)
+		free(m->directives[i].text);
+	free(m->directives);
 	mlint_migration_init(m);
 }
 
@@ -244,6 +253,13 @@ static int is_plain_string(const struct mlint_token *t)
 static char *string_run_value(const struct extractor *x, size_t a, size_t b)
 {
 	struct mlint_buf_tmp { char *p; size_t n; } acc = {NULL, 0};
+
+	if (b == a + 1) { /* the common case: one literal, no concatenation */
+		char *one = mlint_pyscan_string_value(x->src, &x->toks[a]);
+		if (!one)
+			mlint_error_set("out of memory");
+		return one;
+	}
 
 	for (size_t i = a; i < b; i++) {
 		char *part = mlint_pyscan_string_value(x->src, &x->toks[i]);
@@ -596,6 +612,20 @@ static unsigned call_column(struct extractor *x, size_t line_off, size_t off)
 	return x->col_value;
 }
 
+/* The call's first argument, when it is a string literal (or implicit
+ * concatenation): a new string in *out, else *out stays NULL. */
+static int first_string_arg(const struct extractor *x, size_t open, size_t close, char **out)
+{
+	size_t i = open + 1;
+	while (i < close && is_plain_string(&x->toks[i]))
+		i++;
+	if (i > open + 1 && i <= close && (i == close || x->toks[i].kind == ',')) {
+		if (!(*out = string_run_value(x, open + 1, i)))
+			return MLINT_ERROR;
+	}
+	return 0;
+}
+
 /* Records the call whose '(' is at index `open` in the current line. */
 static int record_call(struct extractor *x, size_t open, size_t n)
 {
@@ -628,15 +658,59 @@ static int record_call(struct extractor *x, size_t open, size_t n)
 	c->end = close < n ? x->toks[close].off + 1 : x->toks[n - 1].off + x->toks[n - 1].len;
 	c->function = (size_t)x->cur_func;
 	x->m->nr_calls++;
-	/* First argument: a string literal (or implicit concatenation). */
-	{
-		size_t i = open + 1;
-		while (i < close && is_plain_string(&x->toks[i]))
-			i++;
-		if (i > open + 1 && i <= close && (i == close || x->toks[i].kind == ',')) {
-			if (!(c->first_arg = string_run_value(x, open + 1, i)))
-				return MLINT_ERROR;
-		}
+	return first_string_arg(x, open, close, &c->first_arg);
+}
+
+/* Tokens [a, b) are NAME(.NAME)* followed by one bracketed call. */
+static int is_simple_call(const struct extractor *x, size_t a, size_t b, size_t *open)
+{
+	size_t i = a;
+	if (i >= b || x->toks[i].kind != MLINT_TOK_NAME)
+		return 0;
+	while (i + 2 < b && x->toks[i + 1].kind == '.' && x->toks[i + 2].kind == MLINT_TOK_NAME)
+		i += 2;
+	*open = i + 1;
+	return *open < b && x->toks[*open].kind == '(' && matching_bracket(x, *open, b) == b - 1;
+}
+
+static int add_alias(struct extractor *x, size_t a, size_t as_at)
+{
+	struct mlint_alias *al;
+	size_t open;
+
+	if (!is_simple_call(x, a, as_at, &open))
+		return 0;
+	if (MLINT_ARRAY_GROW(x->m->aliases, x->m->alloc_aliases, x->m->nr_aliases + 1) < 0)
+		return MLINT_ERROR;
+	al = &x->m->aliases[x->m->nr_aliases];
+	memset(al, 0, sizeof(*al));
+	x->m->nr_aliases++;
+	al->line = x->toks[a].line;
+	al->function = (size_t)x->cur_func;
+	if (!(al->name = span_text(x, as_at + 1, as_at + 2)) || !(al->callee = span_text(x, a, open)))
+		return MLINT_ERROR;
+	return first_string_arg(x, open, as_at - 1, &al->first_arg);
+}
+
+/* `with A(...) as a, B(...) as b:` records a and b. */
+static int record_with(struct extractor *x, size_t a, size_t n)
+{
+	size_t start = a + 1;
+	unsigned depth = 0;
+
+	for (size_t i = start; i < n; i++) {
+		int k = x->toks[i].kind;
+		if (k == '(' || k == '[' || k == '{') depth++;
+		if ((k == ')' || k == ']' || k == '}') && depth) depth--;
+		if (depth)
+			continue;
+		if (tok_is(x->src, &x->toks[i], "as") && i + 1 < n &&
+		    x->toks[i + 1].kind == MLINT_TOK_NAME && add_alias(x, start, i) < 0)
+			return MLINT_ERROR;
+		if (k == ',')
+			start = i + 1;
+		if (k == ':')
+			break;
 	}
 	return 0;
 }
@@ -671,11 +745,16 @@ static int match_brackets(struct extractor *x, size_t a, size_t n)
 	return 0;
 }
 
+static int record_with(struct extractor *x, size_t a, size_t n);
+
 static int collect_calls(struct extractor *x, size_t a, size_t n)
 {
+	size_t w = a < n && tok_is(x->src, &x->toks[a], "async") ? a + 1 : a;
 	if (x->no_calls)
 		return 0;
 	if (match_brackets(x, a, n) < 0)
+		return MLINT_ERROR;
+	if (w < n && tok_is(x->src, &x->toks[w], "with") && record_with(x, w, n) < 0)
 		return MLINT_ERROR;
 	for (size_t i = a + 1; i < n; i++)
 		if (x->toks[i].kind == '(' && record_call(x, i, n) < 0)
@@ -886,6 +965,29 @@ static int add_comment(struct extractor *x, const struct mlint_token *t)
 	return 0;
 }
 
+/* Comments that say "mlint:" are kept for the suppressions. */
+static int add_directive(struct extractor *x, const struct mlint_token *t)
+{
+	struct mlint_directive *d;
+	int own_line = 1;
+
+	if (x->no_calls || !contains(x->src + t->off, t->len, "mlint:"))
+		return 0;
+	for (size_t i = t->line_off; i < t->off; i++)
+		if (x->src[i] != ' ' && x->src[i] != '\t' && x->src[i] != '\f')
+			own_line = 0;
+	if (MLINT_ARRAY_GROW(x->m->directives, x->m->alloc_directives, x->m->nr_directives + 1) < 0)
+		return MLINT_ERROR;
+	d = &x->m->directives[x->m->nr_directives];
+	if (!(d->text = mlint_strndup(x->src + t->off, t->len)))
+		return MLINT_ERROR;
+	d->line = t->line;
+	d->col = column_of(x->src, t->line_off, t->off);
+	d->own_line = own_line;
+	x->m->nr_directives++;
+	return 0;
+}
+
 static int scan_problem(struct extractor *x, const struct mlint_pyscan *s)
 {
 	if (s->problem == MLINT_PYSCAN_OK)
@@ -916,7 +1018,7 @@ static int run_extractor(struct extractor *x, struct mlint_pyscan *s)
 		case MLINT_TOK_NL:
 			continue;
 		case MLINT_TOK_COMMENT:
-			if (add_comment(x, &t) < 0)
+			if (add_comment(x, &t) < 0 || add_directive(x, &t) < 0)
 				return MLINT_ERROR;
 			continue;
 		case MLINT_TOK_NEWLINE:
@@ -959,6 +1061,7 @@ static void shrink_to_fit(struct mlint_migration *m)
 	SHRINK(m->functions, m->nr_functions, m->alloc_functions);
 	SHRINK(m->calls, m->nr_calls, m->alloc_calls);
 	SHRINK(m->problems, m->nr_problems, m->alloc_problems);
+	SHRINK(m->aliases, m->nr_aliases, m->alloc_aliases);
 }
 
 int mlint_migration_scan(struct mlint_migration *m, const char *src, size_t len)
@@ -1023,4 +1126,18 @@ const struct mlint_function *mlint_migration_function(const struct mlint_migrati
 		if (strcmp(m->functions[i].name, name) == 0)
 			return &m->functions[i];
 	return NULL;
+}
+
+const struct mlint_alias *mlint_migration_alias(const struct mlint_migration *m,
+						size_t function, const char *name, size_t name_len,
+						unsigned line)
+{
+	const struct mlint_alias *found = NULL;
+	for (size_t i = 0; i < m->nr_aliases; i++) {
+		const struct mlint_alias *a = &m->aliases[i];
+		if (a->function == function && a->line <= line && strlen(a->name) == name_len &&
+		    memcmp(a->name, name, name_len) == 0)
+			found = a;
+	}
+	return found;
 }

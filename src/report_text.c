@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 #include "mlint/report.h"
 #include "util.h"
@@ -54,11 +55,25 @@ int mlint_report_text(struct mlint_buf *out, const struct mlint_findings *f,
 	for (size_t i = 0; i < f->nr; i++)
 		if (put_finding(out, &f->items[i], opts) < 0)
 			return MLINT_ERROR;
-	if (f->nr == 0)
+	return mlint_report_summary_line(out, f, s);
+}
+
+int mlint_report_summary_line(struct mlint_buf *out, const struct mlint_findings *f,
+			      const struct mlint_summary *s)
+{
+	char tail[96] = "";
+	if (s->files != s->migrations)
+		snprintf(tail, sizeof(tail), " (%zu %s read)", s->files,
+			 plural(s->files, "file", "files"));
+	if (f->nr == 0 && s->suppressed == 0)
 		return mlint_buf_printf(out, "no findings in %zu %s\n", s->migrations,
 					plural(s->migrations, "migration", "migrations"));
-	return mlint_buf_printf(out, "%zu %s, %zu %s, %zu info in %zu %s\n", s->errors,
-				plural(s->errors, "error", "errors"), s->warnings,
-				plural(s->warnings, "warning", "warnings"), s->infos,
-				s->migrations, plural(s->migrations, "migration", "migrations"));
+	if (f->nr == 0)
+		return mlint_buf_printf(out, "no findings in %zu %s, %zu suppressed\n",
+					s->migrations, plural(s->migrations, "migration", "migrations"),
+					s->suppressed);
+	return mlint_buf_printf(out, "%zu %s, %zu %s, %zu info, %zu suppressed in %zu %s%s\n",
+				s->errors, plural(s->errors, "error", "errors"), s->warnings,
+				plural(s->warnings, "warning", "warnings"), s->infos, s->suppressed,
+				s->migrations, plural(s->migrations, "migration", "migrations"), tail);
 }

@@ -721,7 +721,7 @@ done:
 
 /* ---- --new-only ----------------------------------------------------------- */
 
-static int keep_new(const struct mlint_finding *x, void *ctx)
+static int keep_new(void *ctx, const struct mlint_finding *x)
 {
 	const struct mlint_rule *rule = mlint_rule_find(x->rule);
 	if (rule && (strcmp(rule->scope, "graph") == 0 || strcmp(rule->scope, "git") == 0))

@@ -157,6 +157,136 @@ static const struct mlint_rule rules[] = {
 	 "Bad:   20250801_add_index.py  (down_revision: 20250815_add_table's id)\n",
 	 "Rename the file with a date after its parent's, and update its\n"
 	 "Create Date header to match."},
+
+	{"missing-downgrade", MLINT_SEV_ERROR, "downgrade",
+	 "the upgrade changes the schema but there is no downgrade that reverts it",
+	 "`alembic downgrade` is how a bad deploy is rolled back. A migration whose\n"
+	 "downgrade() is missing, or only `pass`, `...`, a docstring, comments or a\n"
+	 "`raise NotImplementedError` (or RuntimeError, Exception, ...), cannot be\n"
+	 "rolled back: `alembic downgrade -1` either fails or silently leaves the\n"
+	 "schema as it was. Merge migrations (a tuple down_revision, made by\n"
+	 "`alembic merge`) are exempt: their `pass` bodies are by design.\n"
+	 "The `downgrade` key of the [mlint] config section sets the policy:\n"
+	 "`require` (default), `allow-raise` (an explicit raise is accepted: the\n"
+	 "migration is declared irreversible) or `off` (no downgrades wanted).\n"
+	 "\n"
+	 "Bad:   def upgrade():                       def downgrade():\n"
+	 "           op.drop_table('legacy_sequence')     pass\n"
+	 "Good:  def downgrade():\n"
+	 "           op.create_table('legacy_sequence', sa.Column('id', sa.Integer(), ...))\n",
+	 "Write the inverse operations in downgrade(), in reverse order (autogenerate\n"
+	 "writes them for you). If the change really cannot be undone, say so with\n"
+	 "`raise NotImplementedError('...why...')` and set `downgrade = allow-raise`."},
+	{"empty-upgrade", MLINT_SEV_WARNING, "upgrade",
+	 "an upgrade that does nothing (autogenerate found no change)",
+	 "`alembic revision --autogenerate` writes `pass` when it finds no\n"
+	 "difference between the models and the database: usually the model change\n"
+	 "was not imported, or the database was already up to date. The empty\n"
+	 "migration still becomes a head everyone must apply. Merge migrations are\n"
+	 "exempt.\n"
+	 "\n"
+	 "Bad:   def upgrade():\n"
+	 "           pass\n",
+	 "Delete the file (and regenerate once the models are imported in env.py),\n"
+	 "or write the operations by hand."},
+	{"asymmetric-downgrade", MLINT_SEV_WARNING, "downgrade",
+	 "an upgrade operation has no inverse in the downgrade",
+	 "downgrade() should undo every operation of upgrade(). mlint pairs them by\n"
+	 "table and column, index or constraint name: create_table/drop_table,\n"
+	 "add_column/drop_column, create_index/drop_index, create_foreign_key and\n"
+	 "create_unique_constraint/drop_constraint, rename_table and alter_column\n"
+	 "with new_column_name both ways. Dropping a table in the downgrade also\n"
+	 "undoes the columns, indexes and constraints added to it. Only reported\n"
+	 "when the downgrade does something (an empty one is missing-downgrade).\n"
+	 "\n"
+	 "Bad:   upgrade:   batch_op.add_column(sa.Column('a', ...))\n"
+	 "                  batch_op.create_index('ix_t_a', ['a'])\n"
+	 "       downgrade: batch_op.drop_column('a')      # the index is left\n"
+	 "Good:  downgrade: batch_op.drop_index('ix_t_a')\n"
+	 "                  batch_op.drop_column('a')\n",
+	 "Add the missing inverse operation to downgrade(), in reverse order."},
+	{"alter-column-type", MLINT_SEV_WARNING, "upgrade",
+	 "alter_column(..., type_=...): the database may rewrite the whole table",
+	 "Changing a column's type makes PostgreSQL rewrite the table and its\n"
+	 "indexes under an ACCESS EXCLUSIVE lock (unless the change is binary\n"
+	 "compatible, such as widening a VARCHAR), and MySQL copies the table.\n"
+	 "On a large table that is minutes of downtime; values that do not convert\n"
+	 "make the migration fail halfway.\n"
+	 "\n"
+	 "Bad:   op.alter_column('species', 'code', type_=sa.Integer())\n"
+	 "Good:  add a new column, backfill it in batches, switch the code, drop the\n"
+	 "       old column in a later release\n",
+	 "Check the change is safe for the table's size (or binary compatible), or\n"
+	 "use an expand/contract migration; suppress with\n"
+	 "`# mlint: ignore[alter-column-type] -- reason` once reviewed."},
+	{"create-index-not-concurrently", MLINT_SEV_INFO, "upgrade",
+	 "create_index on an existing table without postgresql_concurrently=True",
+	 "On PostgreSQL, CREATE INDEX blocks every write to the table until the\n"
+	 "index is built. On a table the same migration creates that does not\n"
+	 "matter (it is empty) and is not reported; on an existing, large table it\n"
+	 "is an outage.\n"
+	 "\n"
+	 "Bad:   op.create_index('ix_sequences_name', 'sequences', ['name'])\n"
+	 "Good:  with op.get_context().autocommit_block():\n"
+	 "           op.create_index('ix_sequences_name', 'sequences', ['name'],\n"
+	 "                           postgresql_concurrently=True)\n",
+	 "Pass postgresql_concurrently=True (outside a transaction: an\n"
+	 "autocommit_block), or accept the lock for a small table."},
+	{"not-null-without-default", MLINT_SEV_WARNING, "upgrade",
+	 "add_column of a NOT NULL column without a server_default",
+	 "Adding a `nullable=False` column to a table that has rows fails: the\n"
+	 "existing rows have no value for it. It works on the empty development\n"
+	 "database and fails in production.\n"
+	 "\n"
+	 "Bad:   op.add_column('species', sa.Column('code', sa.String(50), nullable=False))\n"
+	 "Good:  op.add_column('species', sa.Column('code', sa.String(50), nullable=False,\n"
+	 "                                         server_default=''))\n",
+	 "Give the column a server_default, or add it nullable, backfill it, then\n"
+	 "alter it to nullable=False in a later migration."},
+	{"rename-column", MLINT_SEV_WARNING, "upgrade",
+	 "alter_column(..., new_column_name=...): breaks code still running during a deploy",
+	 "While a deploy rolls out, the old version of the application keeps\n"
+	 "running against the migrated database; it still uses the old column\n"
+	 "name and fails until it is replaced.\n"
+	 "\n"
+	 "Bad:   op.alter_column('species', 'name', new_column_name='label')\n"
+	 "Good:  add 'label', write both, backfill, switch reads, drop 'name' later\n",
+	 "Rename in steps (expand/contract), or accept the errors during the\n"
+	 "deploy and suppress with `# mlint: ignore[rename-column] -- reason`."},
+	{"rename-table", MLINT_SEV_WARNING, "upgrade",
+	 "rename_table: breaks code still running during a deploy",
+	 "While a deploy rolls out, the old version of the application still\n"
+	 "queries the old table name and fails until it is replaced.\n"
+	 "\n"
+	 "Bad:   op.rename_table('species', 'organisms')\n"
+	 "Good:  create the new table (or a view under the old name), migrate the\n"
+	 "       code, drop the old name in a later release\n",
+	 "Rename in steps (a view under the old name bridges the deploy), or\n"
+	 "suppress with `# mlint: ignore[rename-table] -- reason`."},
+	{"committed-credentials", MLINT_SEV_ERROR, "config",
+	 "the alembic.ini mlint reads has a sqlalchemy.url with a password in it",
+	 "The workflow guide puts the database URL in alembic.ini, but that file\n"
+	 "is committed: a password in it is readable by everyone with the\n"
+	 "repository, forever (it stays in the history). mlint never prints the\n"
+	 "password itself.\n"
+	 "\n"
+	 "Bad:   sqlalchemy.url = postgresql://app:s3cret@db.example.com/app\n"
+	 "Good:  sqlalchemy.url = postgresql://app@db.example.com/app\n"
+	 "Alembic's template placeholder (driver://user:pass@localhost/dbname) is\n"
+	 "not reported.\n"
+	 "       # env.py: config.set_main_option('sqlalchemy.url', os.environ['DATABASE_URL'])\n",
+	 "Remove the password from the URL, read the URL from an environment\n"
+	 "variable in env.py, and rotate the password: it is in the git history."},
+	{"unused-suppression", MLINT_SEV_WARNING, "scan",
+	 "a `# mlint: ignore[...]` that suppresses nothing, or names an unknown rule",
+	 "A suppression that matches no finding is stale (the code it excused was\n"
+	 "fixed or moved) or mistyped, and would silently hide a future finding.\n"
+	 "`ignore[id]` applies to findings on its own line, or on the line that\n"
+	 "opens the call a finding is about; `ignore-file[id]` to the whole file.\n"
+	 "\n"
+	 "Bad:   op.create_table('t', ...)  # mlint: ignore[drop-table]\n"
+	 "Good:  op.drop_table('t')  # mlint: ignore[drop-table] -- emptied in 2024\n",
+	 "Remove the suppression, or fix the rule id (`mlint rules` lists them)."},
 };
 
 const struct mlint_rule *mlint_rules_all(size_t *nr)
@@ -172,3 +302,4 @@ const struct mlint_rule *mlint_rule_find(const char *id)
 			return &rules[i];
 	return NULL;
 }
+

@@ -254,7 +254,7 @@ int mlint_snapshot_list_worktree(struct mlint_snapshot *out, const struct mlint_
 	for (size_t i = 0; i < d->nr_locations && error == 0; i++)
 		error = list_dir(&l, d->version_locations[i]);
 	free(l.seen);
-	if (error == 0 && out->nr > 1)
+	if (error == 0 && out->nr > 1) /* qsort(NULL, 0) is undefined */
 		qsort(out->entries, out->nr, sizeof(*out->entries), compare_entries);
 	return error;
 }

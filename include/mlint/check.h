@@ -19,4 +19,39 @@ int mlint_check_graph(const struct mlint_scriptdir *sd, struct mlint_findings *o
 /* filename-format, out-of-order, missing-message */
 int mlint_check_naming(const struct mlint_scriptdir *sd, struct mlint_findings *out);
 
+/* What missing-downgrade asks for (config key `downgrade`). */
+enum mlint_downgrade_policy {
+	MLINT_DOWNGRADE_REQUIRE = 0, /* a downgrade that does something */
+	MLINT_DOWNGRADE_ALLOW_RAISE, /* ... or an explicit raise (declared irreversible) */
+	MLINT_DOWNGRADE_OFF,         /* no downgrades wanted: no missing/asymmetric findings */
+};
+
+struct mlint_check_opts {
+	enum mlint_downgrade_policy downgrade;
+};
+
+/*
+ * missing-downgrade, empty-upgrade, asymmetric-downgrade,
+ * not-null-without-default, create-index-not-concurrently, rename-column,
+ * rename-table, alter-column-type. Needs the sources (MLINT_LOAD_KEEP_SOURCE)
+ * and the call lists.
+ */
+int mlint_check_content(const struct mlint_scriptdir *sd, const struct mlint_check_opts *opts,
+			struct mlint_findings *out);
+
+struct mlint_ruleset;
+
+/*
+ * The rules about each file's content, on several threads when there are
+ * many files: mlint_check_content and the pattern rules of `rs`. Findings
+ * come in no particular order (sort them).
+ */
+int mlint_check_files(const struct mlint_scriptdir *sd, const struct mlint_ruleset *rs,
+		      const struct mlint_check_opts *opts, struct mlint_findings *out);
+
+/* committed-credentials: the script directory's alembic.ini. Paths are
+ * shown relative to the project's base directory. */
+int mlint_check_config(const struct mlint_project *p, const struct mlint_scriptdir *sd,
+		       struct mlint_findings *out);
+
 #endif

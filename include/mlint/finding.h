@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include "mlint/common.h"
+#include "mlint/rules.h"
 
 struct mlint_finding {
 	const char *rule;
@@ -19,6 +20,7 @@ struct mlint_finding {
 	char *message;
 	char *revision; /* the file's revision id, or NULL */
 	char *excerpt;  /* the source line, or NULL */
+	unsigned call_line; /* the line that opens the call it is about, or 0 */
 };
 
 struct mlint_findings {
@@ -46,9 +48,24 @@ int mlint_findings_add(struct mlint_findings *f, const char *rule_id, const char
 #endif
 	;
 
-/* Keeps the findings for which keep() is true, in order; frees the others. */
+/*
+ * mlint_findings_add for a rule that is not in the static registry (a
+ * pattern rule): x->rule points at rule->id, which must outlive the list.
+ */
+int mlint_findings_add_rule(struct mlint_findings *f, const struct mlint_rule *rule,
+			    const char *path, unsigned line, unsigned col, const char *revision,
+			    const char *excerpt, size_t excerpt_len, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 9, 10)))
+#endif
+	;
+
+/* Keeps the findings for which keep(ctx, x) is true, in order. */
 void mlint_findings_filter(struct mlint_findings *f,
-			   int (*keep)(const struct mlint_finding *x, void *ctx), void *ctx);
+			   int (*keep)(void *ctx, const struct mlint_finding *x), void *ctx);
+
+/* Moves every finding of `from` to the end of `to`; `from` is left empty. */
+int mlint_findings_move(struct mlint_findings *to, struct mlint_findings *from);
 
 /* Sorts by path, line, column, rule. */
 void mlint_findings_sort(struct mlint_findings *f);

@@ -69,6 +69,26 @@ struct mlint_call {
 	size_t function; /* index into mlint_migration.functions */
 };
 
+/*
+ * `with CALLEE(...) as NAME:` inside an upgrade_* / downgrade_* function, e.g.
+ * `with op.batch_alter_table('species') as batch_op:`. Python binds NAME for
+ * the rest of the function, so calls on NAME after `line` are on it.
+ */
+struct mlint_alias {
+	char *name;      /* "batch_op", "b", ... */
+	char *callee;    /* dotted callee of the context manager: "op.batch_alter_table" */
+	char *first_arg; /* its first argument when a string (the table), else NULL */
+	unsigned line;   /* of the `with` */
+	size_t function; /* index into mlint_migration.functions */
+};
+
+/* A comment that holds "mlint:" (a suppression), anywhere in the file. */
+struct mlint_directive {
+	char *text;        /* the comment, from its '#' */
+	unsigned line, col;
+	int own_line;      /* nothing but blanks before it on its line */
+};
+
 /* Something in the file Python itself would reject. */
 struct mlint_source_problem {
 	char *message;
@@ -88,6 +108,11 @@ struct mlint_migration {
 	struct mlint_source_problem *problems;
 	size_t nr_problems, alloc_problems;
 	unsigned nr_lines;
+	/* Not filled with MLINT_SCAN_NO_CALLS: */
+	struct mlint_alias *aliases;
+	size_t nr_aliases, alloc_aliases;
+	struct mlint_directive *directives;
+	size_t nr_directives, alloc_directives;
 };
 
 void mlint_migration_init(struct mlint_migration *m);
@@ -101,7 +126,7 @@ void mlint_migration_release(struct mlint_migration *m);
 int mlint_migration_scan(struct mlint_migration *m, const char *src, size_t len);
 
 enum mlint_scan_flags {
-	MLINT_SCAN_NO_CALLS = 1 << 0, /* skip the call list (enough for the graph) */
+	MLINT_SCAN_NO_CALLS = 1 << 0, /* skip calls, aliases and directives (enough for the graph) */
 };
 
 /* mlint_migration_scan with mlint_scan_flags. */
@@ -119,5 +144,14 @@ int mlint_migration_looks_like_migration(const struct mlint_migration *m);
 
 const struct mlint_function *mlint_migration_function(const struct mlint_migration *m,
 						      const char *name);
+
+/*
+ * The alias that `name` (the first part of a dotted callee) is bound to in
+ * function `function` at `line`: the last `with ... as name` before it, or
+ * NULL.
+ */
+const struct mlint_alias *mlint_migration_alias(const struct mlint_migration *m,
+						size_t function, const char *name, size_t name_len,
+						unsigned line);
 
 #endif

@@ -18,6 +18,7 @@
 
 #include "mlint/buf.h"
 #include "mlint/finding.h"
+#include "mlint/ruleset.h"
 #include "mlint/scriptdir.h"
 
 struct mlint_report_opts {
@@ -51,6 +52,31 @@ enum mlint_graph_format {
 
 int mlint_report_graph(struct mlint_buf *out, const struct mlint_scriptdir *dirs, size_t nr,
 		       enum mlint_graph_format format);
+
+/* "2 errors, 1 warning, 0 info, 1 suppressed in 12 migrations (14 files
+ * read)" (files when they differ), "no findings in 12 migrations" or
+ * "no findings in 12 migrations, 3 suppressed". */
+int mlint_report_summary_line(struct mlint_buf *out, const struct mlint_findings *f,
+			      const struct mlint_summary *s);
+
+/*
+ * SARIF 2.1.0 for GitHub code scanning: one run, tool.driver with every rule
+ * of `rs` (descriptions, help text, default level), one result per finding
+ * (ruleId, ruleIndex, level, message, a location with a relative URI and a
+ * region, partialFingerprints "mlint/v1" that survive line shifts and file
+ * renames). `version` is mlint's.
+ */
+int mlint_report_sarif(struct mlint_buf *out, const struct mlint_findings *f,
+		       const struct mlint_ruleset *rs, const char *version);
+
+/*
+ * GitHub Actions workflow commands, one per finding:
+ *   ::error file=P,line=L,col=C,title=mlint RULE::MESSAGE
+ * (warning for warnings, notice for info), escaped as GitHub requires, then
+ * the one-line summary.
+ */
+int mlint_report_github(struct mlint_buf *out, const struct mlint_findings *f,
+			const struct mlint_summary *s);
 
 int mlint_report_heads_text(struct mlint_buf *out, const struct mlint_scriptdir *dirs,
 			    size_t nr, int verbose);

@@ -1,7 +1,11 @@
 /*
- * rules.h: the rule registry, a static table: every rule mlint knows, with
- * its default severity, where it applies, a summary, an explanation with a
- * bad and a good example, and how to fix what it reports.
+ * rules.h: the rule registry, a static table: every rule mlint implements in
+ * C, with its default severity, where it applies, a summary, an explanation
+ * with a bad and a good example, and how to fix what it reports. Pattern
+ * rules (rules/NAME.rule) are described by the same struct and live in a
+ * struct mlint_ruleset (ruleset.h), which also holds these.
+ *
+ * Ownership: the static entries live for the whole program.
  */
 #ifndef MLINT_RULES_H
 #define MLINT_RULES_H
@@ -12,7 +16,8 @@
 struct mlint_rule {
 	const char *id;       /* kebab-case */
 	enum mlint_severity severity;
-	const char *scope;    /* "graph", "scan", "upgrade", "downgrade", "git", "naming" */
+	/* "graph", "scan", "upgrade", "downgrade", "git", "naming", "config" */
+	const char *scope;
 	const char *summary;  /* one line */
 	const char *explain;  /* paragraphs, with examples */
 	const char *fix;      /* what to do */

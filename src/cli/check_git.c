@@ -152,16 +152,24 @@ int cli_git_load(struct cli_loaded *out, struct cli_git *a, char **paths, size_t
 	return cli_load_with(out, paths, nr_paths, opts, load_flags, &src);
 }
 
-int cli_git_check(struct cli_git *a, const struct cli_loaded *l, struct mlint_findings *f)
+int cli_git_check_dir(struct cli_git *a, const struct cli_loaded *l, size_t i,
+		      struct mlint_findings *f)
 {
 	if (!a->g || a->no_git)
 		return 0;
-	for (size_t i = 0; i < l->nr_dirs; i++)
-		if (mlint_check_git(a->g, &l->project, &l->dirs[i], f) < 0)
-			return MLINT_ERROR;
-	if (mlint_git_has_base(a->g) && mlint_check_git_models(a->g, &l->project, f) < 0)
-		return MLINT_ERROR;
-	if (a->new_only && mlint_git_has_base(a->g))
+	return mlint_check_git(a->g, &l->project, &l->dirs[i], f);
+}
+
+int cli_git_check_project(struct cli_git *a, const struct cli_loaded *l,
+			  struct mlint_findings *f)
+{
+	if (!a->g || a->no_git || !mlint_git_has_base(a->g))
+		return 0;
+	return mlint_check_git_models(a->g, &l->project, f);
+}
+
+void cli_git_new_only(struct cli_git *a, struct mlint_findings *f)
+{
+	if (a->g && !a->no_git && a->new_only && mlint_git_has_base(a->g))
 		mlint_check_new_only(a->g, f);
-	return 0;
 }

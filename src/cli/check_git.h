@@ -49,7 +49,17 @@ int cli_git_load(struct cli_loaded *out, struct cli_git *a, char **paths, size_t
 		 const struct cli_project_opts *opts, unsigned load_flags);
 
 /* Runs the git rules over the loaded directories; applies --new-only. */
-int cli_git_check(struct cli_git *a, const struct cli_loaded *l, struct mlint_findings *f);
+/* The git rules for script directory i (needs a base). */
+int cli_git_check_dir(struct cli_git *a, const struct cli_loaded *l, size_t i,
+		      struct mlint_findings *f);
+
+/* model-without-migration, once for the whole change. */
+int cli_git_check_project(struct cli_git *a, const struct cli_loaded *l,
+			  struct mlint_findings *f);
+
+/* With --new-only and a base: drops content findings in files the change
+ * did not add or edit. */
+void cli_git_new_only(struct cli_git *a, struct mlint_findings *f);
 
 void cli_git_release(struct cli_git *a);
 

@@ -1,18 +1,30 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "mlint/check.h"
+#include "mlint/config.h"
+#include "mlint/suppress.h"
 #include "mlint/report.h"
+#include "mlint/ruleset.h"
 #include "check_git.h"
 #include "cmd.h"
 #include "error.h"
 #include "opt.h"
 
-enum { OPT_FORMAT = 1, OPT_VERBOSE, OPT_CONFIG, OPT_FAIL_ON, OPT_NO_EXCERPT };
+enum {
+	OPT_FORMAT = 1, OPT_VERBOSE, OPT_CONFIG, OPT_FAIL_ON, OPT_NO_EXCERPT, OPT_RULES_DIR,
+	OPT_SELECT, OPT_IGNORE, OPT_DOWNGRADE,
+};
 
 static const struct cli_opt check_opts[] = {
-	{OPT_FORMAT, 'f', "format", "FORMAT", "text (default) or json"},
+	{OPT_FORMAT, 'f', "format", "FORMAT", "text (default), json, sarif or github"},
 	{OPT_FAIL_ON, 0, "fail-on", "SEVERITY", "exit 1 at findings of this severity or above: "
 						"error (default), warning, info"},
+	{OPT_SELECT, 0, "select", "IDS", "only these rules (comma-separated ids)"},
+	{OPT_IGNORE, 0, "ignore", "IDS", "never these rules (comma-separated ids)"},
+	{OPT_DOWNGRADE, 0, "downgrade", "POLICY", "what missing-downgrade asks for: require "
+						  "(default), allow-raise, off"},
+	{OPT_RULES_DIR, 0, "rules-dir", "DIR", "add the pattern rules of DIR/*.rule (repeatable)"},
 	{OPT_VERBOSE, 'v', "verbose", NULL, "say what was read and what was skipped, and why"},
 	{OPT_CONFIG, 'c', "config", "FILE", "the alembic.ini to read (default: found from PATH)"},
 	{OPT_NO_EXCERPT, 0, "no-excerpt", NULL, "text: do not show the source line under a finding"},
@@ -23,8 +35,10 @@ static const struct cli_opt check_opts[] = {
 static const struct cli_spec check_spec = {
 	"check", "[PATH...] [options]",
 	"Lint the migrations of each script directory: the revision graph (multiple\n"
-	"heads, duplicate ids, missing parents, cycles) and whether each file can be\n"
-	"read at all. Nothing is imported or executed.",
+	"heads, duplicate ids, missing parents, cycles), whether each file can be\n"
+	"read, and what the upgrades and downgrades do (data loss, missing or\n"
+	"incomplete downgrades, risky DDL), with the built-in rules, the pattern\n"
+	"rules of rules/ and those of --rules-dir. Nothing is imported or executed.",
 	"PATH is the project root (holding alembic.ini or migrations/alembic.ini),\n"
 	"the directory of an alembic.ini, or one or more versions directories.\n"
 	"Default: the current directory.\n\n"
@@ -32,7 +46,13 @@ static const struct cli_spec check_spec = {
 	"  text  path:line:col: severity[rule-id]: message, then the line and a caret;\n"
 	"        colour on a terminal only, never with NO_COLOR set\n"
 	"  json  {\"version\": 1, \"findings\": [{\"rule\", \"severity\", \"path\", \"line\",\n"
-	"        \"column\", \"message\", \"revision\"}], \"summary\": {...}}\n\n"
+	"        \"column\", \"message\", \"revision\"}], \"summary\": {...}}\n"
+	"  sarif SARIF 2.1.0, for GitHub code scanning (upload-sarif)\n"
+	"  github workflow commands: ::error file=...,line=...,col=...,title=...::message\n\n"
+	"config: select, ignore, fail-on and downgrade in an [mlint] section of the\n"
+	"alembic.ini, or of .mlint.ini at the repository root; options override them.\n"
+	"suppress: # mlint: ignore[RULE-ID, ...] -- reason   (on the line)\n"
+	"          # mlint: ignore-file[RULE-ID, ...]       (anywhere in the file)\n\n"
 	"git: in a git repository the head (working tree, --staged index, or --head\n"
 	"commit) is compared with the base: edited-applied, cosmetic-edit,\n"
 	"deleted-applied, stale-base, model-without-migration. Default base:\n"
@@ -44,34 +64,47 @@ static const struct cli_spec check_spec = {
 	"examples:\n"
 	"  mlint check\n"
 	"  mlint check migrations/ --format json\n"
-	"  mlint check --staged --new-only        # in a pre-commit hook\n"
-	"  mlint check --base origin/main --applied 'refs/tags/release-*'\n"
 	"  mlint rules multiple-heads      # what a rule means and how to fix it\n",
 	check_opts,
 };
 
+enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF, FORMAT_GITHUB };
+
 struct check_args {
-	int json, no_excerpt;
-	enum mlint_severity fail_on;
+	enum format format;
+	int no_excerpt;
+	const char **rules_dirs;
+	size_t nr_rules_dirs;
+	struct mlint_config cli; /* --select, --ignore, --fail-on, --downgrade */
 	struct cli_project_opts project;
-	struct cli_git git;
+	struct cli_git git;      /* --base, --applied, --staged, --head, --new-only, --no-git */
 };
+
+static int set_format(struct check_args *a, const char *value)
+{
+	static const char *const names[] = {"text", "json", "sarif", "github"};
+	for (size_t i = 0; i < 4; i++)
+		if (strcmp(value, names[i]) == 0) {
+			a->format = (enum format)i;
+			return 0;
+		}
+	return cli_error("unknown format '%s' for check: use text, json, sarif or github", value);
+}
 
 static int check_option(void *ctx, int id, const char *value)
 {
+	static const char *const keys[] = {
+		[OPT_FAIL_ON] = "fail-on", [OPT_SELECT] = "select", [OPT_IGNORE] = "ignore",
+		[OPT_DOWNGRADE] = "downgrade",
+	};
 	struct check_args *a = ctx;
+	char where[32];
 	switch (id) {
 	case OPT_FORMAT:
-		if (strcmp(value, "json") == 0)
-			a->json = 1;
-		else if (strcmp(value, "text") != 0)
-			return cli_error("unknown format '%s' for check: use text or json", value);
-		return 0;
-	case OPT_FAIL_ON:
-		if (mlint_severity_parse(&a->fail_on, value) < 0)
-			return cli_error("unknown severity '%s' for --fail-on: use error, warning "
-					 "or info", value);
-		return 0;
+		return set_format(a, value);
+	case OPT_FAIL_ON: case OPT_SELECT: case OPT_IGNORE: case OPT_DOWNGRADE:
+		snprintf(where, sizeof(where), "--%s", keys[id]);
+		return mlint_config_set(&a->cli, keys[id], value, where) < 0 ? cli_library_error() : 0;
 	case OPT_VERBOSE:
 		a->project.verbose = 1;
 		return 0;
@@ -81,68 +114,227 @@ static int check_option(void *ctx, int id, const char *value)
 	case OPT_NO_EXCERPT:
 		a->no_excerpt = 1;
 		return 0;
+	case OPT_RULES_DIR:
+		a->rules_dirs[a->nr_rules_dirs++] = value;
+		return 0;
 	}
 	return cli_git_option(&a->git, id, value);
 }
 
-static int run_checks(const struct cli_loaded *loaded, struct cli_git *git,
-		      struct mlint_findings *findings, struct mlint_summary *summary)
+/* Rule ids in --select/--ignore must exist (an error); in a config file a
+ * warning. */
+static int check_ids(const struct mlint_id_list *l, const struct mlint_ruleset *rs,
+		     struct mlint_notes *notes)
 {
+	for (size_t i = 0; l->where && i < l->nr; i++) {
+		if (strcmp(l->ids[i], "all") == 0 || mlint_ruleset_find(rs, l->ids[i]))
+			continue;
+		if (l->where[0] == '-')
+			return cli_error("unknown rule '%s' in %s; run 'mlint rules' for the list",
+					 l->ids[i], l->where);
+		if (mlint_notes_add(notes, MLINT_NOTE_WARNING, "%s: unknown rule '%s'; run 'mlint "
+				    "rules' for the list", l->where, l->ids[i]) < 0)
+			return cli_library_error();
+	}
+	return 0;
+}
+
+/* .mlint.ini, then the script directory's alembic.ini, then the options. */
+static int dir_config(struct mlint_config *cfg, const struct mlint_config *file_cfg,
+		      const struct check_args *a, const struct cli_loaded *loaded,
+		      const struct mlint_scriptdir *sd, const struct mlint_ruleset *rs,
+		      struct mlint_notes *notes)
+{
+	char *display = NULL;
+	int code = 0;
+
+	if (mlint_config_merge(cfg, file_cfg) < 0)
+		return cli_library_error();
+	if (sd->config->ini_path) {
+		if (!(display = mlint_project_display_path(&loaded->project, sd->config->ini_path)))
+			return cli_library_error();
+		if (mlint_config_read_ini(cfg, &sd->config->ini, display, notes) < 0)
+			code = cli_library_error();
+		free(display);
+		if (code)
+			return code;
+	}
+	if ((code = check_ids(&cfg->select, rs, notes)) != 0 ||
+	    (code = check_ids(&cfg->ignore, rs, notes)) != 0)
+		return code;
+	return mlint_config_merge(cfg, &a->cli) < 0 ? cli_library_error() : 0;
+}
+
+static int keep_enabled(void *ctx, const struct mlint_finding *x)
+{
+	return mlint_config_enabled(ctx, x->rule);
+}
+
+/*
+ * Every rule over one script directory, then suppressions, --select and
+ * --ignore, and last --new-only (so a finding is kept or dropped the same
+ * way whichever rule made it).
+ */
+static int check_dir(const struct cli_loaded *loaded, size_t i, const struct mlint_ruleset *rs,
+		     const struct mlint_config *cfg, struct cli_git *git,
+		     struct mlint_findings *out, size_t *suppressed)
+{
+	const struct mlint_scriptdir *sd = &loaded->dirs[i];
+	struct mlint_check_opts copts;
+	copts.downgrade = cfg->downgrade;
+	if (mlint_check_scan(sd, out) < 0 || mlint_check_graph(sd, out) < 0 ||
+	    mlint_check_files(sd, rs, &copts, out) < 0 ||
+	    mlint_check_config(&loaded->project, sd, out) < 0 ||
+	    mlint_check_naming(sd, out) < 0 || cli_git_check_dir(git, loaded, i, out) < 0 ||
+	    mlint_suppress_apply(out, sd, rs, cfg, suppressed) < 0)
+		return MLINT_ERROR;
+	mlint_findings_filter(out, keep_enabled, (void *)cfg);
+	cli_git_new_only(git, out);
+	return 0;
+}
+
+/* Findings about the whole change (model-without-migration), under the
+ * project's config (.mlint.ini and the options). */
+static int check_project(const struct cli_loaded *loaded, const struct mlint_config *file_cfg,
+			 struct check_args *a, struct mlint_findings *out, int *fail)
+{
+	struct mlint_findings f;
+	struct mlint_config cfg;
+	int error;
+
+	mlint_findings_init(&f);
+	mlint_config_init(&cfg);
+	error = mlint_config_merge(&cfg, file_cfg) < 0 || mlint_config_merge(&cfg, &a->cli) < 0 ||
+		cli_git_check_project(&a->git, loaded, &f) < 0 ? MLINT_ERROR : 0;
+	if (error == 0) {
+		mlint_findings_filter(&f, keep_enabled, &cfg);
+		*fail |= mlint_findings_fail(&f, cfg.fail_on);
+		error = mlint_findings_move(out, &f);
+	}
+	mlint_findings_release(&f);
+	mlint_config_release(&cfg);
+	return error;
+}
+
+/* Runs every rule over each script directory, with its own config; *fail
+ * says whether a finding reached that config's fail-on. */
+static int run_checks(const struct cli_loaded *loaded, const struct mlint_ruleset *rs,
+		      struct check_args *a, struct mlint_findings *findings,
+		      struct mlint_summary *summary, int *fail)
+{
+	struct mlint_config file_cfg;
+	struct mlint_notes notes = {0};
+	int code = 0;
+
 	memset(summary, 0, sizeof(*summary));
-	for (size_t i = 0; i < loaded->nr_dirs; i++) {
+	mlint_config_init(&file_cfg);
+	if (mlint_config_read_project(&file_cfg, &loaded->project, &notes) < 0) {
+		code = cli_library_error();
+		goto done;
+	}
+	for (size_t i = 0; i < loaded->nr_dirs && code == 0; i++) {
 		const struct mlint_scriptdir *sd = &loaded->dirs[i];
+		struct mlint_findings dir;
+		struct mlint_config cfg;
 		summary->files += sd->nr_scripts;
 		summary->migrations += sd->nr_migrations;
-		if (mlint_check_scan(sd, findings) < 0 || mlint_check_graph(sd, findings) < 0 ||
-		    mlint_check_naming(sd, findings) < 0)
-			return MLINT_ERROR;
+		mlint_findings_init(&dir);
+		mlint_config_init(&cfg);
+		if ((code = dir_config(&cfg, &file_cfg, a, loaded, sd, rs, &notes)) == 0) {
+			if (check_dir(loaded, i, rs, &cfg, &a->git, &dir, &summary->suppressed) < 0)
+				code = cli_library_error();
+			*fail |= mlint_findings_fail(&dir, cfg.fail_on);
+			if (code == 0 && mlint_findings_move(findings, &dir) < 0)
+				code = cli_library_error();
+		}
+		mlint_findings_release(&dir);
+		mlint_config_release(&cfg);
 	}
-	if (cli_git_check(git, loaded, findings) < 0)
-		return MLINT_ERROR;
+	if (code == 0 && check_project(loaded, &file_cfg, a, findings, fail) < 0)
+		code = cli_library_error();
 	mlint_findings_sort(findings);
 	mlint_findings_count(findings, summary);
+done:
+	cli_print_notes(&notes, a->project.verbose);
+	mlint_notes_release(&notes);
+	mlint_config_release(&file_cfg);
+	return code;
+}
+
+static int load_rules(struct mlint_ruleset *rs, const struct check_args *a)
+{
+	if (mlint_ruleset_load_builtin(rs) < 0)
+		return cli_library_error();
+	for (size_t i = 0; i < a->nr_rules_dirs; i++)
+		if (mlint_ruleset_load_dir(rs, a->rules_dirs[i]) < 0)
+			return cli_library_error();
 	return 0;
+}
+
+static int render(struct mlint_buf *out, const struct check_args *a,
+		  const struct mlint_findings *f, const struct mlint_summary *s,
+		  const struct mlint_ruleset *rs)
+{
+	struct mlint_report_opts ropts;
+	ropts.color = a->format == FORMAT_TEXT && cli_use_color();
+	ropts.excerpt = !a->no_excerpt;
+	switch (a->format) {
+	case FORMAT_JSON: return mlint_report_json(out, f, s);
+	case FORMAT_SARIF: return mlint_report_sarif(out, f, rs, MLINT_VERSION);
+	case FORMAT_GITHUB: return mlint_report_github(out, f, s);
+	default: return mlint_report_text(out, f, s, &ropts);
+	}
 }
 
 int cmd_check(int argc, char **argv)
 {
-	struct check_args args = {0};
+	struct check_args args;
 	struct cli_loaded loaded;
 	struct mlint_findings findings;
 	struct mlint_summary summary;
-	struct mlint_report_opts ropts;
 	struct mlint_buf out;
+	struct mlint_ruleset rs;
 	char **paths = NULL;
 	size_t nr_paths = 0;
-	int code;
+	int code, fail = 0;
 
-	args.fail_on = MLINT_SEV_ERROR;
-	if ((code = cli_parse(&check_spec, argc, argv, check_option, &args, &paths, &nr_paths)) != 0)
-		return code == CLI_HELP ? MLINT_EXIT_OK : code;
+	memset(&args, 0, sizeof(args));
+	memset(&loaded, 0, sizeof(loaded));
+	mlint_config_init(&args.cli);
 	mlint_buf_init(&out, 0);
 	mlint_findings_init(&findings);
+	mlint_ruleset_init(&rs);
+	if (!(args.rules_dirs = calloc((size_t)argc + 1, sizeof(*args.rules_dirs)))) {
+		code = cli_error("out of memory");
+		goto done;
+	}
+	if ((code = cli_parse(&check_spec, argc, argv, check_option, &args, &paths, &nr_paths)) != 0) {
+		code = code == CLI_HELP ? MLINT_EXIT_OK : code;
+		goto done;
+	}
+	if ((code = load_rules(&rs, &args)) != 0 ||
+	    (code = check_ids(&args.cli.select, &rs, NULL)) != 0 ||
+	    (code = check_ids(&args.cli.ignore, &rs, NULL)) != 0)
+		goto done;
 	if ((code = cli_git_load(&loaded, &args.git, paths, nr_paths, &args.project,
 				 MLINT_LOAD_KEEP_SOURCE)) != 0)
 		goto done;
-	if (run_checks(&loaded, &args.git, &findings, &summary) < 0) {
-		code = cli_library_error();
+	if ((code = run_checks(&loaded, &rs, &args, &findings, &summary, &fail)) != 0)
 		goto done;
-	}
-	ropts.color = !args.json && cli_use_color();
-	ropts.excerpt = !args.no_excerpt;
-	if ((args.json ? mlint_report_json(&out, &findings, &summary)
-		       : mlint_report_text(&out, &findings, &summary, &ropts)) < 0) {
+	if (render(&out, &args, &findings, &summary, &rs) < 0) {
 		code = cli_library_error();
 		goto done;
 	}
 	if ((code = cli_write_stdout(out.ptr, out.len)) == 0)
-		code = mlint_findings_fail(&findings, args.fail_on) ? MLINT_EXIT_FINDINGS
-								    : MLINT_EXIT_OK;
+		code = fail ? MLINT_EXIT_FINDINGS : MLINT_EXIT_OK;
 done:
 	cli_loaded_release(&loaded);
 	cli_git_release(&args.git);
 	mlint_findings_release(&findings);
+	mlint_ruleset_release(&rs);
+	mlint_config_release(&args.cli);
 	mlint_buf_release(&out);
+	free(args.rules_dirs);
 	free(paths);
 	return code;
 }

@@ -1,11 +1,14 @@
 #include <stdlib.h>
 #include <string.h>
-#include "mlint/rules.h"
+#include "mlint/ruleset.h"
 #include "cmd.h"
 #include "error.h"
 #include "opt.h"
 
+enum { OPT_RULES_DIR = 1 };
+
 static const struct cli_opt rules_opts[] = {
+	{OPT_RULES_DIR, 0, "rules-dir", "DIR", "also list the rules of DIR/*.rule (repeatable)"},
 	{0, 0, NULL, NULL, NULL},
 };
 
@@ -14,52 +17,99 @@ static const struct cli_spec rules_spec = {
 	"Without an argument, list every rule: id, default severity, where it\n"
 	"applies, and what it reports. With a rule id, explain that rule: why it\n"
 	"matters, a bad and a good example, and how to fix what it reports.",
+	"columns: id, default severity, scope (where it applies: upgrade, downgrade,\n"
+	"graph, scan, git, naming, config), origin (built-in, or the rule file),\n"
+	"summary. Pattern rules are files in rules/ (see rules/README.md).\n\n"
 	"examples:\n"
 	"  mlint rules\n"
-	"  mlint rules multiple-heads\n",
+	"  mlint rules multiple-heads\n"
+	"  mlint rules --rules-dir ci/mlint-rules\n",
 	rules_opts,
 };
 
-static int no_options(void *ctx, int id, const char *value)
+struct rules_args {
+	const char **dirs;
+	size_t nr_dirs;
+};
+
+static int rules_option(void *ctx, int id, const char *value)
 {
-	(void)ctx;
-	(void)id;
-	(void)value;
-	return MLINT_EXIT_USAGE;
+	struct rules_args *a = ctx;
+	if (id != OPT_RULES_DIR)
+		return MLINT_EXIT_USAGE;
+	a->dirs[a->nr_dirs++] = value;
+	return 0;
 }
 
-static int list_rules(void)
+static int list_rules(const struct mlint_ruleset *rs)
 {
-	size_t nr;
-	const struct mlint_rule *all = mlint_rules_all(&nr);
-	for (size_t i = 0; i < nr; i++)
-		printf("%-22s %-8s %-7s %s\n", all[i].id, mlint_severity_name(all[i].severity),
-		       all[i].scope, all[i].summary);
+	for (size_t i = 0; i < rs->nr; i++) {
+		const struct mlint_ruleset_entry *e = &rs->entries[i];
+		printf("%-30s %-8s %-9s %-36s %s\n", e->rule->id,
+		       mlint_severity_name(e->rule->severity), e->rule->scope, e->origin,
+		       e->rule->summary);
+	}
 	return MLINT_EXIT_OK;
 }
 
-static int explain_rule(const char *id)
+static void print_patterns(const struct mlint_ruleset_entry *e)
 {
-	const struct mlint_rule *r = mlint_rule_find(id);
-	if (!r)
+	const char *const *pats;
+	size_t nr;
+	if (!e->pattern)
+		return;
+	nr = mlint_pattern_rule_patterns(e->pattern, &pats);
+	printf("\nPattern rule: target '%s', matched with PCRE2:\n",
+	       mlint_pattern_rule_target(e->pattern));
+	for (size_t i = 0; i < nr; i++)
+		printf("  %s\n", pats[i]);
+}
+
+static int explain_rule(const struct mlint_ruleset *rs, const char *id)
+{
+	const struct mlint_ruleset_entry *e = mlint_ruleset_find(rs, id);
+	const struct mlint_rule *r;
+	if (!e)
 		return cli_error("unknown rule '%s'; run 'mlint rules' for the list", id);
-	printf("%s (%s, %s)\n\n%s\n\n%s\n\nFix:\n%s\n", r->id, mlint_severity_name(r->severity),
-	       r->scope, r->summary, r->explain, r->fix);
+	r = e->rule;
+	printf("%s (%s, %s; %s)\n\n%s\n\n%s\n\nFix:\n%s\n", r->id,
+	       mlint_severity_name(r->severity), r->scope, e->origin, r->summary, r->explain,
+	       r->fix);
+	print_patterns(e);
 	return MLINT_EXIT_OK;
 }
 
 int cmd_rules(int argc, char **argv)
 {
+	struct rules_args args = {0};
+	struct mlint_ruleset rs;
 	char **pos = NULL;
 	size_t nr = 0;
 	int code;
 
-	if ((code = cli_parse(&rules_spec, argc, argv, no_options, NULL, &pos, &nr)) != 0)
-		return code == CLI_HELP ? MLINT_EXIT_OK : code;
+	mlint_ruleset_init(&rs);
+	if (!(args.dirs = calloc((size_t)argc + 1, sizeof(*args.dirs))))
+		return cli_error("out of memory");
+	if ((code = cli_parse(&rules_spec, argc, argv, rules_option, &args, &pos, &nr)) != 0) {
+		code = code == CLI_HELP ? MLINT_EXIT_OK : code;
+		goto done;
+	}
+	if (mlint_ruleset_load_builtin(&rs) < 0) {
+		code = cli_library_error();
+		goto done;
+	}
+	for (size_t i = 0; i < args.nr_dirs; i++)
+		if (mlint_ruleset_load_dir(&rs, args.dirs[i]) < 0) {
+			code = cli_library_error();
+			goto done;
+		}
 	if (nr > 1)
 		code = cli_error("'mlint rules' takes at most one rule id; see 'mlint rules --help'");
 	else
-		code = nr ? explain_rule(pos[0]) : list_rules();
+		code = nr ? explain_rule(&rs, pos[0]) : list_rules(&rs);
+done:
+	mlint_ruleset_release(&rs);
+	free(args.dirs);
 	free(pos);
 	return code;
 }

@@ -13,6 +13,8 @@ new_repo() {
   # b2 does something, so edits are visible
   python_edit "$1/migrations/versions/b2_add_email.py" "    pass" \
     "    op.add_column('users', sa.Column('email', sa.String(length=200)))" 1
+  python_edit "$1/migrations/versions/b2_add_email.py" "    pass" \
+    "    op.drop_column('users', 'email')" 1
   git_commit_all "$1" "a1 and b2"
 }
 

@@ -56,6 +56,6 @@ assert_contains "out-of-order: reported" "$OUT" "$V/20250305_rebased.py:1:1: war
 assert_eq "out-of-order: once" 1 "$(printf '%s\n' "$OUT" | grep -c 'out-of-order')"
 assert_not_contains "out-of-order: no template configured, no filename-format" "$OUT" "filename-format"
 run_mlint rules out-of-order
-assert_contains "rules: explained" "$OUT" "out-of-order (warning, naming)"
+assert_contains "rules: explained" "$OUT" "out-of-order (warning, naming"
 
 finish

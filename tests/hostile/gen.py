@@ -106,7 +106,7 @@ def big_file(d, mb):
         line = "    op.execute(\"UPDATE t SET c = 'x' WHERE id = 1\")  # comment\n"
         for _ in range(mb * 1024 * 1024 // len(line)):
             f.write(line)
-        f.write("\n\ndef downgrade():\n    pass\n")
+        f.write("\n\ndef downgrade():\n    op.execute(\"UPDATE t SET c = NULL WHERE id = 1\")\n")
     print("b2")
 
 

@@ -22,6 +22,9 @@ def upgrade():
         batch_op.add_column(sa.Column('is_mitochondrial', sa.Boolean(), nullable=True))
 
     # ### end Alembic commands ###
+    # added by hand, for the organelle filter; the downgrade was not updated
+    with op.batch_alter_table('sequences', schema=None) as batch_op:
+        batch_op.create_index('ix_sequences_is_mitochondrial', ['is_mitochondrial'])
 
 
 def downgrade():

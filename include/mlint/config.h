@@ -1,0 +1,71 @@
+/*
+ * config.h: mlint's own settings, from the `[mlint]` section of the
+ * alembic.ini mlint reads (Flask-Migrate: migrations/alembic.ini) or of
+ * `.mlint.ini` at the repository root, and from the command line:
+ *
+ *   select    = id, id, ...    only these rules (default: all)
+ *   ignore    = id, id, ...    never these rules
+ *   fail-on   = error | warning | info   exit 1 at this severity or above
+ *   downgrade = require | allow-raise | off   what missing-downgrade asks for
+ *
+ * Later sources override earlier ones key by key: .mlint.ini, then
+ * alembic.ini, then the command line. An unknown key is a warning naming the
+ * file and line; a bad value is an error naming them.
+ *
+ * Ownership: the struct owns its lists and strings (init/release).
+ */
+#ifndef MLINT_CONFIG_H
+#define MLINT_CONFIG_H
+
+#include <stddef.h>
+#include "mlint/check.h"
+#include "mlint/common.h"
+#include "mlint/discover.h"
+#include "mlint/ini.h"
+
+struct mlint_id_list {
+	char **ids;
+	size_t nr, alloc;
+	char *where; /* "'alembic.ini':12" or "--select": for messages; NULL when unset */
+};
+
+struct mlint_config {
+	struct mlint_id_list select, ignore;
+	int has_fail_on;
+	enum mlint_severity fail_on;
+	int has_downgrade;
+	enum mlint_downgrade_policy downgrade;
+};
+
+void mlint_config_init(struct mlint_config *cfg);
+void mlint_config_release(struct mlint_config *cfg);
+
+/*
+ * Sets one key. `where` names its source for messages ("'alembic.ini':12",
+ * "--fail-on"). A bad value is MLINT_EUSAGE with a message; an unknown key
+ * returns MLINT_ENOTFOUND (no message: the caller decides).
+ */
+int mlint_config_set(struct mlint_config *cfg, const char *key, const char *value,
+		     const char *where);
+
+/* Applies the [mlint] section of `ini`; `display` names the file. Unknown
+ * keys become warnings in `notes`. */
+int mlint_config_read_ini(struct mlint_config *cfg, const struct mlint_ini *ini,
+			  const char *display, struct mlint_notes *notes);
+
+/* Reads `path` (display name `display`) when it exists, then as above. */
+int mlint_config_read_file(struct mlint_config *cfg, const char *path, const char *display,
+			   struct mlint_notes *notes);
+
+/* Reads `.mlint.ini` at the project's repository root (else its base
+ * directory), when there is one. */
+int mlint_config_read_project(struct mlint_config *cfg, const struct mlint_project *p,
+			      struct mlint_notes *notes);
+
+/* Copies every key `from` sets over `to`. */
+int mlint_config_merge(struct mlint_config *to, const struct mlint_config *from);
+
+/* Whether findings of `rule_id` are kept (select and ignore). */
+int mlint_config_enabled(const struct mlint_config *cfg, const char *rule_id);
+
+#endif

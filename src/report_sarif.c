@@ -1,0 +1,179 @@
+/*
+ * SARIF 2.1.0, as GitHub code scanning reads it: tool.driver.rules with
+ * help text, results with ruleId/ruleIndex/level/message, one physical
+ * location (URI relative to the repository root, region with startLine and
+ * startColumn in code points) and partialFingerprints.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <jansson.h>
+#include "mlint/report.h"
+#include "report_json.h"
+#include "util.h"
+
+#define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
+
+static const char *level_of(enum mlint_severity sev)
+{
+	return sev == MLINT_SEV_ERROR ? "error" : sev == MLINT_SEV_WARNING ? "warning" : "note";
+}
+
+static json_t *text_object(const char *text)
+{
+	return json_pack("{s:o}", "text", mlint_json_string(text));
+}
+
+static json_t *rule_json(const struct mlint_ruleset_entry *e)
+{
+	const struct mlint_rule *r = e->rule;
+	struct mlint_buf help;
+	json_t *j;
+
+	mlint_buf_init(&help, 0);
+	if (mlint_buf_printf(&help, "%s\n\n%s\n\nFix:\n%s\n\nSuppress: # mlint: ignore[%s] -- reason",
+			     r->summary, r->explain, r->fix, r->id) < 0)
+		return NULL;
+	j = json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:s}, s:{s:[s], s:o}}", "id", r->id, "name",
+		      r->id, "shortDescription", text_object(r->summary), "fullDescription",
+		      text_object(r->explain), "help", text_object(help.ptr),
+		      "defaultConfiguration", "level", level_of(r->severity), "properties", "tags",
+		      r->scope, "origin", mlint_json_string(e->origin));
+	mlint_buf_release(&help);
+	return j;
+}
+
+/* Percent-encodes what is not allowed as is in a relative URI path. */
+static char *uri_of(const char *path)
+{
+	struct mlint_buf b;
+	mlint_buf_init(&b, 0);
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		int plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || strchr("-._~/", *p);
+		if ((plain ? mlint_buf_putc(&b, (char)*p) : mlint_buf_printf(&b, "%%%02X", *p)) < 0) {
+			mlint_buf_release(&b);
+			return NULL;
+		}
+	}
+	return mlint_buf_detach(&b, NULL);
+}
+
+static unsigned long long fnv1a(unsigned long long h, const char *s)
+{
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h ^ 0xFF; /* separator */
+}
+
+/*
+ * A finding's identity across commits: rule, the file's revision id (else
+ * its path: a rename keeps the revision), the source line without blanks,
+ * and which of the identical ones it is. The line number is left out, so
+ * edits above it do not change it.
+ */
+static void fingerprint(char out[32], const struct mlint_finding *x, unsigned occurrence)
+{
+	unsigned long long h = 14695981039346656037ULL;
+	char line[512], n[16];
+	size_t k = 0;
+
+	for (const char *p = x->excerpt ? x->excerpt : x->message; *p && k + 1 < sizeof(line); p++)
+		if (*p != ' ' && *p != '\t')
+			line[k++] = *p;
+	line[k] = '\0';
+	snprintf(n, sizeof(n), "%u", occurrence);
+	h = fnv1a(fnv1a(fnv1a(fnv1a(h, x->rule), x->revision ? x->revision : x->path), line), n);
+	snprintf(out, 32, "%016llx", h);
+}
+
+static size_t rule_index(const struct mlint_ruleset *rs, const char *id)
+{
+	for (size_t i = 0; i < rs->nr; i++)
+		if (strcmp(rs->entries[i].rule->id, id) == 0)
+			return i;
+	return (size_t)-1;
+}
+
+/* How many findings before i have the same rule, file and line text. */
+static unsigned occurrence_of(const struct mlint_findings *f, size_t i)
+{
+	unsigned n = 0;
+	const struct mlint_finding *x = &f->items[i];
+	for (size_t k = i; k-- > 0;) {
+		const struct mlint_finding *y = &f->items[k];
+		if (strcmp(y->path, x->path) != 0)
+			break;
+		if (strcmp(y->rule, x->rule) == 0 && ((!y->excerpt && !x->excerpt) ||
+		    (y->excerpt && x->excerpt && strcmp(y->excerpt, x->excerpt) == 0)))
+			n++;
+	}
+	return n;
+}
+
+static json_t *result_json(const struct mlint_findings *f, size_t i,
+			   const struct mlint_ruleset *rs)
+{
+	const struct mlint_finding *x = &f->items[i];
+	char fp[32], *uri = uri_of(x->path);
+	size_t idx = rule_index(rs, x->rule);
+	json_t *j;
+
+	if (!uri)
+		return NULL;
+	fingerprint(fp, x, occurrence_of(f, i));
+	j = json_pack("{s:s, s:s, s:o, s:[{s:{s:{s:s, s:s}, s:{s:I, s:I}}}], s:{s:s}}",
+		      "ruleId", x->rule, "level", level_of(x->severity), "message",
+		      text_object(x->message), "locations", "physicalLocation", "artifactLocation",
+		      "uri", uri, "uriBaseId", "%SRCROOT%", "region", "startLine",
+		      (json_int_t)x->line, "startColumn", (json_int_t)x->col,
+		      "partialFingerprints", "mlint/v1", fp);
+	if (j && idx != (size_t)-1)
+		json_object_set_new(j, "ruleIndex", json_integer((json_int_t)idx));
+	free(uri);
+	return j;
+}
+
+static json_t *driver_json(const struct mlint_ruleset *rs, const char *version)
+{
+	json_t *rules = json_array(), *driver;
+	if (!rules)
+		return NULL;
+	for (size_t i = 0; i < rs->nr; i++)
+		if (json_array_append_new(rules, rule_json(&rs->entries[i])) < 0) {
+			json_decref(rules);
+			return NULL;
+		}
+	driver = json_pack("{s:s, s:s, s:o}", "name", "mlint", "version", version, "rules", rules);
+	return driver;
+}
+
+int mlint_report_sarif(struct mlint_buf *out, const struct mlint_findings *f,
+		       const struct mlint_ruleset *rs, const char *version)
+{
+	json_t *results = json_array(), *root = NULL;
+	char *text = NULL;
+	int error = MLINT_ERROR;
+
+	if (!results)
+		goto done;
+	for (size_t i = 0; i < f->nr; i++)
+		if (json_array_append_new(results, result_json(f, i, rs)) < 0)
+			goto done;
+	root = json_pack("{s:s, s:s, s:[{s:{s:o}, s:s, s:{s:{s:s}}, s:O}]}", "$schema",
+			 SARIF_SCHEMA, "version", "2.1.0", "runs", "tool", "driver",
+			 driver_json(rs, version), "columnKind", "unicodeCodePoints",
+			 "originalUriBaseIds", "%SRCROOT%", "description", "the repository root",
+			 "results", results);
+	if (!root || !(text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER)))
+		goto done;
+	error = mlint_buf_puts(out, text) < 0 || mlint_buf_putc(out, '\n') < 0 ? MLINT_ERROR : 0;
+done:
+	if (error < 0 && !*mlint_error_last())
+		mlint_error_set("out of memory while writing SARIF");
+	free(text);
+	json_decref(results);
+	json_decref(root);
+	return error;
+}

@@ -1,0 +1,83 @@
+/* What the extractor adds for the rules: `with ... as NAME` aliases and
+ * `# mlint:` comments. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "mlint/migration.h"
+
+static const char SRC[] =
+	"revision = 'a'\n"
+	"down_revision = None\n"
+	"# mlint: ignore-file[drop-table]\n"
+	"def upgrade():\n"
+	"    with op.batch_alter_table('species', schema=None) as b, open('x') as fh:\n"
+	"        b.drop_column('name')  # mlint: ignore[drop-column]\n"
+	"    s = \"with op.batch_alter_table('t') as fake:\"\n"
+	"def downgrade():\n"
+	"    with op.batch_alter_table(\n"
+	"            'genes') as batch_op:\n"
+	"        batch_op.add_column(sa.Column('name', sa.Text()))\n";
+
+static void test_migration_aliases(void **state)
+{
+	struct mlint_migration m;
+	const struct mlint_alias *a;
+	(void)state;
+
+	mlint_migration_init(&m);
+	assert_int_equal(mlint_migration_scan(&m, SRC, strlen(SRC)), 0);
+	assert_int_equal(m.nr_aliases, 3);
+	a = mlint_migration_alias(&m, 0, "b", 1, 6);
+	assert_non_null(a);
+	assert_string_equal(a->callee, "op.batch_alter_table");
+	assert_string_equal(a->first_arg, "species");
+	assert_int_equal(a->line, 5);
+	a = mlint_migration_alias(&m, 0, "fh", 2, 6);
+	assert_non_null(a);
+	assert_string_equal(a->callee, "open");
+	assert_null(mlint_migration_alias(&m, 0, "fake", 4, 7)); /* in a string */
+	assert_null(mlint_migration_alias(&m, 1, "b", 1, 11));   /* another function */
+	a = mlint_migration_alias(&m, 1, "batch_op", 8, 11);
+	assert_non_null(a);
+	assert_string_equal(a->first_arg, "genes");
+	/* existing fields keep their meaning */
+	assert_int_equal(m.nr_calls, 7);
+	assert_string_equal(m.calls[2].name, "b.drop_column");
+	assert_string_equal(m.calls[2].first_arg, "name");
+	mlint_migration_release(&m);
+}
+
+static void test_migration_directives(void **state)
+{
+	struct mlint_migration m;
+	(void)state;
+
+	mlint_migration_init(&m);
+	assert_int_equal(mlint_migration_scan(&m, SRC, strlen(SRC)), 0);
+	assert_int_equal(m.nr_directives, 2);
+	assert_string_equal(m.directives[0].text, "# mlint: ignore-file[drop-table]");
+	assert_int_equal(m.directives[0].line, 3);
+	assert_true(m.directives[0].own_line);
+	assert_int_equal(m.directives[1].line, 6);
+	assert_int_equal(m.directives[1].col, 32);
+	assert_false(m.directives[1].own_line);
+	mlint_migration_release(&m);
+	/* heads does not need them */
+	mlint_migration_init(&m);
+	assert_int_equal(mlint_migration_scan_with(&m, SRC, strlen(SRC), MLINT_SCAN_NO_CALLS), 0);
+	assert_int_equal(m.nr_directives, 0);
+	assert_int_equal(m.nr_aliases, 0);
+	mlint_migration_release(&m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_migration_aliases),
+		cmocka_unit_test(test_migration_directives),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,87 @@
+/* The SARIF and GitHub renderers. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include "mlint/report.h"
+
+static void add_finding(struct mlint_findings *f, const char *path, const char *msg)
+{
+	assert_int_equal(mlint_findings_add(f, "multiple-heads", path, 3, 7, "ab12", "x = 1", 5,
+					    "%s", msg), 0);
+}
+
+static void test_report_github_escaping(void **state)
+{
+	struct mlint_findings f;
+	struct mlint_summary s = {0};
+	struct mlint_buf out;
+	(void)state;
+
+	mlint_findings_init(&f);
+	mlint_buf_init(&out, 0);
+	add_finding(&f, "db/a,b:c%.py", "100% sure\r\nnext: line, here");
+	mlint_findings_count(&f, &s);
+	s.migrations = s.files = 1;
+	assert_int_equal(mlint_report_github(&out, &f, &s), 0);
+	assert_string_equal(out.ptr,
+			    "::error file=db/a%2Cb%3Ac%25.py,line=3,col=7,title=mlint multiple-heads"
+			    "::100%25 sure%0D%0Anext: line, here\n"
+			    "1 error, 0 warnings, 0 info, 0 suppressed in 1 migration\n");
+	mlint_buf_release(&out);
+	mlint_findings_release(&f);
+}
+
+static void test_report_sarif_fields(void **state)
+{
+	struct mlint_findings f;
+	struct mlint_ruleset rs;
+	struct mlint_buf out;
+	json_t *root, *run, *res, *loc;
+	json_error_t err;
+	(void)state;
+
+	mlint_findings_init(&f);
+	mlint_ruleset_init(&rs);
+	mlint_buf_init(&out, 0);
+	assert_int_equal(mlint_ruleset_load_builtin(&rs), 0);
+	add_finding(&f, "migrations/versions/my file.py", "two heads");
+	assert_int_equal(mlint_report_sarif(&out, &f, &rs, "9.9"), 0);
+	root = json_loads(out.ptr, 0, &err);
+	assert_non_null(root);
+	assert_string_equal(json_string_value(json_object_get(root, "version")), "2.1.0");
+	run = json_array_get(json_object_get(root, "runs"), 0);
+	assert_string_equal(json_string_value(json_object_get(
+		json_object_get(json_object_get(run, "tool"), "driver"), "name")), "mlint");
+	assert_int_equal(json_array_size(json_object_get(json_object_get(json_object_get(
+		run, "tool"), "driver"), "rules")), rs.nr);
+	res = json_array_get(json_object_get(run, "results"), 0);
+	assert_string_equal(json_string_value(json_object_get(res, "ruleId")), "multiple-heads");
+	assert_string_equal(json_string_value(json_object_get(res, "level")), "error");
+	loc = json_object_get(json_array_get(json_object_get(res, "locations"), 0), "physicalLocation");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(loc, "artifactLocation"),
+							      "uri")),
+			    "migrations/versions/my%20file.py");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(loc, "region"),
+							    "startLine")), 3);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(loc, "region"),
+							    "startColumn")), 7);
+	assert_int_equal(strlen(json_string_value(json_object_get(
+		json_object_get(res, "partialFingerprints"), "mlint/v1"))), 16);
+	json_decref(root);
+	mlint_buf_release(&out);
+	mlint_ruleset_release(&rs);
+	mlint_findings_release(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_report_github_escaping),
+		cmocka_unit_test(test_report_sarif_fields),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
