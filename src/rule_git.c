@@ -280,10 +280,15 @@ static int line_stats(struct line_stats *st, const struct old_file *o,
 static int add_finding_at(struct git_run *r, const char *rule, const struct mlint_script *s,
 			  unsigned line, const char *message)
 {
-	size_t len = 0;
+	size_t len = 0, indent = 0;
 	const char *text = mlint_script_line(s, line, &len);
-	return mlint_findings_add(r->out, rule, s->path, line, 1, mlint_migration_revision(&s->m),
-				  text, len, "%s", message);
+	/* The caret goes under the line's first character, not its indentation. */
+	while (text && indent < len && (text[indent] == ' ' || text[indent] == '\t'))
+		indent++;
+	if (text && (indent == len || text[indent] == '\n' || text[indent] == '\r'))
+		indent = 0;
+	return mlint_findings_add(r->out, rule, s->path, line, (unsigned)indent + 1,
+				  mlint_migration_revision(&s->m), text, len, "%s", message);
 }
 
 static int report_deleted(struct git_run *r, const struct old_file *o, const char *rev)

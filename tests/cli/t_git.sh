@@ -40,7 +40,7 @@ python_edit $B2 "length=200" "length=255"
 git_commit_all "$r" "widen email"
 run_mlint check --base main
 assert_eq "edit: status" 1 "$RC"
-assert_contains "edit: rule and line" "$OUT" "$B2:20:1: error[edited-applied]: migration 'b2' is applied (present in 'main') but its code changed: 1 line changed (+1 -1)"
+assert_contains "edit: rule and line" "$OUT" "$B2:20:5: error[edited-applied]: migration 'b2' is applied (present in 'main') but its code changed: 1 line changed (+1 -1)"
 assert_contains "edit: names the commit" "$OUT" "(widen email)"
 assert_contains "edit: excerpt is the changed line" "$OUT" "length=255"
 run_mlint check --base main --verbose
@@ -78,7 +78,7 @@ python_edit migrations/versions/20250101_add_email.py "length=200" "length=100"
 git_commit_all "$r" "rename and edit"
 run_mlint check --base main
 assert_eq "rename+edit: status" 1 "$RC"
-assert_contains "rename+edit: caught at the new path" "$OUT" "migrations/versions/20250101_add_email.py:20:1: error[edited-applied]"
+assert_contains "rename+edit: caught at the new path" "$OUT" "migrations/versions/20250101_add_email.py:20:5: error[edited-applied]"
 assert_contains "rename+edit: says renamed" "$OUT" "renamed from '$B2'"
 
 # ---- cosmetic edit ------------------------------------------------------------
@@ -185,7 +185,7 @@ git clone -q --bare "$r" "$TMP/bare.git"
 cd "$TMP"
 run_mlint check "$TMP/bare.git" --head feature --base main
 assert_eq "bare: status" 1 "$RC"
-assert_contains "bare: edit caught" "$OUT" "$B2:20:1: error[edited-applied]"
+assert_contains "bare: edit caught" "$OUT" "$B2:20:5: error[edited-applied]"
 run_mlint check "$TMP/bare.git" --head main --base main
 assert_eq "bare: main is clean" 0 "$RC"
 run_mlint check "$TMP/bare.git" --head nope
