@@ -90,7 +90,7 @@ python_edit $B2 "op.add_column('users', sa.Column('email', sa.String(length=200)
 git_commit_all "$r" "reformat"
 run_mlint check --base main
 assert_eq "cosmetic: status (info only)" 0 "$RC"
-assert_contains "cosmetic: info" "$OUT" "$B2:20:1: info[cosmetic-edit]: migration 'b2' is applied (present in 'main') and changed only in comments"
+assert_contains "cosmetic: info" "$OUT" "$B2:20:5: info[cosmetic-edit]: migration 'b2' is applied (present in 'main') and changed only in comments"
 assert_not_contains "cosmetic: not an edit" "$OUT" "edited-applied"
 run_mlint check --base main --fail-on info
 assert_eq "cosmetic: fails at info" 1 "$RC"
