@@ -7,6 +7,7 @@
  */
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include "mlint/migration.h"
@@ -158,43 +159,71 @@ static size_t utf8_sequence_len(const unsigned char *p, size_t n)
 	return len;
 }
 
-/* The boundary check: NUL bytes and invalid UTF-8, first of each. */
-static int check_bytes(struct mlint_migration *m, const char *src, size_t len)
+/* Line (1-based) and line start of byte `off`: counted only when a
+ * problem is found, so clean files pay nothing for it. */
+static unsigned line_of(const char *src, size_t off, size_t *line_off)
 {
-	const unsigned char *p = (const unsigned char *)src;
 	unsigned line = 1;
-	size_t line_off = 0;
-	int seen_nul = 0, seen_utf8 = 0;
-
-	for (size_t i = 0; i < len && !(seen_nul && seen_utf8);) {
-		size_t n;
-		if (p[i] == '\n' || (p[i] == '\r' && (i + 1 == len || p[i + 1] != '\n'))) {
+	*line_off = 0;
+	for (size_t i = 0; i < off; i++) {
+		if (src[i] == '\n' || (src[i] == '\r' && src[i + 1] != '\n')) {
 			line++;
-			line_off = ++i;
-			continue;
+			*line_off = i + 1;
 		}
-		if (p[i] == 0 && !seen_nul) {
-			seen_nul = 1;
-			if (add_problem(m, line, column_of(src, line_off, i),
-					"NUL byte in source: Python cannot import this file") < 0)
-				return MLINT_ERROR;
+	}
+	return line;
+}
+
+/* Offset of the first byte that is not valid UTF-8, or len. ASCII runs are
+ * skipped eight bytes at a time. */
+static size_t first_invalid_utf8(const unsigned char *p, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		uint64_t word;
+		if (i + 8 <= len) {
+			memcpy(&word, p + i, 8);
+			if (!(word & 0x8080808080808080ULL)) {
+				i += 8;
+				continue;
+			}
 		}
 		if (p[i] < 0x80) {
 			i++;
 			continue;
 		}
-		n = utf8_sequence_len(p + i, len - i);
-		if (n == 0) {
-			if (!seen_utf8) {
-				seen_utf8 = 1;
-				if (add_problem(m, line, column_of(src, line_off, i),
-						"invalid UTF-8 byte 0x%02X: Python cannot import this file",
-						p[i]) < 0)
-					return MLINT_ERROR;
-			}
-			n = 1;
-		}
+		size_t n = utf8_sequence_len(p + i, len - i);
+		if (n == 0)
+			return i;
 		i += n;
+	}
+	return len;
+}
+
+static int add_byte_problem(struct mlint_migration *m, const char *src, size_t off,
+			    const char *what)
+{
+	size_t line_off;
+	unsigned line = line_of(src, off, &line_off);
+	return add_problem(m, line, column_of(src, line_off, off), "%s", what);
+}
+
+/* The boundary check: NUL bytes and invalid UTF-8, first of each. */
+static int check_bytes(struct mlint_migration *m, const char *src, size_t len)
+{
+	const char *nul = memchr(src, '\0', len);
+	size_t bad = first_invalid_utf8((const unsigned char *)src, len);
+	char what[96];
+
+	if (nul && add_byte_problem(m, src, (size_t)(nul - src),
+				    "NUL byte in source: Python cannot import this file") < 0)
+		return MLINT_ERROR;
+	if (bad < len) {
+		snprintf(what, sizeof(what),
+			 "invalid UTF-8 byte 0x%02X: Python cannot import this file",
+			 (unsigned char)src[bad]);
+		if (add_byte_problem(m, src, bad, what) < 0)
+			return MLINT_ERROR;
 	}
 	return 0;
 }
@@ -584,17 +613,27 @@ static int is_migration_function(const char *name, size_t n, int *is_upgrade)
 	return 0;
 }
 
-static const char *const not_callees[] = {
-	"if", "elif", "while", "for", "return", "and", "or", "not", "in", "is",
-	"lambda", "yield", "assert", "del", "await", "with", "except", "raise",
-	"print", "else", "from", "import", "as", NULL,
+/* Names before '(' that are not callees (print is one in Python 3). */
+static const struct {
+	const char *word;
+	size_t len;
+} not_callees[] = {
+#define KW(w) {w, sizeof(w) - 1}
+	KW("if"), KW("elif"), KW("while"), KW("for"), KW("return"), KW("and"), KW("or"),
+	KW("not"), KW("in"), KW("is"), KW("lambda"), KW("yield"), KW("assert"), KW("del"),
+	KW("await"), KW("with"), KW("except"), KW("raise"), KW("else"), KW("from"),
+	KW("import"), KW("as"),
+#undef KW
 };
 
 static int is_keyword_callee(const char *src, const struct mlint_token *t)
 {
-	for (size_t i = 0; not_callees[i]; i++)
-		if (tok_is(src, t, not_callees[i]))
-			return strcmp(not_callees[i], "print") != 0;
+	if (t->len > 6)
+		return 0; /* longer than every keyword above */
+	for (size_t i = 0; i < sizeof(not_callees) / sizeof(not_callees[0]); i++)
+		if (t->len == not_callees[i].len &&
+		    memcmp(src + t->off, not_callees[i].word, t->len) == 0)
+			return 1;
 	return 0;
 }
 
