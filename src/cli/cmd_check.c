@@ -17,7 +17,7 @@ enum {
 };
 
 static const struct cli_opt check_opts[] = {
-	{OPT_FORMAT, 'f', "format", "FORMAT", "text (default), json, sarif or github"},
+	{OPT_FORMAT, 'f', "format", "FORMAT", "text (default), json, sarif, github or markdown"},
 	{OPT_FAIL_ON, 0, "fail-on", "SEVERITY", "exit 1 at findings of this severity or above: "
 						"error (default), warning, info"},
 	{OPT_SELECT, 0, "select", "IDS", "only these rules (comma-separated ids)"},
@@ -48,7 +48,9 @@ static const struct cli_spec check_spec = {
 	"  json  {\"version\": 1, \"findings\": [{\"rule\", \"severity\", \"path\", \"line\",\n"
 	"        \"column\", \"message\", \"revision\"}], \"summary\": {...}}\n"
 	"  sarif SARIF 2.1.0, for GitHub code scanning (upload-sarif)\n"
-	"  github workflow commands: ::error file=...,line=...,col=...,title=...::message\n\n"
+	"  github workflow commands: ::error file=...,line=...,col=...,title=...::message\n"
+	"  markdown  a job summary or PR comment: verdict, table of findings, and a\n"
+	"        Mermaid graph with the heads and the change's new migrations\n\n"
 	"config: select, ignore, fail-on and downgrade in an [mlint] section of the\n"
 	"alembic.ini, or of .mlint.ini at the repository root; options override them.\n"
 	"suppress: # mlint: ignore[RULE-ID, ...] -- reason   (on the line)\n"
@@ -68,7 +70,7 @@ static const struct cli_spec check_spec = {
 	check_opts,
 };
 
-enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF, FORMAT_GITHUB };
+enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF, FORMAT_GITHUB, FORMAT_MARKDOWN };
 
 struct check_args {
 	enum format format;
@@ -82,13 +84,14 @@ struct check_args {
 
 static int set_format(struct check_args *a, const char *value)
 {
-	static const char *const names[] = {"text", "json", "sarif", "github"};
-	for (size_t i = 0; i < 4; i++)
+	static const char *const names[] = {"text", "json", "sarif", "github", "markdown"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(value, names[i]) == 0) {
 			a->format = (enum format)i;
 			return 0;
 		}
-	return cli_error("unknown format '%s' for check: use text, json, sarif or github", value);
+	return cli_error("unknown format '%s' for check: use text, json, sarif, github or "
+			 "markdown", value);
 }
 
 static int check_option(void *ctx, int id, const char *value)
@@ -271,9 +274,25 @@ static int load_rules(struct mlint_ruleset *rs, const struct check_args *a)
 	return 0;
 }
 
-static int render(struct mlint_buf *out, const struct check_args *a,
+static int is_changed(const void *ctx, const char *path)
+{
+	return mlint_git_is_changed(ctx, path);
+}
+
+static int render_markdown(struct mlint_buf *out, const struct check_args *a,
+			   const struct cli_loaded *l, const struct mlint_findings *f,
+			   const struct mlint_summary *s, int fail)
+{
+	struct mlint_graph_marks marks = {is_changed, a->git.g};
+	struct mlint_markdown_opts mopts = {fail, NULL, &marks};
+	if (a->git.g && !a->git.no_git && mlint_git_has_base(a->git.g))
+		mopts.base = mlint_git_base_name(a->git.g);
+	return mlint_report_markdown(out, f, s, l->dirs, l->nr_dirs, &mopts);
+}
+
+static int render(struct mlint_buf *out, const struct check_args *a, const struct cli_loaded *l,
 		  const struct mlint_findings *f, const struct mlint_summary *s,
-		  const struct mlint_ruleset *rs)
+		  const struct mlint_ruleset *rs, int fail)
 {
 	struct mlint_report_opts ropts;
 	ropts.color = a->format == FORMAT_TEXT && cli_use_color();
@@ -282,6 +301,7 @@ static int render(struct mlint_buf *out, const struct check_args *a,
 	case FORMAT_JSON: return mlint_report_json(out, f, s);
 	case FORMAT_SARIF: return mlint_report_sarif(out, f, rs, MLINT_VERSION);
 	case FORMAT_GITHUB: return mlint_report_github(out, f, s);
+	case FORMAT_MARKDOWN: return render_markdown(out, a, l, f, s, fail);
 	default: return mlint_report_text(out, f, s, &ropts);
 	}
 }
@@ -321,7 +341,7 @@ int cmd_check(int argc, char **argv)
 		goto done;
 	if ((code = run_checks(&loaded, &rs, &args, &findings, &summary, &fail)) != 0)
 		goto done;
-	if (render(&out, &args, &findings, &summary, &rs) < 0) {
+	if (render(&out, &args, &loaded, &findings, &summary, &rs, fail) < 0) {
 		code = cli_library_error();
 		goto done;
 	}
