@@ -112,6 +112,24 @@ int mlint_report_sarif(struct mlint_buf *out, const struct mlint_findings *f,
 int mlint_report_github(struct mlint_buf *out, const struct mlint_findings *f,
 			const struct mlint_summary *s);
 
+/*
+ * GitLab Code Quality (artifacts:reports:codequality): a JSON array, one
+ * issue per finding: {"description", "check_name" (the rule id),
+ * "fingerprint" (the SARIF one: survives line shifts and renames),
+ * "severity" (error: critical, warning: major, info: info),
+ * "location": {"path", "lines": {"begin"}}}.
+ */
+int mlint_report_gitlab(struct mlint_buf *out, const struct mlint_findings *f);
+
+/*
+ * JUnit XML: one <testsuite name="mlint">; one <testcase classname=PATH
+ * name=RULE file=PATH> per rule and file with findings, holding one
+ * <failure type=SEVERITY message=MESSAGE>path:line:col: ...</failure> per
+ * finding; with no finding, one passing test case. XML-escaped.
+ */
+int mlint_report_junit(struct mlint_buf *out, const struct mlint_findings *f,
+		       const struct mlint_summary *s);
+
 int mlint_report_heads_text(struct mlint_buf *out, const struct mlint_scriptdir *dirs,
 			    size_t nr, int verbose);
 

@@ -17,7 +17,8 @@ enum {
 };
 
 static const struct cli_opt check_opts[] = {
-	{OPT_FORMAT, 'f', "format", "FORMAT", "text (default), json, sarif, github or markdown"},
+	{OPT_FORMAT, 'f', "format", "FORMAT", "text (default), json, sarif, github, markdown, "
+						  "gitlab or junit"},
 	{OPT_FAIL_ON, 0, "fail-on", "SEVERITY", "exit 1 at findings of this severity or above: "
 						"error (default), warning, info"},
 	{OPT_SELECT, 0, "select", "IDS", "only these rules (comma-separated ids)"},
@@ -50,7 +51,9 @@ static const struct cli_spec check_spec = {
 	"  sarif SARIF 2.1.0, for GitHub code scanning (upload-sarif)\n"
 	"  github workflow commands: ::error file=...,line=...,col=...,title=...::message\n"
 	"  markdown  a job summary or PR comment: verdict, table of findings, and a\n"
-	"        Mermaid graph with the heads and the change's new migrations\n\n"
+	"        Mermaid graph with the heads and the change's new migrations\n"
+	"  gitlab  GitLab Code Quality JSON (artifacts:reports:codequality)\n"
+	"  junit   JUnit XML: a test case per rule and file, a failure per finding\n\n"
 	"config: select, ignore, fail-on and downgrade in an [mlint] section of the\n"
 	"alembic.ini, or of .mlint.ini at the repository root; options override them.\n"
 	"suppress: # mlint: ignore[RULE-ID, ...] -- reason   (on the line)\n"
@@ -70,7 +73,8 @@ static const struct cli_spec check_spec = {
 	check_opts,
 };
 
-enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF, FORMAT_GITHUB, FORMAT_MARKDOWN };
+enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF, FORMAT_GITHUB, FORMAT_MARKDOWN,
+	FORMAT_GITLAB, FORMAT_JUNIT };
 
 struct check_args {
 	enum format format;
@@ -84,14 +88,15 @@ struct check_args {
 
 static int set_format(struct check_args *a, const char *value)
 {
-	static const char *const names[] = {"text", "json", "sarif", "github", "markdown"};
+	static const char *const names[] = {"text", "json", "sarif", "github", "markdown",
+					     "gitlab", "junit"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(value, names[i]) == 0) {
 			a->format = (enum format)i;
 			return 0;
 		}
-	return cli_error("unknown format '%s' for check: use text, json, sarif, github or "
-			 "markdown", value);
+	return cli_error("unknown format '%s' for check: use text, json, sarif, github, "
+			 "markdown, gitlab or junit", value);
 }
 
 static int check_option(void *ctx, int id, const char *value)
@@ -302,6 +307,8 @@ static int render(struct mlint_buf *out, const struct check_args *a, const struc
 	case FORMAT_SARIF: return mlint_report_sarif(out, f, rs, MLINT_VERSION);
 	case FORMAT_GITHUB: return mlint_report_github(out, f, s);
 	case FORMAT_MARKDOWN: return render_markdown(out, a, l, f, s, fail);
+	case FORMAT_GITLAB: return mlint_report_gitlab(out, f);
+	case FORMAT_JUNIT: return mlint_report_junit(out, f, s);
 	default: return mlint_report_text(out, f, s, &ropts);
 	}
 }
