@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what mlint needs to build and test, from Debian's packages.
 # Idempotent: installs only what is missing. Needs root (or sudo).
+# usage: scripts/install-deps.sh [--build]
+#   --build  only what building mlint needs (the GitHub Action uses it)
 set -euo pipefail
 
 packages=(
@@ -13,6 +15,9 @@ packages=(
   # benchmark and sanitizer/valgrind runs
   time valgrind clang
 )
+if [ "${1:-}" = --build ]; then
+  packages=(build-essential cmake pkg-config git libgit2-dev libpcre2-dev libjansson-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

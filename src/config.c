@@ -1,10 +1,17 @@
 /* mlint's settings: [mlint] in alembic.ini or .mlint.ini, and the command line. */
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "mlint/config.h"
 #include "util.h"
+
+static void release_paths(struct mlint_config *cfg);
+static int set_paths(struct mlint_config *cfg, const char *key, const char *value,
+		     const char *where);
+static int merge_paths(struct mlint_config *to, const struct mlint_config *from);
+static int copy_where(char **to, const char *from);
 
 void mlint_config_init(struct mlint_config *cfg)
 {
@@ -26,6 +33,9 @@ void mlint_config_release(struct mlint_config *cfg)
 {
 	list_release(&cfg->select);
 	list_release(&cfg->ignore);
+	free(cfg->fail_on_where);
+	free(cfg->downgrade_where);
+	release_paths(cfg);
 	mlint_config_init(cfg);
 }
 
@@ -80,7 +90,8 @@ static int set_downgrade(struct mlint_config *cfg, const char *value, const char
 		return mlint_error_setc(MLINT_EUSAGE, "%s: unknown downgrade policy '%s': use "
 					"require, allow-raise or off", where, value);
 	cfg->has_downgrade = 1;
-	return 0;
+	free(cfg->downgrade_where);
+	return (cfg->downgrade_where = mlint_strdup(where)) ? 0 : MLINT_ERROR;
 }
 
 int mlint_config_set(struct mlint_config *cfg, const char *key, const char *value,
@@ -97,9 +108,10 @@ int mlint_config_set(struct mlint_config *cfg, const char *key, const char *valu
 			return mlint_error_setc(MLINT_EUSAGE, "%s: unknown severity '%s' for fail-on: "
 						"use error, warning or info", where, value);
 		cfg->has_fail_on = 1;
-		return 0;
+		free(cfg->fail_on_where);
+		return (cfg->fail_on_where = mlint_strdup(where)) ? 0 : MLINT_ERROR;
 	}
-	return MLINT_ENOTFOUND;
+	return set_paths(cfg, key, value, where);
 }
 
 int mlint_config_read_ini(struct mlint_config *cfg, const struct mlint_ini *ini,
@@ -116,7 +128,8 @@ int mlint_config_read_ini(struct mlint_config *cfg, const struct mlint_ini *ini,
 		if (error == MLINT_ENOTFOUND)
 			error = mlint_notes_add(notes, MLINT_NOTE_WARNING,
 						"%s: unknown key '%s' in [mlint] (known: select, "
-						"ignore, fail-on, downgrade); ignored", where, e->key);
+						"ignore, fail-on, downgrade, new-only, exclude, "
+						"per-path-ignores); ignored", where, e->key);
 		if (error < 0)
 			return error;
 	}
@@ -170,12 +183,16 @@ int mlint_config_merge(struct mlint_config *to, const struct mlint_config *from)
 	if (from->has_fail_on) {
 		to->fail_on = from->fail_on;
 		to->has_fail_on = 1;
+		if (copy_where(&to->fail_on_where, from->fail_on_where) < 0)
+			return MLINT_ERROR;
 	}
 	if (from->has_downgrade) {
 		to->downgrade = from->downgrade;
 		to->has_downgrade = 1;
+		if (copy_where(&to->downgrade_where, from->downgrade_where) < 0)
+			return MLINT_ERROR;
 	}
-	return 0;
+	return merge_paths(to, from);
 }
 
 static int listed(const struct mlint_id_list *l, const char *id)
@@ -191,4 +208,150 @@ int mlint_config_enabled(const struct mlint_config *cfg, const char *rule_id)
 	if (cfg->select.where && !listed(&cfg->select, rule_id))
 		return 0;
 	return !listed(&cfg->ignore, rule_id);
+}
+
+/* ---- new-only, exclude, per-path-ignores -------------------------------- */
+
+static int copy_where(char **to, const char *from)
+{
+	free(*to);
+	*to = NULL;
+	return from && !(*to = mlint_strdup(from)) ? MLINT_ERROR : 0;
+}
+
+static void release_paths(struct mlint_config *cfg)
+{
+	free(cfg->new_only_where);
+	list_release(&cfg->exclude);
+	list_release(&cfg->path_globs);
+	list_release(&cfg->path_rules);
+}
+
+static int set_bool(int *out, const char *value, const char *key, const char *where)
+{
+	static const char *const yes[] = {"true", "yes", "on", "1"}, *const no[] = {"false", "no",
+										       "off", "0"};
+	for (size_t i = 0; i < 4; i++) {
+		if (strcmp(value, yes[i]) == 0 || strcmp(value, no[i]) == 0) {
+			*out = strcmp(value, yes[i]) == 0;
+			return 0;
+		}
+	}
+	return mlint_error_setc(MLINT_EUSAGE, "%s: '%s' is not a boolean for %s: use true or "
+				"false", where, value, key);
+}
+
+/* The length of s[0..n) without trailing blanks. */
+static size_t trimmed(const char *s, size_t n)
+{
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return n;
+}
+
+/* One "glob:id,id" item of per-path-ignores. */
+static int add_path_ignore(struct mlint_config *cfg, const char *item, size_t n,
+			   const char *where)
+{
+	const char *colon = memchr(item, ':', n);
+	size_t glen;
+
+	if (!colon)
+		return mlint_error_setc(MLINT_EUSAGE, "%s: per-path-ignores item '%.*s' has no "
+					"':': write glob:rule,rule", where, (int)n, item);
+	glen = trimmed(item, (size_t)(colon - item));
+	colon++;
+	colon += strspn(colon, " \t");
+	if (list_push(&cfg->path_globs, item, glen) < 0 ||
+	    list_push(&cfg->path_rules, colon, trimmed(colon, n - (size_t)(colon - item))) < 0)
+		return MLINT_ERROR;
+	return 0;
+}
+
+/* "glob:id,id; glob:id" (items split at ';' or line ends) replaces the list. */
+static int set_path_ignores(struct mlint_config *cfg, const char *value, const char *where)
+{
+	list_release(&cfg->path_globs);
+	list_release(&cfg->path_rules);
+	if (!(cfg->path_globs.where = mlint_strdup(where)) ||
+	    !(cfg->path_rules.where = mlint_strdup(where)))
+		return MLINT_ERROR;
+	for (const char *p = value; *p;) {
+		size_t n;
+		p += strspn(p, "; \t\r\n");
+		n = strcspn(p, ";\r\n");
+		if (n && add_path_ignore(cfg, p, n, where) < 0)
+			return MLINT_ERROR;
+		p += n;
+	}
+	return 0;
+}
+
+static int set_paths(struct mlint_config *cfg, const char *key, const char *value,
+		     const char *where)
+{
+	if (strcmp(key, "new-only") == 0 || strcmp(key, "new_only") == 0) {
+		if (set_bool(&cfg->new_only, value, "new-only", where) < 0)
+			return MLINT_EUSAGE;
+		cfg->has_new_only = 1;
+		return copy_where(&cfg->new_only_where, where);
+	}
+	if (strcmp(key, "exclude") == 0)
+		return list_set(&cfg->exclude, value, where);
+	if (strcmp(key, "per-path-ignores") == 0 || strcmp(key, "per_path_ignores") == 0)
+		return set_path_ignores(cfg, value, where);
+	return MLINT_ENOTFOUND;
+}
+
+static int merge_paths(struct mlint_config *to, const struct mlint_config *from)
+{
+	if (from->has_new_only) {
+		to->new_only = from->new_only;
+		to->has_new_only = 1;
+		if (copy_where(&to->new_only_where, from->new_only_where) < 0)
+			return MLINT_ERROR;
+	}
+	if (from->exclude.where && list_copy(&to->exclude, &from->exclude) < 0)
+		return MLINT_ERROR;
+	if (from->path_globs.where && (list_copy(&to->path_globs, &from->path_globs) < 0 ||
+				       list_copy(&to->path_rules, &from->path_rules) < 0))
+		return MLINT_ERROR;
+	return 0;
+}
+
+static int glob_match(const char *glob, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (fnmatch(glob, path, 0) == 0)
+		return 1;
+	return !strchr(glob, '/') && slash && fnmatch(glob, slash + 1, 0) == 0;
+}
+
+/* Whether `id` is in the "id, id" list `rules`. */
+static int in_rule_list(const char *rules, const char *id)
+{
+	size_t len = strlen(id);
+	for (const char *p = rules; *p;) {
+		size_t n;
+		p += strspn(p, ", \t");
+		n = strcspn(p, ", \t");
+		if ((n == len && strncmp(p, id, n) == 0) || (n == 3 && strncmp(p, "all", 3) == 0))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+int mlint_config_keeps(const struct mlint_config *cfg, const char *rule_id, const char *path)
+{
+	if (!mlint_config_enabled(cfg, rule_id))
+		return 0;
+	for (size_t i = 0; i < cfg->exclude.nr; i++)
+		if (glob_match(cfg->exclude.ids[i], path))
+			return 0;
+	for (size_t i = 0; i < cfg->path_globs.nr; i++)
+		if (glob_match(cfg->path_globs.ids[i], path) &&
+		    in_rule_list(cfg->path_rules.ids[i], rule_id))
+			return 0;
+	return 1;
 }

@@ -149,10 +149,24 @@ static void put_safe(struct mlint_buf *out, const char *s)
 		mlint_buf_putc(out, strchr("\"[](){}<>|\\`#;", *s) ? '_' : *s);
 }
 
+static int is_new(const struct mlint_scriptdir *sd, size_t i, const struct mlint_graph_marks *m)
+{
+	return m && m->is_new && m->is_new(m->ctx, mlint_scriptdir_node_script(sd, i)->path);
+}
+
+/* Mermaid allows one class per node: a new head has its own. */
+static const char *mermaid_class(const struct mlint_graph_node *n, int fresh)
+{
+	if (fresh)
+		return n->is_head ? ":::newhead" : ":::new";
+	return n->is_head ? ":::head" : n->is_base ? ":::base" : "";
+}
+
 static void put_node(struct mlint_buf *out, const struct mlint_scriptdir *sd, size_t d,
-		     size_t i, int mermaid)
+		     size_t i, int mermaid, const struct mlint_graph_marks *marks)
 {
 	const struct mlint_graph_node *n = &sd->graph.nodes[i];
+	int fresh = is_new(sd, i, marks);
 	mlint_buf_printf(out, mermaid ? "  d%zun%zu[\"" : "  d%zun%zu [label=\"", d, i);
 	put_safe(out, n->revision);
 	for (size_t k = 0; k < n->nr_labels; k++) {
@@ -160,10 +174,11 @@ static void put_node(struct mlint_buf *out, const struct mlint_scriptdir *sd, si
 		put_safe(out, n->labels[k]);
 	}
 	if (mermaid)
-		mlint_buf_printf(out, "\"]%s\n", n->is_head ? ":::head" : n->is_base ? ":::base" : "");
+		mlint_buf_printf(out, "\"]%s\n", mermaid_class(n, fresh));
 	else
-		mlint_buf_printf(out, "\"%s];\n", n->is_head ? ", style=filled, fillcolor=\"#ffd966\""
-					       : n->is_base ? ", shape=box" : "");
+		mlint_buf_printf(out, "\"%s%s];\n", n->is_head ? ", style=filled, fillcolor=\"#ffd966\""
+						 : n->is_base ? ", shape=box" : "",
+				 fresh ? ", color=\"#38761d\", penwidth=2" : "");
 }
 
 static void put_edges(struct mlint_buf *out, const struct mlint_graph *g, size_t d, size_t i,
@@ -180,7 +195,7 @@ static void put_edges(struct mlint_buf *out, const struct mlint_graph *g, size_t
 }
 
 static int graph_diagram(struct mlint_buf *out, const struct mlint_scriptdir *dirs, size_t nr,
-			 int mermaid)
+			 int mermaid, const struct mlint_graph_marks *marks)
 {
 	mlint_buf_puts(out, mermaid ? "flowchart BT\n" : "digraph migrations {\n  rankdir=BT;\n");
 	for (size_t d = 0; d < nr; d++) {
@@ -191,7 +206,7 @@ static int graph_diagram(struct mlint_buf *out, const struct mlint_scriptdir *di
 			mlint_buf_puts(out, "\";\n");
 		}
 		for (size_t i = 0; i < g->nr_nodes; i++)
-			put_node(out, &dirs[d], d, i, mermaid);
+			put_node(out, &dirs[d], d, i, mermaid, marks);
 		for (size_t i = 0; i < g->nr_nodes; i++)
 			put_edges(out, g, d, i, mermaid);
 		if (!mermaid)
@@ -199,20 +214,29 @@ static int graph_diagram(struct mlint_buf *out, const struct mlint_scriptdir *di
 	}
 	if (mermaid)
 		return mlint_buf_puts(out, "  classDef head fill:#ffd966,stroke:#b45f06\n"
-					   "  classDef base stroke-dasharray: 4 2\n");
+					   "  classDef base stroke-dasharray: 4 2\n"
+					   "  classDef new fill:#d9ead3,stroke:#38761d,stroke-width:2px\n"
+					   "  classDef newhead fill:#ffd966,stroke:#38761d,stroke-width:3px\n");
 	return mlint_buf_puts(out, "}\n");
 }
 
 int mlint_report_graph(struct mlint_buf *out, const struct mlint_scriptdir *dirs, size_t nr,
 		       enum mlint_graph_format format)
 {
+	return mlint_report_graph_marked(out, dirs, nr, format, NULL);
+}
+
+int mlint_report_graph_marked(struct mlint_buf *out, const struct mlint_scriptdir *dirs,
+			      size_t nr, enum mlint_graph_format format,
+			      const struct mlint_graph_marks *marks)
+{
 	switch (format) {
 	case MLINT_GRAPH_JSON:
 		return graph_json(out, dirs, nr);
 	case MLINT_GRAPH_DOT:
-		return graph_diagram(out, dirs, nr, 0);
+		return graph_diagram(out, dirs, nr, 0, marks);
 	case MLINT_GRAPH_MERMAID:
-		return graph_diagram(out, dirs, nr, 1);
+		return graph_diagram(out, dirs, nr, 1, marks);
 	case MLINT_GRAPH_TEXT:
 		break;
 	}

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <jansson.h>
 #include "mlint/report.h"
+#include "report_fingerprint.h"
 #include "report_json.h"
 #include "util.h"
 
@@ -58,36 +59,6 @@ static char *uri_of(const char *path)
 	return mlint_buf_detach(&b, NULL);
 }
 
-static unsigned long long fnv1a(unsigned long long h, const char *s)
-{
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h ^ 0xFF; /* separator */
-}
-
-/*
- * A finding's identity across commits: rule, the file's revision id (else
- * its path: a rename keeps the revision), the source line without blanks,
- * and which of the identical ones it is. The line number is left out, so
- * edits above it do not change it.
- */
-static void fingerprint(char out[32], const struct mlint_finding *x, unsigned occurrence)
-{
-	unsigned long long h = 14695981039346656037ULL;
-	char line[512], n[16];
-	size_t k = 0;
-
-	for (const char *p = x->excerpt ? x->excerpt : x->message; *p && k + 1 < sizeof(line); p++)
-		if (*p != ' ' && *p != '\t')
-			line[k++] = *p;
-	line[k] = '\0';
-	snprintf(n, sizeof(n), "%u", occurrence);
-	h = fnv1a(fnv1a(fnv1a(fnv1a(h, x->rule), x->revision ? x->revision : x->path), line), n);
-	snprintf(out, 32, "%016llx", h);
-}
-
 static size_t rule_index(const struct mlint_ruleset *rs, const char *id)
 {
 	for (size_t i = 0; i < rs->nr; i++)
@@ -96,33 +67,17 @@ static size_t rule_index(const struct mlint_ruleset *rs, const char *id)
 	return (size_t)-1;
 }
 
-/* How many findings before i have the same rule, file and line text. */
-static unsigned occurrence_of(const struct mlint_findings *f, size_t i)
-{
-	unsigned n = 0;
-	const struct mlint_finding *x = &f->items[i];
-	for (size_t k = i; k-- > 0;) {
-		const struct mlint_finding *y = &f->items[k];
-		if (strcmp(y->path, x->path) != 0)
-			break;
-		if (strcmp(y->rule, x->rule) == 0 && ((!y->excerpt && !x->excerpt) ||
-		    (y->excerpt && x->excerpt && strcmp(y->excerpt, x->excerpt) == 0)))
-			n++;
-	}
-	return n;
-}
-
 static json_t *result_json(const struct mlint_findings *f, size_t i,
 			   const struct mlint_ruleset *rs)
 {
 	const struct mlint_finding *x = &f->items[i];
-	char fp[32], *uri = uri_of(x->path);
+	char fp[MLINT_FINGERPRINT_SIZE], *uri = uri_of(x->path);
 	size_t idx = rule_index(rs, x->rule);
 	json_t *j;
 
 	if (!uri)
 		return NULL;
-	fingerprint(fp, x, occurrence_of(f, i));
+	mlint_report_fingerprint(fp, f, i);
 	j = json_pack("{s:s, s:s, s:o, s:[{s:{s:{s:s, s:s}, s:{s:I, s:I}}}], s:{s:s}}",
 		      "ruleId", x->rule, "level", level_of(x->severity), "message",
 		      text_object(x->message), "locations", "physicalLocation", "artifactLocation",

@@ -7,6 +7,12 @@
  *   ignore    = id, id, ...    never these rules
  *   fail-on   = error | warning | info   exit 1 at this severity or above
  *   downgrade = require | allow-raise | off   what missing-downgrade asks for
+ *   new-only  = true | false   content rules only on the change's migrations
+ *   exclude   = glob, glob, ...   no findings in files matching a glob
+ *   per-path-ignores = glob:id,id; glob:id   these rules never in those files
+ *
+ * Globs are fnmatch(3) patterns over the repository path; `*` also crosses
+ * `/`; a glob without `/` is matched against the file name.
  *
  * Later sources override earlier ones key by key: .mlint.ini, then
  * alembic.ini, then the command line. An unknown key is a warning naming the
@@ -18,6 +24,7 @@
 #define MLINT_CONFIG_H
 
 #include <stddef.h>
+#include "mlint/buf.h"
 #include "mlint/check.h"
 #include "mlint/common.h"
 #include "mlint/discover.h"
@@ -35,6 +42,13 @@ struct mlint_config {
 	enum mlint_severity fail_on;
 	int has_downgrade;
 	enum mlint_downgrade_policy downgrade;
+	/* Where fail-on, downgrade and new-only were set ("'f.ini':3",
+	 * "--fail-on"); NULL: the default. */
+	char *fail_on_where, *downgrade_where, *new_only_where;
+	int has_new_only, new_only;
+	struct mlint_id_list exclude;          /* globs; where as for select */
+	struct mlint_id_list path_globs;       /* per-path-ignores: the globs, */
+	struct mlint_id_list path_rules;       /* and for each "id,id" */
 };
 
 void mlint_config_init(struct mlint_config *cfg);
@@ -67,5 +81,16 @@ int mlint_config_merge(struct mlint_config *to, const struct mlint_config *from)
 
 /* Whether findings of `rule_id` are kept (select and ignore). */
 int mlint_config_enabled(const struct mlint_config *cfg, const char *rule_id);
+
+/* Whether a finding of `rule_id` in repository path `path` is kept
+ * (select, ignore, exclude and per-path-ignores). */
+int mlint_config_keeps(const struct mlint_config *cfg, const char *rule_id, const char *path);
+
+/*
+ * The effective settings, one `key = value` line each, padded, then
+ * `; SOURCE` (the file and line, the option, or "default"). Values as the
+ * config file takes them.
+ */
+int mlint_config_show(struct mlint_buf *out, const struct mlint_config *cfg);
 
 #endif

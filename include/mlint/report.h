@@ -53,6 +53,40 @@ enum mlint_graph_format {
 int mlint_report_graph(struct mlint_buf *out, const struct mlint_scriptdir *dirs, size_t nr,
 		       enum mlint_graph_format format);
 
+/*
+ * Which migrations a change added or edited: is_new(ctx, path) with the
+ * script's repository path. dot and mermaid highlight them (mermaid classes
+ * `new`, and `newhead` for a new head).
+ */
+struct mlint_graph_marks {
+	int (*is_new)(const void *ctx, const char *path);
+	const void *ctx;
+};
+
+/* mlint_report_graph with new migrations highlighted; `marks` may be NULL. */
+int mlint_report_graph_marked(struct mlint_buf *out, const struct mlint_scriptdir *dirs,
+			      size_t nr, enum mlint_graph_format format,
+			      const struct mlint_graph_marks *marks);
+
+struct mlint_markdown_opts {
+	int failed;       /* a finding reached fail-on: the verdict */
+	const char *base; /* what the change was compared with, or NULL */
+	const struct mlint_graph_marks *marks; /* the change's migrations, or NULL */
+};
+
+/*
+ * One Markdown document for a GitHub job summary or a pull-request comment:
+ *   ## mlint: failed|passed
+ *   <the summary line>
+ *   | Severity | Rule | Location | Message |   (one row per finding; `|`
+ *     escaped, line ends as spaces, & < > as entities)
+ *   ```mermaid  every script directory's revision graph, heads and the
+ *     change's migrations highlighted (when `base` and `marks` are set)
+ */
+int mlint_report_markdown(struct mlint_buf *out, const struct mlint_findings *f,
+			  const struct mlint_summary *s, const struct mlint_scriptdir *dirs,
+			  size_t nr, const struct mlint_markdown_opts *opts);
+
 /* "2 errors, 1 warning, 0 info, 1 suppressed in 12 migrations (14 files
  * read)" (files when they differ), "no findings in 12 migrations" or
  * "no findings in 12 migrations, 3 suppressed". */
@@ -77,6 +111,24 @@ int mlint_report_sarif(struct mlint_buf *out, const struct mlint_findings *f,
  */
 int mlint_report_github(struct mlint_buf *out, const struct mlint_findings *f,
 			const struct mlint_summary *s);
+
+/*
+ * GitLab Code Quality (artifacts:reports:codequality): a JSON array, one
+ * issue per finding: {"description", "check_name" (the rule id),
+ * "fingerprint" (the SARIF one: survives line shifts and renames),
+ * "severity" (error: critical, warning: major, info: info),
+ * "location": {"path", "lines": {"begin"}}}.
+ */
+int mlint_report_gitlab(struct mlint_buf *out, const struct mlint_findings *f);
+
+/*
+ * JUnit XML: one <testsuite name="mlint">; one <testcase classname=PATH
+ * name=RULE file=PATH> per rule and file with findings, holding one
+ * <failure type=SEVERITY message=MESSAGE>path:line:col: ...</failure> per
+ * finding; with no finding, one passing test case. XML-escaped.
+ */
+int mlint_report_junit(struct mlint_buf *out, const struct mlint_findings *f,
+		       const struct mlint_summary *s);
 
 int mlint_report_heads_text(struct mlint_buf *out, const struct mlint_scriptdir *dirs,
 			    size_t nr, int verbose);

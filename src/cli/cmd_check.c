@@ -13,11 +13,12 @@
 
 enum {
 	OPT_FORMAT = 1, OPT_VERBOSE, OPT_CONFIG, OPT_FAIL_ON, OPT_NO_EXCERPT, OPT_RULES_DIR,
-	OPT_SELECT, OPT_IGNORE, OPT_DOWNGRADE,
+	OPT_SELECT, OPT_IGNORE, OPT_DOWNGRADE, OPT_SHOW_CONFIG,
 };
 
 static const struct cli_opt check_opts[] = {
-	{OPT_FORMAT, 'f', "format", "FORMAT", "text (default), json, sarif or github"},
+	{OPT_FORMAT, 'f', "format", "FORMAT", "text (default), json, sarif, github, markdown, "
+						  "gitlab or junit"},
 	{OPT_FAIL_ON, 0, "fail-on", "SEVERITY", "exit 1 at findings of this severity or above: "
 						"error (default), warning, info"},
 	{OPT_SELECT, 0, "select", "IDS", "only these rules (comma-separated ids)"},
@@ -28,6 +29,8 @@ static const struct cli_opt check_opts[] = {
 	{OPT_VERBOSE, 'v', "verbose", NULL, "say what was read and what was skipped, and why"},
 	{OPT_CONFIG, 'c', "config", "FILE", "the alembic.ini to read (default: found from PATH)"},
 	{OPT_NO_EXCERPT, 0, "no-excerpt", NULL, "text: do not show the source line under a finding"},
+	{OPT_SHOW_CONFIG, 0, "show-config", NULL, "print the effective settings and where each "
+						  "came from, then exit"},
 	CLI_GIT_OPTS,
 	{0, 0, NULL, NULL, NULL},
 };
@@ -48,9 +51,15 @@ static const struct cli_spec check_spec = {
 	"  json  {\"version\": 1, \"findings\": [{\"rule\", \"severity\", \"path\", \"line\",\n"
 	"        \"column\", \"message\", \"revision\"}], \"summary\": {...}}\n"
 	"  sarif SARIF 2.1.0, for GitHub code scanning (upload-sarif)\n"
-	"  github workflow commands: ::error file=...,line=...,col=...,title=...::message\n\n"
-	"config: select, ignore, fail-on and downgrade in an [mlint] section of the\n"
-	"alembic.ini, or of .mlint.ini at the repository root; options override them.\n"
+	"  github workflow commands: ::error file=...,line=...,col=...,title=...::message\n"
+	"  markdown  a job summary or PR comment: verdict, table of findings, and a\n"
+	"        Mermaid graph with the heads and the change's new migrations\n"
+	"  gitlab  GitLab Code Quality JSON (artifacts:reports:codequality)\n"
+	"  junit   JUnit XML: a test case per rule and file, a failure per finding\n\n"
+	"config: select, ignore, fail-on, downgrade, new-only, exclude (globs) and\n"
+	"per-path-ignores (glob:rule,rule; glob:rule) in an [mlint] section of the\n"
+	"alembic.ini, or of .mlint.ini at the repository root; options override them;\n"
+	"--show-config prints what is in force and where it came from.\n"
 	"suppress: # mlint: ignore[RULE-ID, ...] -- reason   (on the line)\n"
 	"          # mlint: ignore-file[RULE-ID, ...]       (anywhere in the file)\n\n"
 	"git: in a git repository the head (working tree, --staged index, or --head\n"
@@ -68,11 +77,12 @@ static const struct cli_spec check_spec = {
 	check_opts,
 };
 
-enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF, FORMAT_GITHUB };
+enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF, FORMAT_GITHUB, FORMAT_MARKDOWN,
+	FORMAT_GITLAB, FORMAT_JUNIT };
 
 struct check_args {
 	enum format format;
-	int no_excerpt;
+	int no_excerpt, show_config;
 	const char **rules_dirs;
 	size_t nr_rules_dirs;
 	struct mlint_config cli; /* --select, --ignore, --fail-on, --downgrade */
@@ -82,13 +92,15 @@ struct check_args {
 
 static int set_format(struct check_args *a, const char *value)
 {
-	static const char *const names[] = {"text", "json", "sarif", "github"};
-	for (size_t i = 0; i < 4; i++)
+	static const char *const names[] = {"text", "json", "sarif", "github", "markdown",
+					     "gitlab", "junit"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(value, names[i]) == 0) {
 			a->format = (enum format)i;
 			return 0;
 		}
-	return cli_error("unknown format '%s' for check: use text, json, sarif or github", value);
+	return cli_error("unknown format '%s' for check: use text, json, sarif, github, "
+			 "markdown, gitlab or junit", value);
 }
 
 static int check_option(void *ctx, int id, const char *value)
@@ -114,6 +126,13 @@ static int check_option(void *ctx, int id, const char *value)
 	case OPT_NO_EXCERPT:
 		a->no_excerpt = 1;
 		return 0;
+	case OPT_SHOW_CONFIG:
+		a->show_config = 1;
+		return 0;
+	case CLI_GIT_OPT_NEW_ONLY:
+		if (mlint_config_set(&a->cli, "new-only", "true", "--new-only") < 0)
+			return cli_library_error();
+		break;
 	case OPT_RULES_DIR:
 		a->rules_dirs[a->nr_rules_dirs++] = value;
 		return 0;
@@ -167,7 +186,17 @@ static int dir_config(struct mlint_config *cfg, const struct mlint_config *file_
 
 static int keep_enabled(void *ctx, const struct mlint_finding *x)
 {
-	return mlint_config_enabled(ctx, x->rule);
+	return mlint_config_keeps(ctx, x->rule, x->path);
+}
+
+/* --new-only, or new-only = true in the config. */
+static void apply_new_only(struct cli_git *git, const struct mlint_config *cfg,
+			   struct mlint_findings *out)
+{
+	int saved = git->new_only;
+	git->new_only |= cfg->new_only;
+	cli_git_new_only(git, out);
+	git->new_only = saved;
 }
 
 /*
@@ -189,7 +218,7 @@ static int check_dir(const struct cli_loaded *loaded, size_t i, const struct mli
 	    mlint_suppress_apply(out, sd, rs, cfg, suppressed) < 0)
 		return MLINT_ERROR;
 	mlint_findings_filter(out, keep_enabled, (void *)cfg);
-	cli_git_new_only(git, out);
+	apply_new_only(git, cfg, out);
 	return 0;
 }
 
@@ -261,6 +290,57 @@ done:
 	return code;
 }
 
+static int show_git(struct mlint_buf *out, const struct check_args *a)
+{
+	const struct cli_git *git = &a->git;
+	const char *base = git->g && !git->no_git && mlint_git_has_base(git->g)
+			   ? mlint_git_base_name(git->g) : NULL;
+
+	if (mlint_buf_puts(out, "# git\n") < 0 ||
+	    mlint_buf_printf(out, "%-16s = %-32s ; %s\n", "base", base ? base : "(none)",
+			     git->no_git ? "--no-git" : git->base ? "--base"
+			     : base ? "default (origin/$GITHUB_BASE_REF, origin/HEAD, origin/main, "
+				      "origin/master, main, master)"
+			     : "no base: git rules skipped") < 0)
+		return MLINT_ERROR;
+	for (size_t i = 0; i < git->nr_applied; i++)
+		if (mlint_buf_printf(out, "%-16s = %-32s ; --applied\n", "applied",
+				     git->applied[i]) < 0)
+			return MLINT_ERROR;
+	return 0;
+}
+
+/* --show-config: the git settings, then each script directory's [mlint]
+ * settings after .mlint.ini, its alembic.ini and the options. */
+static int show_config(struct mlint_buf *out, const struct cli_loaded *loaded,
+		       const struct mlint_ruleset *rs, struct check_args *a)
+{
+	struct mlint_config file_cfg;
+	struct mlint_notes notes = {0};
+	int code = 0;
+
+	mlint_config_init(&file_cfg);
+	if (show_git(out, a) < 0 ||
+	    mlint_config_read_project(&file_cfg, &loaded->project, &notes) < 0)
+		code = cli_library_error();
+	for (size_t i = 0; i < loaded->nr_dirs && code == 0; i++) {
+		const struct mlint_scriptdir *sd = &loaded->dirs[i];
+		struct mlint_config cfg;
+		mlint_config_init(&cfg);
+		if ((code = dir_config(&cfg, &file_cfg, a, loaded, sd, rs, &notes)) == 0 &&
+		    (mlint_buf_printf(out, "\n[mlint]  # script directory %s\n",
+				      sd->config && sd->config->display ? sd->config->display
+									: ".") < 0 ||
+		     mlint_config_show(out, &cfg) < 0))
+			code = cli_library_error();
+		mlint_config_release(&cfg);
+	}
+	cli_print_notes(&notes, a->project.verbose);
+	mlint_notes_release(&notes);
+	mlint_config_release(&file_cfg);
+	return code;
+}
+
 static int load_rules(struct mlint_ruleset *rs, const struct check_args *a)
 {
 	if (mlint_ruleset_load_builtin(rs) < 0)
@@ -271,9 +351,25 @@ static int load_rules(struct mlint_ruleset *rs, const struct check_args *a)
 	return 0;
 }
 
-static int render(struct mlint_buf *out, const struct check_args *a,
+static int is_changed(const void *ctx, const char *path)
+{
+	return mlint_git_is_changed(ctx, path);
+}
+
+static int render_markdown(struct mlint_buf *out, const struct check_args *a,
+			   const struct cli_loaded *l, const struct mlint_findings *f,
+			   const struct mlint_summary *s, int fail)
+{
+	struct mlint_graph_marks marks = {is_changed, a->git.g};
+	struct mlint_markdown_opts mopts = {fail, NULL, &marks};
+	if (a->git.g && !a->git.no_git && mlint_git_has_base(a->git.g))
+		mopts.base = mlint_git_base_name(a->git.g);
+	return mlint_report_markdown(out, f, s, l->dirs, l->nr_dirs, &mopts);
+}
+
+static int render(struct mlint_buf *out, const struct check_args *a, const struct cli_loaded *l,
 		  const struct mlint_findings *f, const struct mlint_summary *s,
-		  const struct mlint_ruleset *rs)
+		  const struct mlint_ruleset *rs, int fail)
 {
 	struct mlint_report_opts ropts;
 	ropts.color = a->format == FORMAT_TEXT && cli_use_color();
@@ -282,6 +378,9 @@ static int render(struct mlint_buf *out, const struct check_args *a,
 	case FORMAT_JSON: return mlint_report_json(out, f, s);
 	case FORMAT_SARIF: return mlint_report_sarif(out, f, rs, MLINT_VERSION);
 	case FORMAT_GITHUB: return mlint_report_github(out, f, s);
+	case FORMAT_MARKDOWN: return render_markdown(out, a, l, f, s, fail);
+	case FORMAT_GITLAB: return mlint_report_gitlab(out, f);
+	case FORMAT_JUNIT: return mlint_report_junit(out, f, s);
 	default: return mlint_report_text(out, f, s, &ropts);
 	}
 }
@@ -319,9 +418,14 @@ int cmd_check(int argc, char **argv)
 	if ((code = cli_git_load(&loaded, &args.git, paths, nr_paths, &args.project,
 				 MLINT_LOAD_KEEP_SOURCE)) != 0)
 		goto done;
+	if (args.show_config) {
+		if ((code = show_config(&out, &loaded, &rs, &args)) == 0)
+			code = cli_write_stdout(out.ptr, out.len);
+		goto done;
+	}
 	if ((code = run_checks(&loaded, &rs, &args, &findings, &summary, &fail)) != 0)
 		goto done;
-	if (render(&out, &args, &findings, &summary, &rs) < 0) {
+	if (render(&out, &args, &loaded, &findings, &summary, &rs, fail) < 0) {
 		code = cli_library_error();
 		goto done;
 	}

@@ -1,4 +1,4 @@
-/* The SARIF and GitHub renderers. */
+/* The SARIF, GitHub and Markdown renderers. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -31,6 +31,30 @@ static void test_report_github_escaping(void **state)
 			    "::error file=db/a%2Cb%3Ac%25.py,line=3,col=7,title=mlint multiple-heads"
 			    "::100%25 sure%0D%0Anext: line, here\n"
 			    "1 error, 0 warnings, 0 info, 0 suppressed in 1 migration\n");
+	mlint_buf_release(&out);
+	mlint_findings_release(&f);
+}
+
+static void test_report_markdown_escaping(void **state)
+{
+	struct mlint_findings f;
+	struct mlint_summary s = {0};
+	struct mlint_markdown_opts opts = {1, NULL, NULL};
+	struct mlint_buf out;
+	(void)state;
+
+	mlint_findings_init(&f);
+	mlint_buf_init(&out, 0);
+	add_finding(&f, "db/a|b.py", "a | b\nc <d> & e");
+	mlint_findings_count(&f, &s);
+	s.migrations = s.files = 1;
+	assert_int_equal(mlint_report_markdown(&out, &f, &s, NULL, 0, &opts), 0);
+	assert_string_equal(out.ptr,
+			    "## mlint: failed\n\n"
+			    "1 error, 0 warnings, 0 info, 0 suppressed in 1 migration\n\n"
+			    "| Severity | Rule | Location | Message |\n| --- | --- | --- | --- |\n"
+			    "| error | `multiple-heads` | db/a\\|b.py:3 | "
+			    "a \\| b c &lt;d&gt; &amp; e |\n");
 	mlint_buf_release(&out);
 	mlint_findings_release(&f);
 }
@@ -82,6 +106,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_report_github_escaping),
 		cmocka_unit_test(test_report_sarif_fields),
+		cmocka_unit_test(test_report_markdown_escaping),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
