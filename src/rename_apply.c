@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -11,6 +12,26 @@
 #include "mlint/buf.h"
 #include "mlint/rename.h"
 #include "util.h"
+
+/*
+ * Test hook (see rename.h): true when MLINT_FAULT_RENAME_STEP names `step`.
+ * Sets errno to EIO, as a failing disk would.
+ */
+static int fault_at(size_t step)
+{
+	const char *v = getenv("MLINT_FAULT_RENAME_STEP");
+	char *end;
+	unsigned long k;
+
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	k = strtoul(v, &end, 10);
+	if (errno || *end || k != step)
+		return 0;
+	errno = EIO;
+	return 1;
+}
 
 /* rename(2) that never replaces an existing file. */
 static int move_file(const char *from, const char *to)
@@ -65,7 +86,7 @@ static int move_all(const struct mlint_rename_plan *plan, size_t *done_out)
 {
 	for (size_t i = 0; i < plan->nr; i++) {
 		const struct mlint_rename *r = &plan->items[i];
-		if (move_file(r->from_abs, r->to_abs) < 0) {
+		if (fault_at(i + 1) || move_file(r->from_abs, r->to_abs) < 0) {
 			mlint_error_set("cannot rename '%s' to '%s': %s", r->from, r->to,
 					strerror(errno));
 			*done_out = i;
@@ -137,6 +158,9 @@ static int stage_moves(const struct repo *g, const struct mlint_rename_plan *pla
 		if (git_index_add(g->index, &moved) < 0 || git_index_remove_bypath(g->index, from) < 0)
 			return git_fail(g, "update the git index");
 	}
+	if (fault_at(plan->nr + 1))
+		return mlint_error_set("cannot write the git index in '%s': %s (nothing was "
+				       "renamed)", g->root, strerror(errno));
 	if (git_index_write(g->index) < 0)
 		return git_fail(g, "write the git index");
 	return 0;

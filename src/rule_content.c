@@ -455,7 +455,7 @@ static int quick_fields(const struct mlint_script *s, const struct mlint_call *c
 			enum op_kind kind, int batch, const char *batch_table, char **table,
 			char **name)
 {
-	const char *n, *after;
+	const char *n, *after = NULL;
 
 	*table = *name = NULL;
 	if (needs_reading(s, c, kind))

@@ -218,6 +218,9 @@ int mlint_template_parse(struct mlint_template *t, const char *spec)
 	int error;
 
 	mlint_template_release(t);
+	if (strlen(spec) > MLINT_TEMPLATE_MAX)
+		return mlint_error_setc(MLINT_EUSAGE, "bad file name template '%.40s...': longer "
+					"than %d bytes", spec, MLINT_TEMPLATE_MAX);
 	if (!(t->spec = mlint_strdup(spec)))
 		return MLINT_ERROR;
 	t->alembic_syntax = strstr(spec, "%(") != NULL;
@@ -352,7 +355,22 @@ struct matcher {
 	const struct mlint_template *t;
 	const char *rev; /* sanitised */
 	struct mlint_template_values found;
+	const char *name;
+	size_t stride;         /* strlen(name) + 1 */
+	unsigned char *failed; /* bit (part, offset): no match from there */
 };
+
+/* Each (part, offset) is tried once: without this, "%slug%slug..." against a
+ * long name backtracks exponentially. */
+static int failed_before(struct matcher *m, size_t part, const char *s, int set)
+{
+	size_t bit = part * m->stride + (size_t)(s - m->name);
+	unsigned char mask = (unsigned char)(1u << (bit % 8));
+	int was = (m->failed[bit / 8] & mask) != 0;
+	if (set)
+		m->failed[bit / 8] |= mask;
+	return was;
+}
 
 static int field_range_ok(enum mlint_template_field f, long long n)
 {
@@ -436,43 +454,63 @@ static int match_from(struct matcher *m, size_t part, const char *s)
 	const struct mlint_template_part *p;
 	size_t n;
 
+	int ok;
+
 	if (part == m->t->nr_parts)
 		return strcmp(s, ".py") == 0;
+	if (failed_before(m, part, s, 0))
+		return 0;
 	p = &m->t->parts[part];
 	switch (p->field) {
 	case MLINT_TF_LITERAL:
 		n = strlen(p->text);
-		return strncmp(s, p->text, n) == 0 && match_from(m, part + 1, s + n);
+		ok = strncmp(s, p->text, n) == 0 && match_from(m, part + 1, s + n);
+		break;
 	case MLINT_TF_REV:
 		n = strlen(m->rev);
 		if (p->precision >= 0 && (size_t)p->precision < n)
 			n = (size_t)p->precision;
-		return strncmp(s, m->rev, n) == 0 && match_from(m, part + 1, s + n);
+		ok = strncmp(s, m->rev, n) == 0 && match_from(m, part + 1, s + n);
+		break;
 	case MLINT_TF_SLUG:
-		return match_slug(m, part, s);
+		ok = match_slug(m, part, s);
+		break;
 	default:
-		return match_number(m, part, s);
+		ok = match_number(m, part, s);
+		break;
 	}
+	if (!ok)
+		failed_before(m, part, s, 1);
+	return ok;
 }
 
 int mlint_template_match(const struct mlint_template *t, const char *name, const char *rev,
 			 struct mlint_template_values *out)
 {
 	struct matcher m;
-	char *clean = mlint_strdup(rev ? rev : "");
-	int ok;
+	size_t len = strlen(name);
+	char *clean = NULL;
+	int ok = 0;
 
-	if (!clean)
+	/* No file system has names this long; it keeps the table small. */
+	if (len > MLINT_TEMPLATE_NAME_MAX)
 		return 0;
-	sanitize_rev(clean);
 	memset(&m, 0, sizeof(m));
 	m.t = t;
+	m.name = name;
+	m.stride = len + 1;
+	if (!(clean = mlint_strdup(rev ? rev : "")) ||
+	    !(m.failed = calloc((t->nr_parts * m.stride + 7) / 8 + 1, 1)))
+		goto done;
+	sanitize_rev(clean);
 	m.rev = clean;
 	if (out)
 		m.found = *out;
 	ok = match_from(&m, 0, name);
 	if (ok && out)
 		*out = m.found;
+done:
+	free(m.failed);
 	free(clean);
 	return ok;
 }

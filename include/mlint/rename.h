@@ -75,6 +75,11 @@ int mlint_rename_plan_build(struct mlint_rename_plan *plan, const struct mlint_p
  * repository the index follows (the old path's entry moves to the new path
  * with the same blob and mode, so unstaged edits stay unstaged). When any
  * step fails, what was done is undone and the error names the file.
+ *
+ * Test hook: with MLINT_FAULT_RENAME_STEP=K in the environment, step K fails
+ * as if the disk returned EIO. Step i (1..nr) is the rename of plan->items[i-1];
+ * step nr+1 is the index write (in a git repository). Other values change
+ * nothing. For the fault-injection tests only (tests/cli/t_rename_rollback.sh).
  */
 int mlint_rename_plan_apply(const struct mlint_rename_plan *plan, const struct mlint_project *p);
 

@@ -16,7 +16,8 @@
  *
  * A template containing "%(" is Alembic syntax. ".py" is always appended.
  * A template whose literal text holds '/' or NUL, or that has no %slug and
- * no %rev (every file would get the same name), is refused.
+ * no %rev (every file would get the same name), or that is longer than
+ * MLINT_TEMPLATE_MAX bytes, is refused.
  *
  * Ownership: struct mlint_template owns its parts (init/release). Rendered
  * names go into caller-owned buffers.
@@ -28,6 +29,10 @@
 #include "mlint/buf.h"
 
 #define MLINT_TEMPLATE_DEFAULT "%Y%m%d_%slug"
+/* The longest template read: a file name is at most 255 bytes anyway. */
+#define MLINT_TEMPLATE_MAX 255
+/* mlint_template_match: a longer name (past NAME_MAX) never matches. */
+#define MLINT_TEMPLATE_NAME_MAX 255
 /* Alembic cuts slugs at this many characters (truncate_slug_length). */
 #define MLINT_SLUG_MAX 40
 
@@ -95,7 +100,8 @@ int mlint_template_render(struct mlint_buf *out, const struct mlint_template *t,
  * file of revision `rev`: literal text as written, numbers that are real
  * dates/times, the revision id itself, and a non-empty [a-z0-9_] slug.
  * When it matches and `out` is not NULL, the date fields found are stored
- * there (fields the template lacks are left as they were).
+ * there (fields the template lacks are left as they were). Time and memory
+ * are O(parts x name length): each part is tried at each offset once.
  */
 int mlint_template_match(const struct mlint_template *t, const char *name, const char *rev,
 			 struct mlint_template_values *out);
