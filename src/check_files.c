@@ -10,9 +10,6 @@
 #include "check_files.h"
 #include "util.h"
 
-/* Below this many files one thread is as fast as several. */
-#define PARALLEL_MIN_FILES 512
-#define MAX_THREADS 8
 
 struct job {
 	const struct mlint_scriptdir *sd;
@@ -34,27 +31,12 @@ static void *run_job(void *arg)
 	return NULL;
 }
 
-/* MLINT_THREADS overrides the number of cores, as for the scan. */
-static size_t threads_for(size_t files)
-{
-	const char *env = getenv("MLINT_THREADS");
-	long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
-
-	if (files < PARALLEL_MIN_FILES && !(env && *env))
-		return 1;
-	if (n < 1)
-		n = 1;
-	if (n > MAX_THREADS)
-		n = MAX_THREADS;
-	return (size_t)n > files && files ? files : (size_t)n;
-}
-
 int mlint_check_files(const struct mlint_scriptdir *sd, const struct mlint_ruleset *rs,
 		      const struct mlint_check_opts *opts, struct mlint_findings *out)
 {
-	struct job jobs[MAX_THREADS];
-	pthread_t threads[MAX_THREADS];
-	size_t n = threads_for(sd->nr_scripts), started = 0, per = (sd->nr_scripts + n - 1) / n;
+	struct job jobs[MLINT_MAX_THREADS];
+	pthread_t threads[MLINT_MAX_THREADS];
+	size_t n = mlint_thread_count(sd->nr_scripts), started = 0, per = (sd->nr_scripts + n - 1) / n;
 	int error = 0;
 
 	for (size_t t = 0; t < n; t++) {

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include <errno.h>
+#include <unistd.h>
 #include "util.h"
 
 static _Thread_local char error_text[1024];
@@ -116,4 +117,18 @@ char *mlint_path_join(const char *dir, const char *name)
 		p[dl] = '/';
 	memcpy(p + dl + slash, name, nl + 1);
 	return p;
+}
+
+size_t mlint_thread_count(size_t files)
+{
+	const char *env = getenv("MLINT_THREADS");
+	long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (files < MLINT_PARALLEL_MIN_FILES && !(env && *env))
+		return 1;
+	if (n < 1)
+		n = 1;
+	if (n > MLINT_MAX_THREADS)
+		n = MLINT_MAX_THREADS;
+	return files && (size_t)n > files ? files : (size_t)n;
 }

@@ -103,9 +103,6 @@ static int note_skipped(struct mlint_notes *notes, const struct mlint_script *s)
 			       s->path);
 }
 
-/* Below this many files one thread is as fast as two. */
-#define PARALLEL_MIN_FILES 512
-#define MAX_THREADS 8
 
 struct scan_job {
 	struct mlint_scriptdir *sd;
@@ -136,32 +133,15 @@ static void *scan_range(void *arg)
 	return NULL;
 }
 
-/* MLINT_THREADS overrides the number of cores (for benchmarks). */
-static size_t thread_count(size_t files)
-{
-	const char *env = getenv("MLINT_THREADS");
-	long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
-
-	if (files < PARALLEL_MIN_FILES && !(env && *env))
-		return 1;
-	if (n < 1)
-		n = 1;
-	if (n > MAX_THREADS)
-		n = MAX_THREADS;
-	return (size_t)n;
-}
-
 /* Reads and scans every file, in parallel when there are many. */
 static int scan_all(struct mlint_scriptdir *sd, const struct mlint_snapshot *snap,
 		    unsigned flags)
 {
-	struct scan_job jobs[MAX_THREADS];
-	pthread_t threads[MAX_THREADS];
-	size_t n = thread_count(snap->nr), started = 0, per;
+	struct scan_job jobs[MLINT_MAX_THREADS];
+	pthread_t threads[MLINT_MAX_THREADS];
+	size_t n = mlint_thread_count(snap->nr), started = 0, per;
 	int error = 0;
 
-	if (n > snap->nr)
-		n = snap->nr ? snap->nr : 1;
 	per = (snap->nr + n - 1) / n;
 	for (size_t t = 0; t < n; t++) {
 		jobs[t] = (struct scan_job){sd, snap, flags, t * per, (t + 1) * per, 0, 0, ""};

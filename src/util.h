@@ -16,6 +16,17 @@
 
 int mlint_array_grow(void **ptr, size_t *alloc, size_t want, size_t item);
 
+/* Most threads a parallel pass uses, and the fewest files worth a second one. */
+#define MLINT_MAX_THREADS 8
+#define MLINT_PARALLEL_MIN_FILES 512
+
+/*
+ * Threads for a pass over `files` files: the number of cores, at most
+ * MLINT_MAX_THREADS and never more than the files; one below
+ * MLINT_PARALLEL_MIN_FILES. MLINT_THREADS overrides (for benchmarks).
+ */
+size_t mlint_thread_count(size_t files);
+
 /* strdup/strndup that record an error on failure. */
 char *mlint_strdup(const char *s);
 char *mlint_strndup(const char *s, size_t len);
