@@ -11,7 +11,7 @@
 # usage: bench/git.sh [MLINT] [N]     (MLINT default: build/mlint)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-mlint=${1:-$root/build/mlint}
+mlint=$(realpath "${1:-$root/build/mlint}")
 n=${2:-10000}
 runs=${RUNS:-7}
 work=$(mktemp -d "${TMPDIR:-/tmp}/mlint-bench.XXXXXX")
