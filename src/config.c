@@ -129,7 +129,8 @@ int mlint_config_read_ini(struct mlint_config *cfg, const struct mlint_ini *ini,
 			error = mlint_notes_add(notes, MLINT_NOTE_WARNING,
 						"%s: unknown key '%s' in [mlint] (known: select, "
 						"ignore, fail-on, downgrade, new-only, exclude, "
-						"per-path-ignores); ignored", where, e->key);
+						"per-path-ignores, base, applied, rules-dir, "
+						"template, models); ignored", where, e->key);
 		if (error < 0)
 			return error;
 	}
@@ -225,6 +226,9 @@ static void release_paths(struct mlint_config *cfg)
 	list_release(&cfg->exclude);
 	list_release(&cfg->path_globs);
 	list_release(&cfg->path_rules);
+	list_release(&cfg->base);
+	list_release(&cfg->applied);
+	list_release(&cfg->rules_dirs);
 }
 
 static int set_bool(int *out, const char *value, const char *key, const char *where)
@@ -298,6 +302,14 @@ static int set_paths(struct mlint_config *cfg, const char *key, const char *valu
 	}
 	if (strcmp(key, "exclude") == 0)
 		return list_set(&cfg->exclude, value, where);
+	if (strcmp(key, "base") == 0)
+		return list_set(&cfg->base, value, where);
+	if (strcmp(key, "applied") == 0)
+		return list_set(&cfg->applied, value, where);
+	if (strcmp(key, "rules-dir") == 0 || strcmp(key, "rules_dir") == 0)
+		return list_set(&cfg->rules_dirs, value, where);
+	if (strcmp(key, "template") == 0 || strcmp(key, "models") == 0)
+		return 0; /* read where they are used: rename, model-without-migration */
 	if (strcmp(key, "per-path-ignores") == 0 || strcmp(key, "per_path_ignores") == 0)
 		return set_path_ignores(cfg, value, where);
 	return MLINT_ENOTFOUND;
@@ -312,6 +324,12 @@ static int merge_paths(struct mlint_config *to, const struct mlint_config *from)
 			return MLINT_ERROR;
 	}
 	if (from->exclude.where && list_copy(&to->exclude, &from->exclude) < 0)
+		return MLINT_ERROR;
+	if (from->base.where && list_copy(&to->base, &from->base) < 0)
+		return MLINT_ERROR;
+	if (from->applied.where && list_copy(&to->applied, &from->applied) < 0)
+		return MLINT_ERROR;
+	if (from->rules_dirs.where && list_copy(&to->rules_dirs, &from->rules_dirs) < 0)
 		return MLINT_ERROR;
 	if (from->path_globs.where && (list_copy(&to->path_globs, &from->path_globs) < 0 ||
 				       list_copy(&to->path_rules, &from->path_rules) < 0))

@@ -49,6 +49,13 @@ struct mlint_config {
 	struct mlint_id_list exclude;          /* globs; where as for select */
 	struct mlint_id_list path_globs;       /* per-path-ignores: the globs, */
 	struct mlint_id_list path_rules;       /* and for each "id,id" */
+	/* Read before the project is linted: the base to compare with, refs
+	 * production already ran, team rule directories (relative to the
+	 * repository root). `template` and `models` are read by rename and
+	 * model-without-migration from the ini itself. */
+	struct mlint_id_list base;       /* one item */
+	struct mlint_id_list applied;
+	struct mlint_id_list rules_dirs;
 };
 
 void mlint_config_init(struct mlint_config *cfg);

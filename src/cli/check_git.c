@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mlint/snapshot.h"
+#include "mlint/config.h"
 #include "check_git.h"
 #include "error.h"
 
@@ -38,8 +39,15 @@ void cli_git_release(struct cli_git *a)
 {
 	mlint_git_free(a->g);
 	free(a->applied);
+	free(a->config_base);
+	for (size_t i = 0; i < a->nr_config_applied; i++)
+		free(a->config_applied[i]);
+	free(a->config_applied);
 	a->g = NULL;
 	a->applied = NULL;
+	a->config_base = NULL;
+	a->config_applied = NULL;
+	a->nr_config_applied = 0;
 }
 
 static enum mlint_git_head head_kind(const struct cli_git *a)
@@ -92,6 +100,62 @@ static int choose_base(struct cli_git *a, struct mlint_project *p)
 	return error;
 }
 
+/* Takes the config's applied refs (the options gave none). */
+static int use_config_applied(struct cli_git *a, const struct mlint_id_list *l)
+{
+	const char **refs = calloc(l->nr + 1, sizeof(*refs));
+
+	if (!refs || !(a->config_applied = calloc(l->nr + 1, sizeof(*a->config_applied)))) {
+		free(refs);
+		return mlint_error_set("out of memory");
+	}
+	for (size_t i = 0; i < l->nr; i++) {
+		if (!(a->config_applied[i] = strdup(l->ids[i]))) {
+			free(refs);
+			return mlint_error_set("out of memory");
+		}
+		a->nr_config_applied++;
+		refs[i] = a->config_applied[i];
+	}
+	free(a->applied);
+	a->applied = refs;
+	a->nr_applied = l->nr;
+	return 0;
+}
+
+/*
+ * `base` and `applied` from .mlint.ini and the [mlint] section of the
+ * alembic.ini files read, for what no option set. The config is read again,
+ * with its warnings, when the rules run.
+ */
+static int config_defaults(struct cli_git *a, struct mlint_project *p)
+{
+	struct mlint_config cfg;
+	struct mlint_notes quiet = {0};
+	int error;
+
+	if (a->base && a->nr_applied)
+		return 0;
+	mlint_config_init(&cfg);
+	error = mlint_config_read_project(&cfg, p, &quiet);
+	for (size_t i = 0; error == 0 && i < p->nr_dirs; i++)
+		if (p->dirs[i].ini_path)
+			error = mlint_config_read_ini(&cfg, &p->dirs[i].ini, p->dirs[i].ini_path, &quiet);
+	if (error == 0 && !a->base && cfg.base.nr > 0) {
+		if (!(a->config_base = strdup(cfg.base.ids[0])))
+			error = mlint_error_set("out of memory");
+		a->base = a->config_base;
+		if (error == 0)
+			error = mlint_notes_add(&p->notes, MLINT_NOTE_VERBOSE, "base '%s' from %s",
+						a->base, cfg.base.where);
+	}
+	if (error == 0 && !a->nr_applied && cfg.applied.nr > 0)
+		error = use_config_applied(a, &cfg.applied);
+	mlint_config_release(&cfg);
+	mlint_notes_release(&quiet);
+	return error;
+}
+
 static int git_prepare(void *ctx, struct mlint_project *p)
 {
 	struct cli_git *a = ctx;
@@ -116,6 +180,8 @@ static int git_prepare(void *ctx, struct mlint_project *p)
 		return mlint_notes_add(&p->notes, MLINT_NOTE_WARNING, "%s: git rules skipped",
 				       mlint_error_last());
 	}
+	if ((error = config_defaults(a, p)) < 0)
+		return error;
 	return choose_base(a, p);
 }
 

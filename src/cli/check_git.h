@@ -39,6 +39,11 @@ struct cli_git {
 	int staged, new_only, no_git, verbose;
 	int outside;         /* not in a git repository: git rules skipped */
 	struct mlint_git *g; /* opened when a git feature is used */
+	/* base and applied from the [mlint] config when no option gave them
+	 * (owned; base/applied above then point at them). */
+	char *config_base;
+	char **config_applied;
+	size_t nr_config_applied;
 };
 
 /* Handles one of the options above; returns 0 or an exit code. */

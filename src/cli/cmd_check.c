@@ -341,13 +341,51 @@ static int show_config(struct mlint_buf *out, const struct cli_loaded *loaded,
 	return code;
 }
 
-static int load_rules(struct mlint_ruleset *rs, const struct check_args *a)
+/* rules-dir from .mlint.ini and [mlint] (relative to the repository root),
+ * when no --rules-dir was given. */
+static int load_config_rules(struct mlint_ruleset *rs, const struct cli_loaded *l)
+{
+	const struct mlint_project *p = &l->project;
+	const char *root = p->repo_root ? p->repo_root : p->base_dir;
+	struct mlint_config cfg;
+	struct mlint_notes quiet = {0};
+	int error;
+
+	mlint_config_init(&cfg);
+	error = mlint_config_read_project(&cfg, p, &quiet);
+	for (size_t i = 0; error == 0 && i < p->nr_dirs; i++)
+		if (p->dirs[i].ini_path)
+			error = mlint_config_read_ini(&cfg, &p->dirs[i].ini, p->dirs[i].ini_path, &quiet);
+	for (size_t i = 0; error == 0 && i < cfg.rules_dirs.nr; i++) {
+		const char *dir = cfg.rules_dirs.ids[i];
+		size_t n = (root ? strlen(root) : 0) + strlen(dir) + 2;
+		char *abs = malloc(n);
+		if (!abs) {
+			error = mlint_error_set("out of memory");
+			break;
+		}
+		if (dir[0] == '/' || !root)
+			snprintf(abs, n, "%s", dir);
+		else
+			snprintf(abs, n, "%s/%s", root, dir);
+		error = mlint_ruleset_load_dir(rs, abs);
+		free(abs);
+	}
+	mlint_config_release(&cfg);
+	mlint_notes_release(&quiet);
+	return error;
+}
+
+static int load_rules(struct mlint_ruleset *rs, const struct check_args *a,
+		      const struct cli_loaded *loaded)
 {
 	if (mlint_ruleset_load_builtin(rs) < 0)
 		return cli_library_error();
 	for (size_t i = 0; i < a->nr_rules_dirs; i++)
 		if (mlint_ruleset_load_dir(rs, a->rules_dirs[i]) < 0)
 			return cli_library_error();
+	if (a->nr_rules_dirs == 0 && load_config_rules(rs, loaded) < 0)
+		return cli_library_error();
 	return 0;
 }
 
@@ -411,12 +449,13 @@ int cmd_check(int argc, char **argv)
 		code = code == CLI_HELP ? MLINT_EXIT_OK : code;
 		goto done;
 	}
-	if ((code = load_rules(&rs, &args)) != 0 ||
-	    (code = check_ids(&args.cli.select, &rs, NULL)) != 0 ||
-	    (code = check_ids(&args.cli.ignore, &rs, NULL)) != 0)
-		goto done;
 	if ((code = cli_git_load(&loaded, &args.git, paths, nr_paths, &args.project,
 				 MLINT_LOAD_KEEP_SOURCE)) != 0)
+		goto done;
+	/* The rules come after the project: its config may name rule dirs. */
+	if ((code = load_rules(&rs, &args, &loaded)) != 0 ||
+	    (code = check_ids(&args.cli.select, &rs, NULL)) != 0 ||
+	    (code = check_ids(&args.cli.ignore, &rs, NULL)) != 0)
 		goto done;
 	if (args.show_config) {
 		if ((code = show_config(&out, &loaded, &rs, &args)) == 0)
