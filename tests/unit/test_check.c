@@ -18,6 +18,7 @@
 
 #include "mlint/check.h"
 #include "mlint/common.h"
+#include "testutil.h"
 #include "mlint/discover.h"
 #include "mlint/finding.h"
 #include "mlint/scriptdir.h"
@@ -29,88 +30,6 @@ struct fixture {
 	struct mlint_notes notes;
 	struct mlint_findings out;
 };
-
-static void fmt_path(char *out, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
-#endif
-	;
-/* snprintf into a PATH_MAX buffer; a path that does not fit fails the test. */
-static void fmt_path(char *out, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(out, PATH_MAX, fmt, ap);
-	va_end(ap);
-	if (n < 0 || n >= PATH_MAX)
-		fail_msg("path too long");
-}
-
-/* rm -rf, without following symlinks. */
-static void remove_tree(const char *path)
-{
-	struct stat st;
-	DIR *d;
-	struct dirent *e;
-
-	if (lstat(path, &st) < 0)
-		return;
-	if (S_ISDIR(st.st_mode) && (d = opendir(path)) != NULL) {
-		while ((e = readdir(d)) != NULL) {
-			char child[PATH_MAX];
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			fmt_path(child, "%s/%s", path, e->d_name);
-			remove_tree(child);
-		}
-		closedir(d);
-		rmdir(path);
-		return;
-	}
-	unlink(path);
-}
-
-static void make_dirs(const struct fixture *f, const char *rel)
-{
-	char path[PATH_MAX];
-	fmt_path(path, "%s/%s", f->root, rel);
-	for (char *p = path + strlen(f->root) + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0777) < 0 && errno != EEXIST)
-			fail_msg("mkdir '%s': %s", path, strerror(errno));
-		*p = '/';
-	}
-	if (mkdir(path, 0777) < 0 && errno != EEXIST)
-		fail_msg("mkdir '%s': %s", path, strerror(errno));
-}
-
-/* Writes `len` bytes to root/rel, making its directories. */
-static void write_bytes(const struct fixture *f, const char *rel, const char *data, size_t len)
-{
-	char path[PATH_MAX], dir[PATH_MAX];
-	const char *slash = strrchr(rel, '/');
-	FILE *fp;
-
-	if (slash) {
-		fmt_path(dir, "%.*s", (int)(slash - rel), rel);
-		make_dirs(f, dir);
-	}
-	fmt_path(path, "%s/%s", f->root, rel);
-	if (!(fp = fopen(path, "wb")))
-		fail_msg("cannot write '%s': %s", path, strerror(errno));
-	if (len && fwrite(data, 1, len, fp) != len)
-		fail_msg("cannot write '%s'", path);
-	fclose(fp);
-}
-
-static void write_file(const struct fixture *f, const char *rel, const char *text)
-{
-	write_bytes(f, rel, text, strlen(text));
-}
 
 /*
  * Writes migrations/versions/<name> declaring `rev` with the given Python
@@ -133,8 +52,8 @@ static void migration(const struct fixture *f, const char *name, const char *rev
 		      depends ? depends : "None");
 	snprintf(text + n, sizeof(text) - (size_t)n,
 		 "\n\ndef upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n");
-	fmt_path(rel, "migrations/versions/%s", name);
-	write_file(f, rel, text);
+	test_fmt_path(rel, "migrations/versions/%s", name);
+	test_write_file(f->root, rel, text);
 }
 
 static int setup(void **state)
@@ -157,9 +76,9 @@ static int setup(void **state)
 	mlint_project_init(&f->p);
 	mlint_scriptdir_init(&f->sd);
 	mlint_findings_init(&f->out);
-	write_file(f, "alembic.ini", "[alembic]\nscript_location = migrations\n");
-	write_file(f, "migrations/env.py", "# env\n");
-	make_dirs(f, "migrations/versions");
+	test_write_file(f->root, "alembic.ini", "[alembic]\nscript_location = migrations\n");
+	test_write_file(f->root, "migrations/env.py", "# env\n");
+	test_make_dirs(f->root, "migrations/versions");
 	mlint_error_clear();
 	*state = f;
 	return 0;
@@ -172,7 +91,7 @@ static int teardown(void **state)
 	mlint_scriptdir_release(&f->sd);
 	mlint_notes_release(&f->notes);
 	mlint_project_release(&f->p);
-	remove_tree(f->root);
+	test_remove_tree(f->root);
 	free(f);
 	return 0;
 }
@@ -482,7 +401,7 @@ static void test_check_invalid_source_nul(void **state)
 	static const char text[] = "revision = 'n1'\ndown_revision = None\n# a \0 byte\n"
 				   "\n\ndef upgrade():\n    pass\n";
 
-	write_bytes(f, "migrations/versions/0001_nul.py", text, sizeof(text) - 1);
+	test_write_bytes(f->root, "migrations/versions/0001_nul.py", text, sizeof(text) - 1);
 	run(f);
 	assert_true(count(f, "invalid-source", "0001_nul.py") >= 1);
 	assert_int_equal(count(f, "invalid-source", NULL), count(f, "invalid-source", "0001_nul.py"));
@@ -494,7 +413,7 @@ static void test_check_invalid_source_unterminated_string(void **state)
 {
 	struct fixture *f = *state;
 
-	write_file(f, "migrations/versions/0001_str.py",
+	test_write_file(f->root, "migrations/versions/0001_str.py",
 		   "revision = 'u1'\ndown_revision = None\n\n\ndef upgrade():\n"
 		   "    op.execute('unterminated)\n");
 	run(f);
@@ -535,14 +454,14 @@ static void test_check_non_migrations_ignored(void **state)
 
 	migration(f, "0001_a.py", "'a'", "None", NULL, NULL);
 	migration(f, "0002_b.py", "'b'", "'a'", NULL, NULL);
-	write_file(f, "migrations/versions/helpers.py",
+	test_write_file(f->root, "migrations/versions/helpers.py",
 		   "import sqlalchemy as sa\n\n\ndef common_columns():\n"
 		   "    return [sa.Column('id', sa.Integer)]\n");
-	write_file(f, "migrations/versions/__init__.py", "");
-	write_file(f, "migrations/versions/README", "Generic single-database configuration.\n");
-	write_file(f, "migrations/versions/schema.sql", "CREATE TABLE t (id int);\n");
-	write_bytes(f, "migrations/versions/__pycache__/0001_a.cpython-311.pyc", "\x00\x01\x02", 3);
-	write_file(f, "migrations/versions/__pycache__/stale.py", "revision = 'zz'\n");
+	test_write_file(f->root, "migrations/versions/__init__.py", "");
+	test_write_file(f->root, "migrations/versions/README", "Generic single-database configuration.\n");
+	test_write_file(f->root, "migrations/versions/schema.sql", "CREATE TABLE t (id int);\n");
+	test_write_bytes(f->root, "migrations/versions/__pycache__/0001_a.cpython-311.pyc", "\x00\x01\x02", 3);
+	test_write_file(f->root, "migrations/versions/__pycache__/stale.py", "revision = 'zz'\n");
 	run(f);
 	assert_int_equal(f->out.nr, 0);
 	assert_int_equal(f->sd.nr_migrations, 2);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "mlint/common.h"
+#include "testutil.h"
 #include "mlint/discover.h"
 
 struct fixture {
@@ -49,48 +50,6 @@ static const char flask_ini[] =
 	"format = %(levelname)-5.5s [%(name)s] %(message)s\n"
 	"datefmt = %H:%M:%S\n";
 
-/* snprintf into a PATH_MAX buffer; a path that does not fit fails the test. */
-static void fmt_path(char *out, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
-#endif
-	;
-static void fmt_path(char *out, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(out, PATH_MAX, fmt, ap);
-	va_end(ap);
-	if (n < 0 || n >= PATH_MAX)
-		fail_msg("path too long");
-}
-
-/* rm -rf, without following symlinks. */
-static void remove_tree(const char *path)
-{
-	struct stat st;
-	DIR *d;
-	struct dirent *e;
-
-	if (lstat(path, &st) < 0)
-		return;
-	if (S_ISDIR(st.st_mode) && (d = opendir(path)) != NULL) {
-		while ((e = readdir(d)) != NULL) {
-			char child[PATH_MAX];
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			fmt_path(child, "%s/%s", path, e->d_name);
-			remove_tree(child);
-		}
-		closedir(d);
-		rmdir(path);
-		return;
-	}
-	unlink(path);
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -119,7 +78,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	mlint_project_release(&f->p);
-	remove_tree(f->root);
+	test_remove_tree(f->root);
 	free(f);
 	return 0;
 }
@@ -131,54 +90,20 @@ static const char *at(const struct fixture *f, const char *rel)
 	static unsigned next;
 	char *out = slots[next++ % 4];
 	if (rel && *rel)
-		fmt_path(out, "%s/%s", f->root, rel);
+		test_fmt_path(out, "%s/%s", f->root, rel);
 	else
-		fmt_path(out, "%s", f->root);
+		test_fmt_path(out, "%s", f->root);
 	return out;
-}
-
-static void make_dirs(const struct fixture *f, const char *rel)
-{
-	char path[PATH_MAX];
-	fmt_path(path, "%s/%s", f->root, rel);
-	for (char *p = path + strlen(f->root) + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0777) < 0 && errno != EEXIST)
-			fail_msg("mkdir '%s': %s", path, strerror(errno));
-		*p = '/';
-	}
-	if (mkdir(path, 0777) < 0 && errno != EEXIST)
-		fail_msg("mkdir '%s': %s", path, strerror(errno));
-}
-
-/* Writes root/rel, making its directories. */
-static void write_file(const struct fixture *f, const char *rel, const char *text)
-{
-	char path[PATH_MAX], dir[PATH_MAX];
-	const char *slash = strrchr(rel, '/');
-	FILE *fp;
-
-	if (slash) {
-		fmt_path(dir, "%.*s", (int)(slash - rel), rel);
-		make_dirs(f, dir);
-	}
-	fmt_path(path, "%s/%s", f->root, rel);
-	if (!(fp = fopen(path, "wb")))
-		fail_msg("cannot write '%s': %s", path, strerror(errno));
-	fputs(text, fp);
-	fclose(fp);
 }
 
 /* A standard script directory below rel ("" = root): env.py and versions/. */
 static void make_script_dir(const struct fixture *f, const char *rel)
 {
 	char path[PATH_MAX];
-	fmt_path(path, "%s%senv.py", rel, *rel ? "/" : "");
-	write_file(f, path, "# env\n");
-	fmt_path(path, "%s%sversions/0001_a1.py", rel, *rel ? "/" : "");
-	write_file(f, path, migration_text);
+	test_fmt_path(path, "%s%senv.py", rel, *rel ? "/" : "");
+	test_write_file(f->root, path, "# env\n");
+	test_fmt_path(path, "%s%sversions/0001_a1.py", rel, *rel ? "/" : "");
+	test_write_file(f->root, path, migration_text);
 }
 
 static int discover_one(struct fixture *f, const char *path)
@@ -222,7 +147,7 @@ static void test_discover_root_ini(void **state)
 	struct fixture *f = *state;
 	const struct mlint_scriptdir_config *d;
 
-	write_file(f, "alembic.ini", "[alembic]\nscript_location = migrations\n"
+	test_write_file(f->root, "alembic.ini", "[alembic]\nscript_location = migrations\n"
 				     "sqlalchemy.url = driver://user:pass@localhost/dbname\n");
 	make_script_dir(f, "migrations");
 	assert_ok(discover_one(f, at(f, "")));
@@ -243,7 +168,7 @@ static void test_discover_ini_file_given(void **state)
 {
 	struct fixture *f = *state;
 
-	write_file(f, "alembic.ini", "[alembic]\nscript_location = migrations\n");
+	test_write_file(f->root, "alembic.ini", "[alembic]\nscript_location = migrations\n");
 	make_script_dir(f, "migrations");
 	assert_ok(discover_one(f, at(f, "alembic.ini")));
 	assert_int_equal(f->p.nr_dirs, 1);
@@ -257,7 +182,7 @@ static void test_discover_config_option(void **state)
 	struct mlint_discover_opts opts = {NULL};
 	const char *paths[1];
 
-	write_file(f, "conf/custom.ini", "[alembic]\nscript_location = %(here)s/../db\n");
+	test_write_file(f->root, "conf/custom.ini", "[alembic]\nscript_location = %(here)s/../db\n");
 	make_script_dir(f, "db");
 	opts.config = at(f, "conf/custom.ini");
 	paths[0] = at(f, "");
@@ -273,7 +198,7 @@ static void test_discover_flask_migrate(void **state)
 	struct fixture *f = *state;
 	const struct mlint_scriptdir_config *d;
 
-	write_file(f, "migrations/alembic.ini", flask_ini);
+	test_write_file(f->root, "migrations/alembic.ini", flask_ini);
 	make_script_dir(f, "migrations");
 	assert_ok(discover_one(f, at(f, "")));
 	assert_int_equal(f->p.nr_dirs, 1);
@@ -287,7 +212,7 @@ static void test_discover_flask_migrate_dir_given(void **state)
 {
 	struct fixture *f = *state;
 
-	write_file(f, "migrations/alembic.ini", flask_ini);
+	test_write_file(f->root, "migrations/alembic.ini", flask_ini);
 	make_script_dir(f, "migrations");
 	assert_ok(discover_one(f, at(f, "migrations")));
 	assert_int_equal(f->p.nr_dirs, 1);
@@ -299,7 +224,7 @@ static void test_discover_here_interpolation(void **state)
 {
 	struct fixture *f = *state;
 
-	write_file(f, "alembic.ini", "[alembic]\nscript_location = %(here)s/db/migrations\n");
+	test_write_file(f->root, "alembic.ini", "[alembic]\nscript_location = %(here)s/db/migrations\n");
 	make_script_dir(f, "db/migrations");
 	assert_ok(discover_one(f, at(f, "")));
 	assert_int_equal(f->p.nr_dirs, 1);
@@ -311,7 +236,7 @@ static void test_discover_recursive_flag(void **state)
 {
 	struct fixture *f = *state;
 
-	write_file(f, "alembic.ini", "[alembic]\nscript_location = migrations\n"
+	test_write_file(f->root, "alembic.ini", "[alembic]\nscript_location = migrations\n"
 				     "recursive_version_locations = true\n");
 	make_script_dir(f, "migrations");
 	assert_ok(discover_one(f, at(f, "")));
@@ -323,9 +248,9 @@ static void test_discover_recursive_flag(void **state)
 static void make_version_dirs(const struct fixture *f)
 {
 	make_script_dir(f, "migrations");
-	make_dirs(f, "v1");
-	make_dirs(f, "v2");
-	make_dirs(f, "v3");
+	test_make_dirs(f->root, "v1");
+	test_make_dirs(f->root, "v2");
+	test_make_dirs(f->root, "v3");
 }
 
 static void test_discover_locations_space(void **state)
@@ -333,7 +258,7 @@ static void test_discover_locations_space(void **state)
 	struct fixture *f = *state;
 
 	make_version_dirs(f);
-	write_file(f, "alembic.ini", "[alembic]\nscript_location = migrations\n"
+	test_write_file(f->root, "alembic.ini", "[alembic]\nscript_location = migrations\n"
 				     "version_path_separator = space\n"
 				     "version_locations = %(here)s/v1 %(here)s/v2  %(here)s/v3\n");
 	assert_ok(discover_one(f, at(f, "")));
@@ -345,7 +270,7 @@ static void test_discover_locations_os(void **state)
 	struct fixture *f = *state;
 
 	make_version_dirs(f);
-	write_file(f, "alembic.ini", "[alembic]\nscript_location = migrations\n"
+	test_write_file(f->root, "alembic.ini", "[alembic]\nscript_location = migrations\n"
 				     "version_path_separator = os\n"
 				     "version_locations = %(here)s/v1:%(here)s/v2:%(here)s/v3\n");
 	assert_ok(discover_one(f, at(f, "")));
@@ -357,7 +282,7 @@ static void test_discover_locations_semicolon(void **state)
 	struct fixture *f = *state;
 
 	make_version_dirs(f);
-	write_file(f, "alembic.ini", "[alembic]\nscript_location = migrations\n"
+	test_write_file(f->root, "alembic.ini", "[alembic]\nscript_location = migrations\n"
 				     "version_path_separator = ;\n"
 				     "version_locations = %(here)s/v1;%(here)s/v2;%(here)s/v3\n");
 	assert_ok(discover_one(f, at(f, "")));
@@ -370,7 +295,7 @@ static void test_discover_locations_legacy(void **state)
 
 	/* No separator: Alembic splits on ", *| +". */
 	make_version_dirs(f);
-	write_file(f, "alembic.ini", "[alembic]\nscript_location = migrations\n"
+	test_write_file(f->root, "alembic.ini", "[alembic]\nscript_location = migrations\n"
 				     "version_locations = %(here)s/v1, %(here)s/v2,%(here)s/v3\n");
 	assert_ok(discover_one(f, at(f, "")));
 	assert_locations(&f->p.dirs[0], (const char *[]){at(f, "v1"), at(f, "v2"), at(f, "v3")}, 3);
@@ -381,7 +306,7 @@ static void test_discover_locations_legacy_spaces(void **state)
 	struct fixture *f = *state;
 
 	make_version_dirs(f);
-	write_file(f, "alembic.ini", "[alembic]\nscript_location = migrations\n"
+	test_write_file(f->root, "alembic.ini", "[alembic]\nscript_location = migrations\n"
 				     "version_locations = %(here)s/v1   %(here)s/v2 %(here)s/v3\n");
 	assert_ok(discover_one(f, at(f, "")));
 	assert_locations(&f->p.dirs[0], (const char *[]){at(f, "v1"), at(f, "v2"), at(f, "v3")}, 3);
@@ -393,7 +318,7 @@ static void test_discover_crlf_bom_ini(void **state)
 
 	/* An alembic.ini saved on Windows: no '\r' may reach a path. */
 	make_version_dirs(f);
-	write_file(f, "alembic.ini", "\xEF\xBB\xBF[alembic]\r\n"
+	test_write_file(f->root, "alembic.ini", "\xEF\xBB\xBF[alembic]\r\n"
 				     "script_location = migrations\r\n"
 				     "version_path_separator = space\r\n"
 				     "version_locations = %(here)s/v1 %(here)s/v2\r\n"
@@ -411,7 +336,7 @@ static void test_discover_location_missing_is_warning(void **state)
 	struct fixture *f = *state;
 
 	make_version_dirs(f);
-	write_file(f, "alembic.ini", "[alembic]\nscript_location = migrations\n"
+	test_write_file(f->root, "alembic.ini", "[alembic]\nscript_location = migrations\n"
 				     "version_path_separator = space\n"
 				     "version_locations = %(here)s/v1 %(here)s/nope %(here)s/v2\n");
 	assert_ok(discover_one(f, at(f, "")));
@@ -424,7 +349,7 @@ static void test_discover_bad_separator_is_error(void **state)
 	struct fixture *f = *state;
 
 	make_version_dirs(f);
-	write_file(f, "alembic.ini", "[alembic]\nscript_location = migrations\n"
+	test_write_file(f->root, "alembic.ini", "[alembic]\nscript_location = migrations\n"
 				     "version_path_separator = comma\n"
 				     "version_locations = %(here)s/v1\n");
 	assert_int_equal(discover_one(f, at(f, "")), MLINT_EUSAGE);
@@ -437,7 +362,7 @@ static void test_discover_missing_script_location(void **state)
 {
 	struct fixture *f = *state;
 
-	write_file(f, "alembic.ini", "[alembic]\nsqlalchemy.url = sqlite://\n");
+	test_write_file(f->root, "alembic.ini", "[alembic]\nsqlalchemy.url = sqlite://\n");
 	assert_int_equal(discover_one(f, at(f, "")), MLINT_EUSAGE);
 	assert_non_null(strstr(mlint_error_last(), "script_location"));
 	assert_non_null(strstr(mlint_error_last(), at(f, "alembic.ini")));
@@ -447,7 +372,7 @@ static void test_discover_script_location_not_a_dir(void **state)
 {
 	struct fixture *f = *state;
 
-	write_file(f, "alembic.ini", "[alembic]\nscript_location = nothere\n");
+	test_write_file(f->root, "alembic.ini", "[alembic]\nscript_location = nothere\n");
 	assert_int_equal(discover_one(f, at(f, "")), MLINT_EUSAGE);
 	assert_non_null(strstr(mlint_error_last(), "nothere"));
 }
@@ -456,7 +381,7 @@ static void test_discover_no_alembic_section(void **state)
 {
 	struct fixture *f = *state;
 
-	write_file(f, "alembic.ini", "[loggers]\nkeys = root\n");
+	test_write_file(f->root, "alembic.ini", "[loggers]\nkeys = root\n");
 	assert_int_equal(discover_one(f, at(f, "")), MLINT_EUSAGE);
 	assert_non_null(strstr(mlint_error_last(), "[alembic]"));
 }
@@ -465,7 +390,7 @@ static void test_discover_broken_ini(void **state)
 {
 	struct fixture *f = *state;
 
-	write_file(f, "alembic.ini", "[alembic]\nscript_location = migrations\nnot a line\n");
+	test_write_file(f->root, "alembic.ini", "[alembic]\nscript_location = migrations\nnot a line\n");
 	make_script_dir(f, "migrations");
 	assert_true(discover_one(f, at(f, "")) < 0);
 	assert_non_null(strstr(mlint_error_last(), "alembic.ini"));
@@ -484,7 +409,7 @@ static void test_discover_nothing_found(void **state)
 {
 	struct fixture *f = *state;
 
-	write_file(f, "src/app.py", "print('hello')\n");
+	test_write_file(f->root, "src/app.py", "print('hello')\n");
 	assert_int_equal(discover_one(f, at(f, "")), MLINT_EUSAGE);
 	assert_int_equal(f->p.nr_dirs, 0);
 }
@@ -495,7 +420,7 @@ static void test_discover_bare_versions_dir(void **state)
 {
 	struct fixture *f = *state;
 
-	write_file(f, "db/versions/0001_a1.py", migration_text);
+	test_write_file(f->root, "db/versions/0001_a1.py", migration_text);
 	assert_ok(discover_one(f, at(f, "db/versions")));
 	assert_int_equal(f->p.nr_dirs, 1);
 	assert_null(f->p.dirs[0].ini_path);
@@ -508,8 +433,8 @@ static void test_discover_two_versions_dirs_one_project(void **state)
 	struct fixture *f = *state;
 	const char *paths[2];
 
-	write_file(f, "a/versions/0001_a1.py", migration_text);
-	write_file(f, "b/versions/0002_b1.py", migration_text);
+	test_write_file(f->root, "a/versions/0001_a1.py", migration_text);
+	test_write_file(f->root, "b/versions/0002_b1.py", migration_text);
 	paths[0] = at(f, "a/versions");
 	paths[1] = at(f, "b/versions");
 	assert_ok(mlint_discover(&f->p, paths, 2, NULL));
@@ -531,9 +456,9 @@ static void test_discover_two_projects_below_root(void **state)
 {
 	struct fixture *f = *state;
 
-	write_file(f, "svc_b/alembic.ini", "[alembic]\nscript_location = migrations\n");
+	test_write_file(f->root, "svc_b/alembic.ini", "[alembic]\nscript_location = migrations\n");
 	make_script_dir(f, "svc_b/migrations");
-	write_file(f, "svc_a/alembic.ini", "[alembic]\nscript_location = %(here)s/alembic\n");
+	test_write_file(f->root, "svc_a/alembic.ini", "[alembic]\nscript_location = %(here)s/alembic\n");
 	make_script_dir(f, "svc_a/alembic");
 	assert_ok(discover_one(f, at(f, "")));
 	assert_int_equal(f->p.nr_dirs, 2);
@@ -551,7 +476,7 @@ static void test_discover_same_project_twice(void **state)
 	const char *paths[3];
 
 	/* One project named three ways is linted once, not three times. */
-	write_file(f, "alembic.ini", "[alembic]\nscript_location = migrations\n");
+	test_write_file(f->root, "alembic.ini", "[alembic]\nscript_location = migrations\n");
 	make_script_dir(f, "migrations");
 	paths[0] = at(f, "");
 	paths[1] = at(f, "alembic.ini");
@@ -567,7 +492,7 @@ static void test_discover_current_directory(void **state)
 	int error;
 
 	assert_non_null(cwd);
-	write_file(f, "alembic.ini", "[alembic]\nscript_location = migrations\n");
+	test_write_file(f->root, "alembic.ini", "[alembic]\nscript_location = migrations\n");
 	make_script_dir(f, "migrations");
 	assert_int_equal(chdir(f->root), 0);
 	error = mlint_discover(&f->p, NULL, 0, NULL); /* nr == 0 means "." */
