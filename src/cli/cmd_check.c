@@ -12,7 +12,7 @@
 #include "opt.h"
 
 enum {
-	OPT_FORMAT = 1, OPT_VERBOSE, OPT_CONFIG, OPT_FAIL_ON, OPT_NO_EXCERPT, OPT_RULES_DIR,
+	OPT_FORMAT = 1, OPT_FAIL_ON, OPT_NO_EXCERPT, OPT_RULES_DIR,
 	OPT_SELECT, OPT_IGNORE, OPT_DOWNGRADE, OPT_SHOW_CONFIG,
 };
 
@@ -26,8 +26,8 @@ static const struct cli_opt check_opts[] = {
 	{OPT_DOWNGRADE, 0, "downgrade", "POLICY", "what missing-downgrade asks for: require "
 						  "(default), allow-raise, off"},
 	{OPT_RULES_DIR, 0, "rules-dir", "DIR", "add the pattern rules of DIR/*.rule (repeatable)"},
-	{OPT_VERBOSE, 'v', "verbose", NULL, "say what was read and what was skipped, and why"},
-	{OPT_CONFIG, 'c', "config", "FILE", "the alembic.ini to read (default: found from PATH)"},
+	CLI_VERBOSE_OPT(CLI_VERBOSE_HELP),
+	CLI_CONFIG_OPT,
 	{OPT_NO_EXCERPT, 0, "no-excerpt", NULL, "text: do not show the source line under a finding"},
 	{OPT_SHOW_CONFIG, 0, "show-config", NULL, "print the effective settings and where each "
 						  "came from, then exit"},
@@ -111,18 +111,14 @@ static int check_option(void *ctx, int id, const char *value)
 	};
 	struct check_args *a = ctx;
 	char where[32];
+	if (cli_project_option(&a->project, id, value) == 0)
+		return 0;
 	switch (id) {
 	case OPT_FORMAT:
 		return set_format(a, value);
 	case OPT_FAIL_ON: case OPT_SELECT: case OPT_IGNORE: case OPT_DOWNGRADE:
 		snprintf(where, sizeof(where), "--%s", keys[id]);
 		return mlint_config_set(&a->cli, keys[id], value, where) < 0 ? cli_library_error() : 0;
-	case OPT_VERBOSE:
-		a->project.verbose = 1;
-		return 0;
-	case OPT_CONFIG:
-		a->project.config = value;
-		return 0;
 	case OPT_NO_EXCERPT:
 		a->no_excerpt = 1;
 		return 0;

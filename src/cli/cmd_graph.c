@@ -5,12 +5,12 @@
 #include "error.h"
 #include "opt.h"
 
-enum { OPT_FORMAT = 1, OPT_VERBOSE, OPT_CONFIG };
+enum { OPT_FORMAT = 1 };
 
 static const struct cli_opt graph_opts[] = {
 	{OPT_FORMAT, 'f', "format", "FORMAT", "text (default), json, dot or mermaid"},
-	{OPT_VERBOSE, 'v', "verbose", NULL, "say what was read and what was skipped, and why"},
-	{OPT_CONFIG, 'c', "config", "FILE", "the alembic.ini to read (default: found from PATH)"},
+	CLI_VERBOSE_OPT(CLI_VERBOSE_HELP),
+	CLI_CONFIG_OPT,
 	{0, 0, NULL, NULL, NULL},
 };
 
@@ -39,6 +39,8 @@ static int graph_option(void *ctx, int id, const char *value)
 	static const char *const names[] = {"text", "json", "dot", "mermaid"};
 	struct graph_args *a = ctx;
 
+	if (cli_project_option(&a->project, id, value) == 0)
+		return 0;
 	switch (id) {
 	case OPT_FORMAT:
 		for (size_t i = 0; i < 4; i++) {
@@ -49,12 +51,6 @@ static int graph_option(void *ctx, int id, const char *value)
 		}
 		return cli_error("unknown format '%s' for graph: use text, json, dot or mermaid",
 				 value);
-	case OPT_VERBOSE:
-		a->project.verbose = 1;
-		return 0;
-	case OPT_CONFIG:
-		a->project.config = value;
-		return 0;
 	}
 	return MLINT_EXIT_USAGE;
 }

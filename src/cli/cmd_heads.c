@@ -5,12 +5,12 @@
 #include "error.h"
 #include "opt.h"
 
-enum { OPT_FORMAT = 1, OPT_VERBOSE, OPT_CONFIG };
+enum { OPT_FORMAT = 1 };
 
 static const struct cli_opt heads_opts[] = {
 	{OPT_FORMAT, 'f', "format", "FORMAT", "text (default) or json"},
-	{OPT_VERBOSE, 'v', "verbose", NULL, "add each head's file and message; say what was read"},
-	{OPT_CONFIG, 'c', "config", "FILE", "the alembic.ini to read (default: found from PATH)"},
+	CLI_VERBOSE_OPT("add each head's file and message; say what was read"),
+	CLI_CONFIG_OPT,
 	{0, 0, NULL, NULL, NULL},
 };
 
@@ -36,18 +36,14 @@ struct heads_args {
 static int heads_option(void *ctx, int id, const char *value)
 {
 	struct heads_args *a = ctx;
+	if (cli_project_option(&a->project, id, value) == 0)
+		return 0;
 	switch (id) {
 	case OPT_FORMAT:
 		if (strcmp(value, "json") == 0)
 			a->json = 1;
 		else if (strcmp(value, "text") != 0)
 			return cli_error("unknown format '%s' for heads: use text or json", value);
-		return 0;
-	case OPT_VERBOSE:
-		a->project.verbose = 1;
-		return 0;
-	case OPT_CONFIG:
-		a->project.config = value;
 		return 0;
 	}
 	return MLINT_EXIT_USAGE;

@@ -6,8 +6,7 @@
 #include "opt.h"
 
 enum {
-	OPT_TEMPLATE = 1, OPT_DRY_RUN, OPT_CHECK, OPT_FORMAT, OPT_WRITE_CONFIG, OPT_VERBOSE,
-	OPT_CONFIG,
+	OPT_TEMPLATE = 1, OPT_DRY_RUN, OPT_CHECK, OPT_FORMAT, OPT_WRITE_CONFIG,
 };
 
 static const struct cli_opt rename_opts[] = {
@@ -20,8 +19,8 @@ static const struct cli_opt rename_opts[] = {
 	{OPT_FORMAT, 'f', "format", "FORMAT", "text (default) or json"},
 	{OPT_WRITE_CONFIG, 0, "write-config", NULL, "write the matching file_template into "
 						    "alembic.ini, keeping its comments and layout"},
-	{OPT_VERBOSE, 'v', "verbose", NULL, "say what was read and what was skipped, and why"},
-	{OPT_CONFIG, 'c', "config", "FILE", "the alembic.ini to read (default: found from PATH)"},
+	CLI_VERBOSE_OPT(CLI_VERBOSE_HELP),
+	CLI_CONFIG_OPT,
 	{0, 0, NULL, NULL, NULL},
 };
 
@@ -61,13 +60,13 @@ struct rename_args {
 static int rename_option(void *ctx, int id, const char *value)
 {
 	struct rename_args *a = ctx;
+	if (cli_project_option(&a->project, id, value) == 0)
+		return 0;
 	switch (id) {
 	case OPT_DRY_RUN: a->dry_run = 1; return 0;
 	case OPT_CHECK: a->check = 1; return 0;
 	case OPT_TEMPLATE: a->template = value; return 0;
 	case OPT_WRITE_CONFIG: a->write_config = 1; return 0;
-	case OPT_VERBOSE: a->project.verbose = 1; return 0;
-	case OPT_CONFIG: a->project.config = value; return 0;
 	case OPT_FORMAT:
 		if (strcmp(value, "json") == 0)
 			a->json = 1;

@@ -35,6 +35,17 @@ int cli_library_error(void)
 	return cli_error("%s", *msg ? msg : "unknown error");
 }
 
+int cli_project_option(struct cli_project_opts *o, int id, const char *value)
+{
+	if (id == CLI_OPT_VERBOSE)
+		o->verbose = 1;
+	else if (id == CLI_OPT_CONFIG)
+		o->config = value;
+	else
+		return 1;
+	return 0;
+}
+
 void cli_print_notes(const struct mlint_notes *notes, int verbose)
 {
 	for (size_t i = 0; i < notes->nr; i++) {
