@@ -78,19 +78,34 @@ int mlint_buf_putc(struct mlint_buf *buf, char c)
 	return mlint_buf_put(buf, &c, 1);
 }
 
+/*
+ * Formats into the spare capacity first: glibc's vsnprintf(NULL, 0, ...)
+ * that only measures is as slow as the real thing, so measuring first
+ * would format everything twice.
+ */
 int mlint_buf_vprintf(struct mlint_buf *buf, const char *fmt, va_list ap)
 {
 	va_list cp;
+	size_t room;
 	int n;
 
-	va_copy(cp, ap);
-	n = vsnprintf(NULL, 0, fmt, cp);
-	va_end(cp);
-	if (n < 0)
-		return mlint_error_set("bad format string");
-	if (mlint_buf_grow(buf, (size_t)n) < 0)
+	if (!buf->cap && mlint_buf_grow(buf, 0) < 0)
 		return MLINT_ERROR;
-	vsnprintf(buf->ptr + buf->len, (size_t)n + 1, fmt, ap);
+	room = buf->cap - buf->len;
+	va_copy(cp, ap);
+	n = vsnprintf(buf->ptr + buf->len, room, fmt, cp);
+	va_end(cp);
+	if (n < 0) {
+		buf->ptr[buf->len] = '\0';
+		return mlint_error_set("bad format string");
+	}
+	if ((size_t)n >= room || (buf->max && buf->len + (size_t)n > buf->max)) {
+		if (mlint_buf_grow(buf, (size_t)n) < 0) { /* also enforces max */
+			buf->ptr[buf->len] = '\0';
+			return MLINT_ERROR;
+		}
+		vsnprintf(buf->ptr + buf->len, (size_t)n + 1, fmt, ap);
+	}
 	buf->len += (size_t)n;
 	return 0;
 }

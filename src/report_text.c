@@ -26,20 +26,36 @@ static int put_caret(struct mlint_buf *out, const char *excerpt, unsigned col, i
 			return MLINT_ERROR;
 		c++;
 	}
-	return mlint_buf_printf(out, "%s^%s\n", color ? GREEN : "", color ? RESET : "");
+	return mlint_buf_puts(out, color ? GREEN "^" RESET "\n" : "^\n");
+}
+
+/* Pieces one after another: this runs once per finding, and printf costs
+ * more than the rest of the report together. */
+static int put_strs(struct mlint_buf *out, const char *const *parts, size_t nr)
+{
+	for (size_t i = 0; i < nr; i++)
+		if (mlint_buf_puts(out, parts[i]) < 0)
+			return MLINT_ERROR;
+	return 0;
 }
 
 static int put_finding(struct mlint_buf *out, const struct mlint_finding *x,
 		       const struct mlint_report_opts *o)
 {
 	int c = o->color;
-	if (mlint_buf_printf(out, "%s%s:%u:%u:%s %s%s%s[%s]: %s\n", c ? BOLD : "", x->path, x->line,
-			     x->col, c ? RESET : "", c ? severity_color(x->severity) : "",
-			     mlint_severity_name(x->severity), c ? RESET : "", x->rule, x->message) < 0)
+	char where[48];
+	const char *parts[] = {
+		c ? BOLD : "", x->path, where, c ? RESET : "", " ",
+		c ? severity_color(x->severity) : "", mlint_severity_name(x->severity),
+		c ? RESET : "", "[", x->rule, "]: ", x->message, "\n",
+	};
+
+	snprintf(where, sizeof(where), ":%u:%u:", x->line, x->col);
+	if (put_strs(out, parts, sizeof(parts) / sizeof(parts[0])) < 0)
 		return MLINT_ERROR;
 	if (!o->excerpt || !x->excerpt)
 		return 0;
-	if (mlint_buf_printf(out, "%s\n", x->excerpt) < 0)
+	if (mlint_buf_puts(out, x->excerpt) < 0 || mlint_buf_putc(out, '\n') < 0)
 		return MLINT_ERROR;
 	return put_caret(out, x->excerpt, x->col, c);
 }
