@@ -12,6 +12,7 @@
 #include <string.h>
 #include "mlint/migration.h"
 #include "mlint/pyscan.h"
+#include "arena.h"
 #include "util.h"
 
 struct comment {
@@ -93,23 +94,15 @@ void mlint_migration_release(struct mlint_migration *m)
 		free(m->functions[i].raises);
 	}
 	free(m->functions);
-	for (size_t i = 0; i < m->nr_calls; i++) {
-		free(m->calls[i].name);
-		free(m->calls[i].first_arg);
-	}
 	free(m->calls);
 	for (size_t i = 0; i < m->nr_problems; i++)
 		free(m->problems[i].message);
 	free(m->problems);
-	for (size_t i = 0; i < m->nr_aliases; i++) {
-		free(m->aliases[i].name);
-		free(m->aliases[i].callee);
-		free(m->aliases[i].first_arg);
-	}
 	free(m->aliases);
 	for (size_t i = 0; i < m->nr_directives; i++)
 		free(m->directives[i].text);
 	free(m->directives);
+	mlint_arena_release(&m->strings);
 	mlint_migration_init(m);
 }
 
@@ -230,19 +223,15 @@ static int check_bytes(struct mlint_migration *m, const char *src, size_t len)
 
 /* ---- values ---------------------------------------------------------- */
 
-/* Copies the source text of tokens [a, b), with whitespace runs (also line
- * breaks inside brackets) collapsed to one space. */
-static char *span_text(const struct extractor *x, size_t a, size_t b)
+/* The source text of tokens [a, b) into `out` (room for the span and a
+ * NUL), whitespace runs (also line breaks inside brackets) collapsed to one
+ * space; returns its length. */
+static size_t span_copy(const struct extractor *x, size_t a, size_t b, char *out)
 {
 	size_t from = x->toks[a].off, to = x->toks[b - 1].off + x->toks[b - 1].len;
-	char *out = malloc(to - from + 1);
 	size_t n = 0;
 	int space = 0;
 
-	if (!out) {
-		mlint_error_set("out of memory");
-		return NULL;
-	}
 	for (size_t i = from; i < to; i++) {
 		char c = x->src[i];
 		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\\' || c == '\f') {
@@ -255,6 +244,32 @@ static char *span_text(const struct extractor *x, size_t a, size_t b)
 		out[n++] = c;
 	}
 	out[n] = '\0';
+	return n;
+}
+
+static size_t span_size(const struct extractor *x, size_t a, size_t b)
+{
+	return x->toks[b - 1].off + x->toks[b - 1].len - x->toks[a].off + 1;
+}
+
+/* span_copy into a new string. */
+static char *span_text(const struct extractor *x, size_t a, size_t b)
+{
+	char *out = malloc(span_size(x, a, b));
+	if (!out) {
+		mlint_error_set("out of memory");
+		return NULL;
+	}
+	span_copy(x, a, b, out);
+	return out;
+}
+
+/* span_copy into the migration's arena (calls and aliases). */
+static char *span_text_kept(const struct extractor *x, size_t a, size_t b)
+{
+	char *out = mlint_arena_alloc(&x->m->strings, span_size(x, a, b));
+	if (out)
+		mlint_arena_trim(&x->m->strings, out, span_copy(x, a, b, out) + 1);
 	return out;
 }
 
@@ -278,40 +293,43 @@ static int is_plain_string(const struct mlint_token *t)
 	       !(t->flags & (MLINT_STR_FORMAT | MLINT_STR_BYTES | MLINT_STR_UNTERMINATED));
 }
 
-/* A run of adjacent plain strings is one literal (implicit concatenation). */
+/* A run of adjacent plain strings [a, b) is one literal (implicit
+ * concatenation): the most bytes it decodes to, and the decoding into `out`. */
+static size_t string_run_size(const struct extractor *x, size_t a, size_t b)
+{
+	size_t max = 1;
+	for (size_t i = a; i < b; i++)
+		max += mlint_pyscan_string_value_max(&x->toks[i]);
+	return max;
+}
+
+static size_t string_run_decode(const struct extractor *x, size_t a, size_t b, char *out)
+{
+	size_t n = 0;
+	out[0] = '\0';
+	for (size_t i = a; i < b; i++)
+		n += mlint_pyscan_string_decode(x->src, &x->toks[i], out + n);
+	return n;
+}
+
 static char *string_run_value(const struct extractor *x, size_t a, size_t b)
 {
-	struct mlint_buf_tmp { char *p; size_t n; } acc = {NULL, 0};
-
-	if (b == a + 1) { /* the common case: one literal, no concatenation */
-		char *one = mlint_pyscan_string_value(x->src, &x->toks[a]);
-		if (!one)
-			mlint_error_set("out of memory");
-		return one;
+	char *out = malloc(string_run_size(x, a, b));
+	if (!out) {
+		mlint_error_set("out of memory");
+		return NULL;
 	}
+	string_run_decode(x, a, b, out);
+	return out;
+}
 
-	for (size_t i = a; i < b; i++) {
-		char *part = mlint_pyscan_string_value(x->src, &x->toks[i]);
-		size_t pl;
-		char *grown;
-		if (!part)
-			goto oom;
-		pl = strlen(part);
-		grown = realloc(acc.p, acc.n + pl + 1);
-		if (!grown) {
-			free(part);
-			goto oom;
-		}
-		acc.p = grown;
-		memcpy(acc.p + acc.n, part, pl + 1);
-		acc.n += pl;
-		free(part);
-	}
-	return acc.p;
-oom:
-	free(acc.p);
-	mlint_error_set("out of memory");
-	return NULL;
+/* string_run_value in the migration's arena (calls and aliases). */
+static char *string_run_kept(const struct extractor *x, size_t a, size_t b)
+{
+	char *out = mlint_arena_alloc(&x->m->strings, string_run_size(x, a, b));
+	if (out)
+		mlint_arena_trim(&x->m->strings, out, string_run_decode(x, a, b, out) + 1);
+	return out;
 }
 
 static int all_plain_strings(const struct extractor *x, size_t a, size_t b)
@@ -652,14 +670,14 @@ static unsigned call_column(struct extractor *x, size_t line_off, size_t off)
 }
 
 /* The call's first argument, when it is a string literal (or implicit
- * concatenation): a new string in *out, else *out stays NULL. */
+ * concatenation): a string in the arena in *out, else *out stays NULL. */
 static int first_string_arg(const struct extractor *x, size_t open, size_t close, char **out)
 {
 	size_t i = open + 1;
 	while (i < close && is_plain_string(&x->toks[i]))
 		i++;
 	if (i > open + 1 && i <= close && (i == close || x->toks[i].kind == ',')) {
-		if (!(*out = string_run_value(x, open + 1, i)))
+		if (!(*out = string_run_kept(x, open + 1, i)))
 			return MLINT_ERROR;
 	}
 	return 0;
@@ -670,7 +688,7 @@ static int record_call(struct extractor *x, size_t open, size_t n)
 {
 	struct mlint_call *c;
 	size_t first = open - 1, close;
-	struct mlint_buf_tmp2 { char *p; } name = {NULL};
+	char *name;
 
 	if (x->no_calls || x->toks[first].kind != MLINT_TOK_NAME ||
 	    is_keyword_callee(x->src, &x->toks[first]))
@@ -682,15 +700,12 @@ static int record_call(struct extractor *x, size_t open, size_t n)
 	       x->toks[first - 2].kind == MLINT_TOK_NAME)
 		first -= 2;
 	close = x->match[open];
-	if (!(name.p = span_text(x, first, open)))
+	if (!(name = span_text_kept(x, first, open)) ||
+	    MLINT_ARRAY_GROW(x->m->calls, x->m->alloc_calls, x->m->nr_calls + 1) < 0)
 		return MLINT_ERROR;
-	if (MLINT_ARRAY_GROW(x->m->calls, x->m->alloc_calls, x->m->nr_calls + 1) < 0) {
-		free(name.p);
-		return MLINT_ERROR;
-	}
 	c = &x->m->calls[x->m->nr_calls];
 	memset(c, 0, sizeof(*c));
-	c->name = name.p;
+	c->name = name;
 	c->line = x->toks[first].line;
 	c->col = call_column(x, x->toks[first].line_off, x->toks[first].off);
 	c->off = x->toks[first].off;
@@ -726,7 +741,8 @@ static int add_alias(struct extractor *x, size_t a, size_t as_at)
 	x->m->nr_aliases++;
 	al->line = x->toks[a].line;
 	al->function = (size_t)x->cur_func;
-	if (!(al->name = span_text(x, as_at + 1, as_at + 2)) || !(al->callee = span_text(x, a, open)))
+	if (!(al->name = span_text_kept(x, as_at + 1, as_at + 2)) ||
+	    !(al->callee = span_text_kept(x, a, open)))
 		return MLINT_ERROR;
 	return first_string_arg(x, open, as_at - 1, &al->first_arg);
 }

@@ -601,25 +601,35 @@ static size_t decode_escape(const char *p, size_t n, struct out_bytes *b, int by
 	return 0;
 }
 
-char *mlint_pyscan_string_value(const char *src, const struct mlint_token *tok)
+/* The bytes between the quotes of a string token: [*start, *end). */
+static void string_body(const struct mlint_token *tok, size_t *start, size_t *end)
 {
 	size_t quote = (tok->flags & MLINT_STR_TRIPLE) ? 3 : 1;
-	size_t start = tok->off + tok->prefix_len + quote;
-	size_t end = tok->off + tok->len;
-	struct out_bytes b;
+	*start = tok->off + tok->prefix_len + quote;
+	*end = tok->off + tok->len;
+	if (!(tok->flags & MLINT_STR_UNTERMINATED) && *end >= *start + quote)
+		*end -= quote;
+	if (*end < *start)
+		*end = *start;
+}
 
-	if (!(tok->flags & MLINT_STR_UNTERMINATED) && end >= start + quote)
-		end -= quote;
-	if (end < start)
-		end = start;
+size_t mlint_pyscan_string_value_max(const struct mlint_token *tok)
+{
+	size_t start, end;
+	string_body(tok, &start, &end);
 	/* A decoded escape is never longer than 4 bytes of output for the
 	 * at-least-2 input bytes it takes, so 2x input is enough. */
-	b.p = malloc((end - start) * 2 + 1);
+	return (end - start) * 2 + 1;
+}
+
+size_t mlint_pyscan_string_decode(const char *src, const struct mlint_token *tok, char *out)
+{
+	size_t start, end;
+	struct out_bytes b;
+
+	string_body(tok, &start, &end);
+	b.p = out;
 	b.n = 0;
-	if (!b.p) {
-		mlint_error_set("out of memory");
-		return NULL;
-	}
 	for (size_t i = start; i < end;) {
 		if (src[i] == '\\' && !(tok->flags & MLINT_STR_RAW)) {
 			size_t used = decode_escape(src + i + 1, end - i - 1, &b,
@@ -632,5 +642,16 @@ char *mlint_pyscan_string_value(const char *src, const struct mlint_token *tok)
 		b.p[b.n++] = src[i++];
 	}
 	b.p[b.n] = '\0';
-	return b.p;
+	return b.n;
+}
+
+char *mlint_pyscan_string_value(const char *src, const struct mlint_token *tok)
+{
+	char *out = malloc(mlint_pyscan_string_value_max(tok));
+	if (!out) {
+		mlint_error_set("out of memory");
+		return NULL;
+	}
+	mlint_pyscan_string_decode(src, tok, out);
+	return out;
 }

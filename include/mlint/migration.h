@@ -18,6 +18,8 @@
 
 #include <stddef.h>
 
+struct mlint_arena_block;
+
 enum mlint_value_kind {
 	MLINT_VAL_ABSENT = 0, /* never assigned */
 	MLINT_VAL_NONE,       /* None, '', (), [] */
@@ -113,6 +115,8 @@ struct mlint_migration {
 	size_t nr_aliases, alloc_aliases;
 	struct mlint_directive *directives;
 	size_t nr_directives, alloc_directives;
+	/* Owns the strings of calls and aliases (private: src/arena.h). */
+	struct mlint_arena_block *strings;
 };
 
 void mlint_migration_init(struct mlint_migration *m);

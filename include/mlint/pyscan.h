@@ -109,4 +109,9 @@ const char *mlint_tok_kind_name(int kind, char tmp[8]);
  */
 char *mlint_pyscan_string_value(const char *src, const struct mlint_token *tok);
 
+/* The same into a caller's buffer of at least mlint_pyscan_string_value_max()
+ * bytes; returns the decoded length (without the NUL). */
+size_t mlint_pyscan_string_value_max(const struct mlint_token *tok);
+size_t mlint_pyscan_string_decode(const char *src, const struct mlint_token *tok, char *out);
+
 #endif
