@@ -21,12 +21,14 @@ enum mlint_load_flags {
 	MLINT_LOAD_GRAPH_ONLY = 1 << 1,  /* no call lists: what `heads` needs */
 };
 
+struct mlint_arena_block;
+
 struct mlint_script {
 	char *path;      /* relative to the repository root */
 	char *refused;   /* why it was not read, or NULL */
 	int is_migration; /* assigns revision or down_revision at module level */
 	struct mlint_migration m;
-	char *source;    /* with MLINT_LOAD_KEEP_SOURCE */
+	const char *source; /* with MLINT_LOAD_KEEP_SOURCE (owned by the scriptdir) */
 	size_t source_len;
 };
 
@@ -38,6 +40,9 @@ struct mlint_scriptdir {
 	struct mlint_graph graph;     /* node .input indexes inputs; input .tag indexes scripts */
 	struct mlint_graph_input *inputs;
 	size_t nr_inputs;
+	/* The kept sources, in big blocks, one arena per scanning thread
+	 * (private: src/arena.h). */
+	struct mlint_arena_block *sources[8];
 };
 
 void mlint_scriptdir_init(struct mlint_scriptdir *sd);
