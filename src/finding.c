@@ -82,8 +82,12 @@ static int findings_vadd(struct mlint_findings *f, const struct mlint_rule *rule
 	x.line = line ? line : 1;
 	x.col = col ? col : 1;
 	mlint_buf_init(&msg, 0);
-	error = mlint_buf_vprintf(&msg, fmt, ap);
-	x.message = error < 0 ? NULL : mlint_buf_detach(&msg, NULL);
+	if (strcmp(fmt, "%s") == 0) { /* formatted already: the common case */
+		x.message = mlint_strdup(va_arg(ap, const char *));
+	} else {
+		error = mlint_buf_vprintf(&msg, fmt, ap);
+		x.message = error < 0 ? NULL : mlint_buf_detach(&msg, NULL);
+	}
 	x.path = mlint_strdup(path);
 	x.revision = revision ? mlint_strdup(revision) : NULL;
 	x.excerpt = excerpt ? excerpt_copy(excerpt, excerpt_len) : NULL;
