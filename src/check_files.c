@@ -1,7 +1,10 @@
 /*
- * The per-file rules, in parallel: each thread checks a range of files into
- * its own findings list; the lists are joined in order afterwards. The
- * scripts, the ruleset and its compiled patterns are only read.
+ * The per-file rules: the C content rules and the pattern rules, one
+ * script at a time, with one pattern engine and one findings list per
+ * thread (slot). As a scan visitor they run inside the load's threads;
+ * mlint_check_files runs them over an already loaded directory on threads
+ * of its own. The scripts, the ruleset and its compiled patterns are only
+ * read.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -10,13 +13,80 @@
 #include "check_files.h"
 #include "util.h"
 
+struct slot {
+	struct mlint_pattern_engine *engine; /* made on the slot's first file */
+	struct mlint_findings out;
+};
+
+struct mlint_file_checker {
+	const struct mlint_ruleset *rs;
+	struct mlint_check_opts opts;
+	struct mlint_scan_visitor visitor;
+	struct slot slots[MLINT_SCAN_SLOTS];
+};
+
+static int check_one(void *ctx, size_t slot, const struct mlint_script *s)
+{
+	struct mlint_file_checker *fc = ctx;
+	struct slot *sl;
+
+	if (slot >= MLINT_SCAN_SLOTS)
+		return mlint_error_set("internal: scan slot %zu out of range", slot);
+	sl = &fc->slots[slot];
+	if (!sl->engine && !(sl->engine = mlint_pattern_engine_new(fc->rs)))
+		return MLINT_ERROR;
+	if (mlint_check_content_script(s, &fc->opts, &sl->out) < 0)
+		return MLINT_ERROR;
+	return mlint_pattern_engine_check(sl->engine, s, &sl->out);
+}
+
+struct mlint_file_checker *mlint_file_checker_new(const struct mlint_ruleset *rs,
+						  const struct mlint_check_opts *opts)
+{
+	struct mlint_file_checker *fc = calloc(1, sizeof(*fc));
+	if (!fc) {
+		mlint_error_set("out of memory");
+		return NULL;
+	}
+	fc->rs = rs;
+	fc->opts = *opts;
+	fc->visitor.visit = check_one;
+	fc->visitor.ctx = fc;
+	for (size_t t = 0; t < MLINT_SCAN_SLOTS; t++)
+		mlint_findings_init(&fc->slots[t].out);
+	return fc;
+}
+
+void mlint_file_checker_free(struct mlint_file_checker *fc)
+{
+	if (!fc)
+		return;
+	for (size_t t = 0; t < MLINT_SCAN_SLOTS; t++) {
+		mlint_pattern_engine_free(fc->slots[t].engine);
+		mlint_findings_release(&fc->slots[t].out);
+	}
+	free(fc);
+}
+
+const struct mlint_scan_visitor *mlint_file_checker_visitor(struct mlint_file_checker *fc)
+{
+	return &fc->visitor;
+}
+
+int mlint_file_checker_take(struct mlint_file_checker *fc, struct mlint_findings *out)
+{
+	for (size_t t = 0; t < MLINT_SCAN_SLOTS; t++)
+		if (mlint_findings_move(out, &fc->slots[t].out) < 0)
+			return MLINT_ERROR;
+	return 0;
+}
+
+/* ---- over a loaded directory, on threads of its own --------------------- */
 
 struct job {
 	const struct mlint_scriptdir *sd;
-	const struct mlint_ruleset *rs;
-	const struct mlint_check_opts *opts;
-	size_t from, to;
-	struct mlint_findings out;
+	struct mlint_file_checker *fc;
+	size_t slot, from, to;
 	int error;
 	char message[1024]; /* its error, copied out of the thread's slot */
 };
@@ -24,15 +94,14 @@ struct job {
 static void *run_job(void *arg)
 {
 	struct job *j = arg;
-	if ((j->error = mlint_check_content_range(j->sd, j->from, j->to, j->opts, &j->out)) == 0)
-		j->error = mlint_ruleset_check_range(j->rs, j->sd, j->from, j->to, &j->out);
+	for (size_t i = j->from; i < j->to && i < j->sd->nr_scripts && j->error == 0; i++)
+		j->error = check_one(j->fc, j->slot, &j->sd->scripts[i]);
 	if (j->error < 0)
 		snprintf(j->message, sizeof(j->message), "%s", mlint_error_last());
 	return NULL;
 }
 
-int mlint_check_files(const struct mlint_scriptdir *sd, const struct mlint_ruleset *rs,
-		      const struct mlint_check_opts *opts, struct mlint_findings *out)
+static int run_jobs(const struct mlint_scriptdir *sd, struct mlint_file_checker *fc)
 {
 	struct job jobs[MLINT_MAX_THREADS];
 	pthread_t threads[MLINT_MAX_THREADS];
@@ -42,11 +111,10 @@ int mlint_check_files(const struct mlint_scriptdir *sd, const struct mlint_rules
 	for (size_t t = 0; t < n; t++) {
 		memset(&jobs[t], 0, sizeof(jobs[t]));
 		jobs[t].sd = sd;
-		jobs[t].rs = rs;
-		jobs[t].opts = opts;
+		jobs[t].fc = fc;
+		jobs[t].slot = t;
 		jobs[t].from = t * per;
 		jobs[t].to = (t + 1) * per;
-		mlint_findings_init(&jobs[t].out);
 	}
 	if (n == 1) {
 		run_job(&jobs[0]);
@@ -60,13 +128,20 @@ int mlint_check_files(const struct mlint_scriptdir *sd, const struct mlint_rules
 		if (started < n)
 			error = mlint_error_set("cannot start a thread to check the files");
 	}
-	for (size_t t = 0; t < started; t++) {
-		if (error == 0 && jobs[t].error < 0)
+	for (size_t t = 0; t < started && error == 0; t++)
+		if (jobs[t].error < 0)
 			error = mlint_error_set("%s", jobs[t].message);
-		if (error == 0 && mlint_findings_move(out, &jobs[t].out) < 0)
-			error = MLINT_ERROR;
-	}
-	for (size_t t = 0; t < n; t++)
-		mlint_findings_release(&jobs[t].out);
+	return error;
+}
+
+int mlint_check_files(const struct mlint_scriptdir *sd, const struct mlint_ruleset *rs,
+		      const struct mlint_check_opts *opts, struct mlint_findings *out)
+{
+	struct mlint_file_checker *fc = mlint_file_checker_new(rs, opts);
+	int error = fc ? run_jobs(sd, fc) : MLINT_ERROR;
+
+	if (error == 0)
+		error = mlint_file_checker_take(fc, out);
+	mlint_file_checker_free(fc);
 	return error;
 }

@@ -106,6 +106,19 @@ void mlint_migration_release(struct mlint_migration *m)
 	mlint_migration_init(m);
 }
 
+void mlint_migration_drop_calls(struct mlint_migration *m)
+{
+	free(m->calls);
+	m->calls = NULL;
+	m->nr_calls = m->alloc_calls = 0;
+	free(m->aliases);
+	m->aliases = NULL;
+	m->nr_aliases = m->alloc_aliases = 0;
+	mlint_arena_release(&m->strings);
+	for (size_t i = 0; i < m->nr_functions; i++)
+		m->functions[i].first_call = m->functions[i].nr_calls = 0;
+}
+
 static int add_problem(struct mlint_migration *m, unsigned line, unsigned col, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 4, 5)))

@@ -826,8 +826,8 @@ static int append_ops(struct ops *to, const struct ops *from)
 
 /* The upgrade functions' operations: per function (`per`, one struct ops
  * each), and all of them together (`all`, borrowing per's strings). */
-static int check_script(const struct mlint_script *s, const struct mlint_check_opts *opts,
-			struct mlint_findings *out)
+int mlint_check_content_script(const struct mlint_script *s, const struct mlint_check_opts *opts,
+			       struct mlint_findings *out)
 {
 	const struct mlint_migration *m = &s->m;
 	struct ops *per = NULL, all = {0};
@@ -852,17 +852,11 @@ static int check_script(const struct mlint_script *s, const struct mlint_check_o
 	return error;
 }
 
-int mlint_check_content_range(const struct mlint_scriptdir *sd, size_t from, size_t to,
-			      const struct mlint_check_opts *opts, struct mlint_findings *out)
-{
-	for (size_t i = from; i < to && i < sd->nr_scripts; i++)
-		if (check_script(&sd->scripts[i], opts, out) < 0)
-			return MLINT_ERROR;
-	return 0;
-}
-
 int mlint_check_content(const struct mlint_scriptdir *sd, const struct mlint_check_opts *opts,
 			struct mlint_findings *out)
 {
-	return mlint_check_content_range(sd, 0, sd->nr_scripts, opts, out);
+	for (size_t i = 0; i < sd->nr_scripts; i++)
+		if (mlint_check_content_script(&sd->scripts[i], opts, out) < 0)
+			return MLINT_ERROR;
+	return 0;
 }

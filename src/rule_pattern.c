@@ -17,7 +17,7 @@
 #include "check_files.h"
 #include "util.h"
 
-struct engine {
+struct mlint_pattern_engine {
 	const struct mlint_ruleset *rs;
 	const struct mlint_script *s;
 	struct mlint_findings *out;
@@ -129,7 +129,7 @@ static int expand(struct mlint_buf *b, const char *tmpl, const struct vars *v)
 }
 
 /* 1 match (span in *at, *end), 0 none, 2 PCRE2 gave up (rc in *rc). */
-static int match_one(struct engine *e, const struct mlint_pattern *pat, const char *subj,
+static int match_one(struct mlint_pattern_engine *e, const struct mlint_pattern *pat, const char *subj,
 		     size_t len, size_t *at, size_t *end, int *rc)
 {
 	/* pcre2_jit_match skips pcre2_match's checks; it honours the match limit */
@@ -147,7 +147,7 @@ static int match_one(struct engine *e, const struct mlint_pattern *pat, const ch
 }
 
 /* Does rule p fire on subject? 1 yes (span set), 0 no, 2 gave up. */
-static int rule_matches(struct engine *e, const struct mlint_pattern_rule *p, const char *subj,
+static int rule_matches(struct mlint_pattern_engine *e, const struct mlint_pattern_rule *p, const char *subj,
 			size_t len, size_t *at, size_t *end, int *rc, unsigned *pat_line)
 {
 	int r = 0;
@@ -170,7 +170,7 @@ static int rule_matches(struct engine *e, const struct mlint_pattern_rule *p, co
 	return r;
 }
 
-static int report(struct engine *e, const struct mlint_pattern_rule *p, unsigned line,
+static int report(struct mlint_pattern_engine *e, const struct mlint_pattern_rule *p, unsigned line,
 		  unsigned col, unsigned call_line, struct vars *v)
 {
 	size_t len = 0;
@@ -185,7 +185,7 @@ static int report(struct engine *e, const struct mlint_pattern_rule *p, unsigned
 	return 0;
 }
 
-static int report_gave_up(struct engine *e, const struct mlint_pattern_rule *p, unsigned line,
+static int report_gave_up(struct mlint_pattern_engine *e, const struct mlint_pattern_rule *p, unsigned line,
 			  unsigned col, int rc, unsigned pat_line)
 {
 	PCRE2_UCHAR msg[200];
@@ -203,7 +203,7 @@ static int report_gave_up(struct engine *e, const struct mlint_pattern_rule *p, 
  * into line and column. */
 typedef void (*locate_fn)(const void *ctx, size_t at, unsigned *line, unsigned *col);
 
-static int run_rules(struct engine *e, enum pattern_target target, size_t function,
+static int run_rules(struct mlint_pattern_engine *e, enum pattern_target target, size_t function,
 		     const char *subj, size_t len, locate_fn where, const void *ctx,
 		     struct vars *v, unsigned call_line)
 {
@@ -234,7 +234,7 @@ static int run_rules(struct engine *e, enum pattern_target target, size_t functi
 /* ---- call ------------------------------------------------------------ */
 
 /* Does some rule of `target` look at function f? */
-static int in_scope_any(const struct engine *e, enum pattern_target target, size_t function)
+static int in_scope_any(const struct mlint_pattern_engine *e, enum pattern_target target, size_t function)
 {
 	const struct mlint_migration *m = &e->s->m;
 	return function < m->nr_functions && e->wants[target][m->functions[function].is_upgrade];
@@ -266,7 +266,7 @@ static int blank_call_comments(struct mlint_buf *subj, const char *src, size_t o
 }
 
 /* The first byte of a call's normalised subject. */
-static unsigned char first_subject_byte(const struct engine *e, const struct mlint_call *c)
+static unsigned char first_subject_byte(const struct mlint_pattern_engine *e, const struct mlint_call *c)
 {
 	const char *dot = strchr(c->name, '.');
 	const struct mlint_alias *al = dot ? mlint_migration_alias(&e->s->m, c->function, c->name,
@@ -278,7 +278,7 @@ static unsigned char first_subject_byte(const struct engine *e, const struct mli
 }
 
 /* The normalised text of a call; *table is the batch table when on an alias. */
-static int call_subject(struct engine *e, const struct mlint_call *c, const char **table)
+static int call_subject(struct mlint_pattern_engine *e, const struct mlint_call *c, const char **table)
 {
 	const struct mlint_migration *m = &e->s->m;
 	const char *src = e->s->source, *dot = strchr(c->name, '.');
@@ -328,7 +328,7 @@ static char *call_args(const struct mlint_buf *subj)
 	return mlint_strndup(open + 1, n);
 }
 
-static int check_calls(struct engine *e)
+static int check_calls(struct mlint_pattern_engine *e)
 {
 	const struct mlint_migration *m = &e->s->m;
 
@@ -420,7 +420,7 @@ static void string_start(const struct mlint_script *s, const struct mlint_call *
 			a->col++;
 }
 
-static int check_sql(struct engine *e)
+static int check_sql(struct mlint_pattern_engine *e)
 {
 	const struct mlint_migration *m = &e->s->m;
 
@@ -493,7 +493,7 @@ static size_t function_at(const struct mlint_migration *m, unsigned line)
 	return (size_t)-1;
 }
 
-static int check_code(struct engine *e)
+static int check_code(struct mlint_pattern_engine *e)
 {
 	struct mlint_buf blank;
 	const char *p, *end;
@@ -521,7 +521,7 @@ done:
 
 /* ---- driver ---------------------------------------------------------- */
 
-static int check_script(struct engine *e)
+static int check_script(struct mlint_pattern_engine *e)
 {
 	if (!e->s->is_migration || e->s->refused || !e->s->source)
 		return 0;
@@ -561,7 +561,7 @@ static void first_bytes(const pcre2_code *code, unsigned char *first)
 }
 
 /* Groups the pattern rules by target, once per run. */
-static int index_rules(struct engine *e)
+static int index_rules(struct mlint_pattern_engine *e)
 {
 	for (int t = 0; t < 3; t++)
 		if (!(e->rules[t] = calloc(e->rs->nr + 1, sizeof(*e->rules[t]))))
@@ -580,45 +580,65 @@ static int index_rules(struct engine *e)
 	return 0;
 }
 
+void mlint_pattern_engine_free(struct mlint_pattern_engine *e)
+{
+	if (!e)
+		return;
+	for (int t = 0; t < 3; t++)
+		free(e->rules[t]);
+	pcre2_match_data_free(e->md);
+	pcre2_match_context_free(e->mc);
+	mlint_buf_release(&e->subject);
+	mlint_buf_release(&e->message);
+	free(e);
+}
+
+struct mlint_pattern_engine *mlint_pattern_engine_new(const struct mlint_ruleset *rs)
+{
+	struct mlint_pattern_engine *e = calloc(1, sizeof(*e));
+
+	if (!e) {
+		mlint_error_set("out of memory");
+		return NULL;
+	}
+	e->rs = rs;
+	mlint_buf_init(&e->subject, 0);
+	mlint_buf_init(&e->message, 0);
+	if (index_rules(e) < 0)
+		goto fail;
+	if (!e->has[TARGET_CALL] && !e->has[TARGET_SQL] && !e->has[TARGET_CODE])
+		return e; /* nothing to match: no match data needed */
+	if (!(e->md = pcre2_match_data_create(16, NULL)) ||
+	    !(e->mc = pcre2_match_context_create(NULL))) {
+		mlint_error_set("out of memory");
+		goto fail;
+	}
+	pcre2_set_match_limit(e->mc, MLINT_PATTERN_MATCH_LIMIT);
+	pcre2_set_depth_limit(e->mc, MLINT_PATTERN_DEPTH_LIMIT);
+	return e;
+fail:
+	mlint_pattern_engine_free(e);
+	return NULL;
+}
+
+int mlint_pattern_engine_check(struct mlint_pattern_engine *e, const struct mlint_script *s,
+			       struct mlint_findings *out)
+{
+	if (!e->has[TARGET_CALL] && !e->has[TARGET_SQL] && !e->has[TARGET_CODE])
+		return 0;
+	e->s = s;
+	e->out = out;
+	return check_script(e);
+}
+
 int mlint_ruleset_check(const struct mlint_ruleset *rs, const struct mlint_scriptdir *sd,
 			struct mlint_findings *out)
 {
-	return mlint_ruleset_check_range(rs, sd, 0, sd->nr_scripts, out);
-}
+	struct mlint_pattern_engine *e = mlint_pattern_engine_new(rs);
+	int error = e ? 0 : MLINT_ERROR;
 
-int mlint_ruleset_check_range(const struct mlint_ruleset *rs, const struct mlint_scriptdir *sd,
-			      size_t from, size_t to, struct mlint_findings *out)
-{
-	struct engine e;
-	int error = 0;
-
-	memset(&e, 0, sizeof(e));
-	e.rs = rs;
-	e.out = out;
-	mlint_buf_init(&e.subject, 0);
-	mlint_buf_init(&e.message, 0);
-	if (index_rules(&e) < 0) {
-		error = MLINT_ERROR;
-		goto done;
-	}
-	if (!e.has[TARGET_CALL] && !e.has[TARGET_SQL] && !e.has[TARGET_CODE])
-		goto done;
-	if (!(e.md = pcre2_match_data_create(16, NULL)) || !(e.mc = pcre2_match_context_create(NULL))) {
-		error = mlint_error_set("out of memory");
-		goto done;
-	}
-	pcre2_set_match_limit(e.mc, MLINT_PATTERN_MATCH_LIMIT);
-	pcre2_set_depth_limit(e.mc, MLINT_PATTERN_DEPTH_LIMIT);
-	for (size_t i = from; i < to && i < sd->nr_scripts && error == 0; i++) {
-		e.s = &sd->scripts[i];
-		error = check_script(&e);
-	}
-done:
-	for (int t = 0; t < 3; t++)
-		free(e.rules[t]);
-	pcre2_match_data_free(e.md);
-	pcre2_match_context_free(e.mc);
-	mlint_buf_release(&e.subject);
-	mlint_buf_release(&e.message);
+	for (size_t i = 0; i < sd->nr_scripts && error == 0; i++)
+		error = mlint_pattern_engine_check(e, &sd->scripts[i], out);
+	mlint_pattern_engine_free(e);
 	return error;
 }

@@ -12,9 +12,7 @@
  * instead of a malloc per file (with two threads, glibc grew each thread's
  * heap a page at a time: ~2,500 mprotect calls for 10,000 files). */
 #define SOURCE_BLOCK (1024 * 1024)
-_Static_assert(sizeof(((struct mlint_scriptdir *)0)->sources) /
-	       sizeof(((struct mlint_scriptdir *)0)->sources[0]) >= MLINT_MAX_THREADS,
-	       "one source arena per thread");
+_Static_assert(MLINT_SCAN_SLOTS >= MLINT_MAX_THREADS, "one source arena per thread");
 
 void mlint_scriptdir_init(struct mlint_scriptdir *sd)
 {
@@ -69,9 +67,29 @@ static int read_and_scan(struct mlint_script *s, const struct mlint_snapshot *sn
 		return error;
 	s->is_migration = s->m.revision.kind != MLINT_VAL_ABSENT ||
 			  s->m.down_revision.kind != MLINT_VAL_ABSENT;
-	if (flags & MLINT_LOAD_KEEP_SOURCE)
-		return keep_source(s, buf, arena);
+	if ((flags & MLINT_LOAD_KEEP_SOURCE) && (error = keep_source(s, buf, arena)) < 0)
+		return error;
 	return 0;
+}
+
+/* The visitor sees the bytes just read, kept or not. */
+static int visit(struct mlint_script *s, const struct mlint_scan_visitor *v, size_t slot,
+		 const struct mlint_buf *buf, unsigned flags)
+{
+	const char *kept = s->source;
+	size_t kept_len = s->source_len;
+	int error;
+
+	if (!v || s->refused)
+		return 0;
+	s->source = buf->ptr;
+	s->source_len = buf->len;
+	error = v->visit(v->ctx, slot, s);
+	s->source = kept;
+	s->source_len = kept_len;
+	if (flags & MLINT_LOAD_DROP_CALLS)
+		mlint_migration_drop_calls(&s->m);
+	return error;
 }
 
 /* Literal string items of a value (expression items count as their text). */
@@ -127,6 +145,7 @@ struct scan_job {
 	struct mlint_scriptdir *sd;
 	const struct mlint_snapshot *snap;
 	unsigned flags;
+	size_t slot;
 	struct mlint_arena_block **sources; /* this thread's */
 	size_t from, to;   /* files [from, to) */
 	size_t failed_at;  /* first file that failed, or to */
@@ -142,8 +161,10 @@ static void *scan_range(void *arg)
 	mlint_buf_init(&buf, MLINT_MAX_FILE_BYTES);
 	job->failed_at = job->to;
 	for (size_t i = job->from; i < job->to; i++) {
-		if ((job->error = read_and_scan(&job->sd->scripts[i], job->snap, i, &buf,
-						job->flags, job->sources)) < 0) {
+		struct mlint_script *s = &job->sd->scripts[i];
+		if ((job->error = read_and_scan(s, job->snap, i, &buf, job->flags,
+						job->sources)) < 0 ||
+		    (job->error = visit(s, job->sd->visitor, job->slot, &buf, job->flags)) < 0) {
 			job->failed_at = i;
 			snprintf(job->message, sizeof(job->message), "%s", mlint_error_last());
 			break;
@@ -164,8 +185,8 @@ static int scan_all(struct mlint_scriptdir *sd, const struct mlint_snapshot *sna
 
 	per = (snap->nr + n - 1) / n;
 	for (size_t t = 0; t < n; t++) {
-		jobs[t] = (struct scan_job){sd, snap, flags, &sd->sources[t], t * per, (t + 1) * per,
-					    0, 0, ""};
+		jobs[t] = (struct scan_job){sd, snap, flags, t, &sd->sources[t], t * per,
+					    (t + 1) * per, 0, 0, ""};
 		if (jobs[t].from > snap->nr)
 			jobs[t].from = snap->nr;
 		if (jobs[t].to > snap->nr)

@@ -49,6 +49,22 @@ struct mlint_ruleset;
 int mlint_check_files(const struct mlint_scriptdir *sd, const struct mlint_ruleset *rs,
 		      const struct mlint_check_opts *opts, struct mlint_findings *out);
 
+/*
+ * The same rules run while the files are loaded: a scan visitor
+ * (scriptdir.h) that checks each file in its scanning thread as soon as it
+ * is read, so the bytes are still in cache and the call lists can be freed
+ * straight after (MLINT_LOAD_DROP_CALLS). Set sd->visitor to the visitor
+ * from mlint_file_checker_visitor() before the load, then take the findings.
+ * `rs` must outlive the checker; `opts` is copied.
+ */
+struct mlint_file_checker;
+struct mlint_file_checker *mlint_file_checker_new(const struct mlint_ruleset *rs,
+						  const struct mlint_check_opts *opts);
+void mlint_file_checker_free(struct mlint_file_checker *fc);
+const struct mlint_scan_visitor *mlint_file_checker_visitor(struct mlint_file_checker *fc);
+/* Moves the findings gathered so far to `out`, in file order. */
+int mlint_file_checker_take(struct mlint_file_checker *fc, struct mlint_findings *out);
+
 /* committed-credentials: the script directory's alembic.ini. Paths are
  * shown relative to the project's base directory. */
 int mlint_check_config(const struct mlint_project *p, const struct mlint_scriptdir *sd,

@@ -122,6 +122,10 @@ struct mlint_migration {
 void mlint_migration_init(struct mlint_migration *m);
 void mlint_migration_release(struct mlint_migration *m);
 
+/* Frees the calls and aliases (the bulk of a scanned migration) once the
+ * rules that read them are done; functions then list no calls. */
+void mlint_migration_drop_calls(struct mlint_migration *m);
+
 /*
  * Scans `len` bytes of Python source. Problems in the file (unterminated
  * strings, NUL bytes, invalid UTF-8, ...) are recorded in m->problems, never

@@ -19,6 +19,26 @@
 enum mlint_load_flags {
 	MLINT_LOAD_KEEP_SOURCE = 1 << 0, /* keep each file's bytes (for rules, excerpts) */
 	MLINT_LOAD_GRAPH_ONLY = 1 << 1,  /* no call lists: what `heads` needs */
+	MLINT_LOAD_DROP_CALLS = 1 << 2,  /* free call lists once the visitor saw them */
+};
+
+/* Threads a load scans with, at most. */
+#define MLINT_SCAN_SLOTS 8
+
+struct mlint_script;
+
+/*
+ * Runs in the scanning thread on each file right after its scan, with the
+ * file's bytes in s->source (also without MLINT_LOAD_KEEP_SOURCE, then only
+ * during the call): the per-file rules run there while the file is in
+ * cache, and the call lists can be dropped after (MLINT_LOAD_DROP_CALLS).
+ * `slot` (below MLINT_SCAN_SLOTS) numbers the thread: two calls with one
+ * slot never overlap, and slot t sees files before those of slot t + 1.
+ * A negative return stops the load with that error.
+ */
+struct mlint_scan_visitor {
+	int (*visit)(void *ctx, size_t slot, const struct mlint_script *s);
+	void *ctx;
 };
 
 struct mlint_arena_block;
@@ -40,9 +60,11 @@ struct mlint_scriptdir {
 	struct mlint_graph graph;     /* node .input indexes inputs; input .tag indexes scripts */
 	struct mlint_graph_input *inputs;
 	size_t nr_inputs;
+	/* Set between init and load to run a visitor on each file. */
+	const struct mlint_scan_visitor *visitor;
 	/* The kept sources, in big blocks, one arena per scanning thread
 	 * (private: src/arena.h). */
-	struct mlint_arena_block *sources[8];
+	struct mlint_arena_block *sources[MLINT_SCAN_SLOTS];
 };
 
 void mlint_scriptdir_init(struct mlint_scriptdir *sd);

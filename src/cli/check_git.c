@@ -201,8 +201,8 @@ static int git_list(void *ctx, struct mlint_snapshot *out, const struct mlint_pr
 	}
 }
 
-int cli_git_load(struct cli_loaded *out, struct cli_git *a, char **paths, size_t nr_paths,
-		 const struct cli_project_opts *opts, unsigned load_flags)
+int cli_git_load_project(struct cli_loaded *out, struct cli_git *a, char **paths,
+			 size_t nr_paths, const struct cli_project_opts *opts)
 {
 	struct cli_source src = {git_discover, git_prepare, git_list, a};
 
@@ -211,11 +211,19 @@ int cli_git_load(struct cli_loaded *out, struct cli_git *a, char **paths, size_t
 		if (a->staged || a->head || a->base || a->nr_applied || a->new_only)
 			return cli_error("--no-git cannot be combined with --base, --applied, "
 					 "--staged, --head or --new-only");
-		return cli_load(out, paths, nr_paths, opts, load_flags);
+		return cli_load_project(out, paths, nr_paths, opts, NULL);
 	}
 	if (a->staged && a->head)
 		return cli_error("--staged and --head cannot be combined: pick one");
-	return cli_load_with(out, paths, nr_paths, opts, load_flags, &src);
+	return cli_load_project(out, paths, nr_paths, opts, &src);
+}
+
+int cli_git_load_dirs(struct cli_loaded *out, struct cli_git *a,
+		      const struct cli_project_opts *opts, unsigned load_flags,
+		      const struct mlint_scan_visitor *const *visitors)
+{
+	struct cli_source src = {git_discover, git_prepare, git_list, a};
+	return cli_load_dirs(out, opts, load_flags, a->no_git ? NULL : &src, visitors);
 }
 
 int cli_git_check_dir(struct cli_git *a, const struct cli_loaded *l, size_t i,

@@ -49,11 +49,14 @@ struct cli_git {
 /* Handles one of the options above; returns 0 or an exit code. */
 int cli_git_option(struct cli_git *a, int id, const char *value);
 
-/* cli_load with the head taken from where the options say. */
-int cli_git_load(struct cli_loaded *out, struct cli_git *a, char **paths, size_t nr_paths,
-		 const struct cli_project_opts *opts, unsigned load_flags);
+/* cli_load_project and cli_load_dirs with the head taken from where the
+ * options say. */
+int cli_git_load_project(struct cli_loaded *out, struct cli_git *a, char **paths,
+			 size_t nr_paths, const struct cli_project_opts *opts);
+int cli_git_load_dirs(struct cli_loaded *out, struct cli_git *a,
+		      const struct cli_project_opts *opts, unsigned load_flags,
+		      const struct mlint_scan_visitor *const *visitors);
 
-/* Runs the git rules over the loaded directories; applies --new-only. */
 /* The git rules for script directory i (needs a base). */
 int cli_git_check_dir(struct cli_git *a, const struct cli_loaded *l, size_t i,
 		      struct mlint_findings *f);

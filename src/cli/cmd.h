@@ -72,6 +72,18 @@ int cli_load_with(struct cli_loaded *out, char **paths, size_t nr_paths,
 		  const struct cli_project_opts *opts, unsigned load_flags,
 		  const struct cli_source *src);
 
+/*
+ * cli_load_with in two steps, for a command that needs the project (its
+ * config, its script directories) before the files are read: discovery,
+ * then the files of each directory, with visitors[i] (or none) run on each
+ * file of directory i as it is scanned.
+ */
+int cli_load_project(struct cli_loaded *out, char **paths, size_t nr_paths,
+		     const struct cli_project_opts *opts, const struct cli_source *src);
+int cli_load_dirs(struct cli_loaded *out, const struct cli_project_opts *opts,
+		  unsigned load_flags, const struct cli_source *src,
+		  const struct mlint_scan_visitor *const *visitors);
+
 /* Prints the project's notes: warnings always, the rest with --verbose. */
 void cli_print_notes(const struct mlint_notes *notes, int verbose);
 

@@ -157,7 +157,7 @@ static int check_ids(const struct mlint_id_list *l, const struct mlint_ruleset *
 /* .mlint.ini, then the script directory's alembic.ini, then the options. */
 static int dir_config(struct mlint_config *cfg, const struct mlint_config *file_cfg,
 		      const struct check_args *a, const struct cli_loaded *loaded,
-		      const struct mlint_scriptdir *sd, const struct mlint_ruleset *rs,
+		      const struct mlint_scriptdir_config *d, const struct mlint_ruleset *rs,
 		      struct mlint_notes *notes)
 {
 	char *display = NULL;
@@ -165,10 +165,10 @@ static int dir_config(struct mlint_config *cfg, const struct mlint_config *file_
 
 	if (mlint_config_merge(cfg, file_cfg) < 0)
 		return cli_library_error();
-	if (sd->config->ini_path) {
-		if (!(display = mlint_project_display_path(&loaded->project, sd->config->ini_path)))
+	if (d->ini_path) {
+		if (!(display = mlint_project_display_path(&loaded->project, d->ini_path)))
 			return cli_library_error();
-		if (mlint_config_read_ini(cfg, &sd->config->ini, display, notes) < 0)
+		if (mlint_config_read_ini(cfg, &d->ini, display, notes) < 0)
 			code = cli_library_error();
 		free(display);
 		if (code)
@@ -196,19 +196,18 @@ static void apply_new_only(struct cli_git *git, const struct mlint_config *cfg,
 }
 
 /*
- * Every rule over one script directory, then suppressions, --select and
- * --ignore, and last --new-only (so a finding is kept or dropped the same
- * way whichever rule made it).
+ * Every rule over one script directory (the per-file rules ran while it
+ * was loaded: `files` holds their findings), then suppressions, --select
+ * and --ignore, and last --new-only (so a finding is kept or dropped the
+ * same way whichever rule made it).
  */
 static int check_dir(const struct cli_loaded *loaded, size_t i, const struct mlint_ruleset *rs,
-		     const struct mlint_config *cfg, struct cli_git *git,
-		     struct mlint_findings *out, size_t *suppressed)
+		     struct mlint_file_checker *files, const struct mlint_config *cfg,
+		     struct cli_git *git, struct mlint_findings *out, size_t *suppressed)
 {
 	const struct mlint_scriptdir *sd = &loaded->dirs[i];
-	struct mlint_check_opts copts;
-	copts.downgrade = cfg->downgrade;
 	if (mlint_check_scan(sd, out) < 0 || mlint_check_graph(sd, out) < 0 ||
-	    mlint_check_files(sd, rs, &copts, out) < 0 ||
+	    mlint_file_checker_take(files, out) < 0 ||
 	    mlint_check_config(&loaded->project, sd, out) < 0 ||
 	    mlint_check_naming(sd, out) < 0 || cli_git_check_dir(git, loaded, i, out) < 0 ||
 	    mlint_suppress_apply(out, sd, rs, cfg, suppressed) < 0)
@@ -244,8 +243,8 @@ static int check_project(const struct cli_loaded *loaded, const struct mlint_con
 /* Runs every rule over each script directory, with its own config; *fail
  * says whether a finding reached that config's fail-on. */
 static int run_checks(const struct cli_loaded *loaded, const struct mlint_ruleset *rs,
-		      struct check_args *a, struct mlint_findings *findings,
-		      struct mlint_summary *summary, int *fail)
+		      struct mlint_file_checker *const *checkers, struct check_args *a,
+		      struct mlint_findings *findings, struct mlint_summary *summary, int *fail)
 {
 	struct mlint_config file_cfg;
 	struct mlint_notes notes = {0};
@@ -265,8 +264,9 @@ static int run_checks(const struct cli_loaded *loaded, const struct mlint_rulese
 		summary->migrations += sd->nr_migrations;
 		mlint_findings_init(&dir);
 		mlint_config_init(&cfg);
-		if ((code = dir_config(&cfg, &file_cfg, a, loaded, sd, rs, &notes)) == 0) {
-			if (check_dir(loaded, i, rs, &cfg, &a->git, &dir, &summary->suppressed) < 0)
+		if ((code = dir_config(&cfg, &file_cfg, a, loaded, sd->config, rs, &notes)) == 0) {
+			if (check_dir(loaded, i, rs, checkers[i], &cfg, &a->git, &dir,
+				      &summary->suppressed) < 0)
 				code = cli_library_error();
 			*fail |= mlint_findings_fail(&dir, cfg.fail_on);
 			if (code == 0 && mlint_findings_move(findings, &dir) < 0)
@@ -323,7 +323,7 @@ static int show_config(struct mlint_buf *out, const struct cli_loaded *loaded,
 		const struct mlint_scriptdir *sd = &loaded->dirs[i];
 		struct mlint_config cfg;
 		mlint_config_init(&cfg);
-		if ((code = dir_config(&cfg, &file_cfg, a, loaded, sd, rs, &notes)) == 0 &&
+		if ((code = dir_config(&cfg, &file_cfg, a, loaded, sd->config, rs, &notes)) == 0 &&
 		    (mlint_buf_printf(out, "\n[mlint]  # script directory %s\n",
 				      sd->config && sd->config->display ? sd->config->display
 									: ".") < 0 ||
@@ -419,6 +419,51 @@ static int render(struct mlint_buf *out, const struct check_args *a, const struc
 	}
 }
 
+/* The per-file rules of each script directory, under its config's
+ * downgrade policy, as visitors for the load. */
+static int new_checkers(struct mlint_file_checker ***checkers,
+			const struct mlint_scan_visitor ***visitors,
+			const struct cli_loaded *loaded, const struct mlint_ruleset *rs,
+			const struct check_args *a)
+{
+	struct mlint_config file_cfg;
+	struct mlint_notes quiet = {0}; /* run_checks reads the config again and says it */
+	size_t n = loaded->nr_dirs;
+	int code = 0;
+
+	mlint_config_init(&file_cfg);
+	*checkers = calloc(n + 1, sizeof(**checkers));
+	*visitors = calloc(n + 1, sizeof(**visitors));
+	if (!*checkers || !*visitors)
+		code = cli_error("out of memory");
+	else if (mlint_config_read_project(&file_cfg, &loaded->project, &quiet) < 0)
+		code = cli_library_error();
+	for (size_t i = 0; i < n && code == 0; i++) {
+		struct mlint_config cfg;
+		struct mlint_check_opts copts;
+		mlint_config_init(&cfg);
+		code = dir_config(&cfg, &file_cfg, a, loaded, &loaded->project.dirs[i], rs, &quiet);
+		copts.downgrade = cfg.downgrade;
+		if (code == 0 && !((*checkers)[i] = mlint_file_checker_new(rs, &copts)))
+			code = cli_library_error();
+		if (code == 0)
+			(*visitors)[i] = mlint_file_checker_visitor((*checkers)[i]);
+		mlint_config_release(&cfg);
+	}
+	mlint_config_release(&file_cfg);
+	mlint_notes_release(&quiet);
+	return code;
+}
+
+static void free_checkers(struct mlint_file_checker **checkers,
+			  const struct mlint_scan_visitor **visitors, size_t n)
+{
+	for (size_t i = 0; checkers && i < n; i++)
+		mlint_file_checker_free(checkers[i]);
+	free(checkers);
+	free(visitors);
+}
+
 int cmd_check(int argc, char **argv)
 {
 	struct check_args args;
@@ -427,6 +472,8 @@ int cmd_check(int argc, char **argv)
 	struct mlint_summary summary;
 	struct mlint_buf out;
 	struct mlint_ruleset rs;
+	struct mlint_file_checker **checkers = NULL;
+	const struct mlint_scan_visitor **visitors = NULL;
 	char **paths = NULL;
 	size_t nr_paths = 0;
 	int code, fail = 0;
@@ -445,20 +492,24 @@ int cmd_check(int argc, char **argv)
 		code = code == CLI_HELP ? MLINT_EXIT_OK : code;
 		goto done;
 	}
-	if ((code = cli_git_load(&loaded, &args.git, paths, nr_paths, &args.project,
-				 MLINT_LOAD_KEEP_SOURCE)) != 0)
+	if ((code = cli_git_load_project(&loaded, &args.git, paths, nr_paths, &args.project)) != 0)
 		goto done;
-	/* The rules come after the project: its config may name rule dirs. */
+	/* The rules come after discovery: the project's config may name rule
+	 * dirs; and before the files are read: they run as each is read. */
 	if ((code = load_rules(&rs, &args, &loaded)) != 0 ||
 	    (code = check_ids(&args.cli.select, &rs, NULL)) != 0 ||
 	    (code = check_ids(&args.cli.ignore, &rs, NULL)) != 0)
 		goto done;
 	if (args.show_config) {
-		if ((code = show_config(&out, &loaded, &rs, &args)) == 0)
+		if ((code = cli_git_load_dirs(&loaded, &args.git, &args.project, 0, NULL)) == 0 &&
+		    (code = show_config(&out, &loaded, &rs, &args)) == 0)
 			code = cli_write_stdout(out.ptr, out.len);
 		goto done;
 	}
-	if ((code = run_checks(&loaded, &rs, &args, &findings, &summary, &fail)) != 0)
+	if ((code = new_checkers(&checkers, &visitors, &loaded, &rs, &args)) != 0 ||
+	    (code = cli_git_load_dirs(&loaded, &args.git, &args.project,
+				      MLINT_LOAD_KEEP_SOURCE | MLINT_LOAD_DROP_CALLS, visitors)) != 0 ||
+	    (code = run_checks(&loaded, &rs, checkers, &args, &findings, &summary, &fail)) != 0)
 		goto done;
 	if (render(&out, &args, &loaded, &findings, &summary, &rs, fail) < 0) {
 		code = cli_library_error();
@@ -467,6 +518,7 @@ int cmd_check(int argc, char **argv)
 	if ((code = cli_write_stdout(out.ptr, out.len)) == 0)
 		code = fail ? MLINT_EXIT_FINDINGS : MLINT_EXIT_OK;
 done:
+	free_checkers(checkers, visitors, loaded.nr_dirs);
 	cli_loaded_release(&loaded);
 	cli_git_release(&args.git);
 	mlint_findings_release(&findings);

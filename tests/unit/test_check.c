@@ -479,6 +479,140 @@ static void test_check_non_migrations_ignored(void **state)
 	assert_null(script(f, "stale.py"));
 }
 
+/* ---- the per-file rules as a scan visitor ------------------------------- */
+
+#include "mlint/ruleset.h"
+
+#define MANY 600 /* over MLINT_PARALLEL_MIN_FILES: the load uses two threads */
+
+/* MANY migrations in a chain whose upgrades drop, create and index. */
+static void write_many(const struct fixture *f)
+{
+	char rel[PATH_MAX], text[1024];
+	for (int i = 0; i < MANY; i++) {
+		char down[16] = "None";
+		if (i > 0)
+			snprintf(down, sizeof(down), "'r%04d'", i - 1);
+		snprintf(text, sizeof(text),
+			 "revision = 'r%04d'\ndown_revision = %s\n\n"
+			 "def upgrade():\n"
+			 "    op.%s('t%d')\n"
+			 "    op.create_index('ix_%d', 'users', ['a'])\n\n"
+			 "def downgrade():\n    %s\n",
+			 i, down, i % 3 ? "create_table" : "drop_table", i, i,
+			 i % 2 ? "pass" : "op.drop_index('ix_0')");
+		test_fmt_path(rel, "migrations/versions/r%04d.py", i);
+		test_write_file(f->root, rel, text);
+	}
+}
+
+static void load_project(struct fixture *f, struct mlint_scriptdir *sd, unsigned flags)
+{
+	const char *paths[1] = {f->root};
+	if (f->p.nr_dirs == 0 && mlint_discover(&f->p, paths, 1, NULL) < 0)
+		fail_msg("discover: %s", mlint_error_last());
+	if (mlint_scriptdir_load(sd, &f->p, &f->p.dirs[0], flags, &f->notes) < 0)
+		fail_msg("load: %s", mlint_error_last());
+}
+
+static int same_finding(const struct mlint_finding *a, const struct mlint_finding *b)
+{
+	return strcmp(a->rule, b->rule) == 0 && strcmp(a->path, b->path) == 0 &&
+	       a->line == b->line && a->col == b->col && strcmp(a->message, b->message) == 0 &&
+	       (a->excerpt == NULL) == (b->excerpt == NULL) &&
+	       (!a->excerpt || strcmp(a->excerpt, b->excerpt) == 0);
+}
+
+static void test_check_files_visitor_matches_a_separate_pass(void **state)
+{
+	struct fixture *f = *state;
+	struct mlint_ruleset rs;
+	struct mlint_check_opts opts = {MLINT_DOWNGRADE_REQUIRE};
+	struct mlint_file_checker *fc;
+	struct mlint_scriptdir fused;
+	struct mlint_findings during;
+
+	setenv("MLINT_THREADS", "2", 1);
+	write_many(f);
+	mlint_ruleset_init(&rs);
+	assert_int_equal(mlint_ruleset_load_builtin(&rs), 0);
+
+	/* After the load, over kept sources and call lists. */
+	load_project(f, &f->sd, MLINT_LOAD_KEEP_SOURCE);
+	assert_int_equal(mlint_check_files(&f->sd, &rs, &opts, &f->out), 0);
+
+	/* During the load, sources not kept, call lists dropped after. */
+	mlint_scriptdir_init(&fused);
+	mlint_findings_init(&during);
+	assert_non_null(fc = mlint_file_checker_new(&rs, &opts));
+	fused.visitor = mlint_file_checker_visitor(fc);
+	load_project(f, &fused, MLINT_LOAD_DROP_CALLS);
+	assert_int_equal(mlint_file_checker_take(fc, &during), 0);
+
+	assert_int_equal(fused.nr_scripts, MANY);
+	for (size_t i = 0; i < fused.nr_scripts; i++) {
+		assert_null(fused.scripts[i].source);
+		assert_int_equal(fused.scripts[i].m.nr_calls, 0);
+		assert_int_equal(fused.scripts[i].m.nr_aliases, 0);
+	}
+	/* drop-table (every third), missing-downgrade (odd), asymmetric, indexes */
+	assert_true(during.nr > MANY);
+	/* Taken in file order: slot 0's files come before slot 1's. */
+	for (size_t i = 1; i < during.nr; i++)
+		assert_true(strcmp(during.items[i - 1].path, during.items[i].path) <= 0);
+	assert_int_equal(during.nr, f->out.nr);
+	mlint_findings_sort(&during);
+	mlint_findings_sort(&f->out);
+	for (size_t i = 0; i < during.nr; i++)
+		if (!same_finding(&during.items[i], &f->out.items[i]))
+			fail_msg("finding %zu differs: %s %s:%u vs %s %s:%u", i, during.items[i].rule,
+				 during.items[i].path, during.items[i].line, f->out.items[i].rule,
+				 f->out.items[i].path, f->out.items[i].line);
+	mlint_findings_release(&during);
+	mlint_file_checker_free(fc);
+	mlint_scriptdir_release(&fused);
+	mlint_ruleset_release(&rs);
+	unsetenv("MLINT_THREADS");
+}
+
+struct failing_visitor {
+	size_t seen[MLINT_SCAN_SLOTS];
+	const char *fail_on; /* path suffix */
+};
+
+static int fail_on_file(void *ctx, size_t slot, const struct mlint_script *s)
+{
+	struct failing_visitor *v = ctx;
+	size_t pl = strlen(s->path), fl = strlen(v->fail_on);
+	assert_true(slot < MLINT_SCAN_SLOTS);
+	assert_non_null(s->source); /* in place during the call */
+	v->seen[slot]++;
+	if (pl >= fl && strcmp(s->path + pl - fl, v->fail_on) == 0)
+		return mlint_error_set("visitor refused %s", s->path);
+	return 0;
+}
+
+static void test_check_visitor_error_stops_the_load(void **state)
+{
+	struct fixture *f = *state;
+	struct failing_visitor fv = {{0}, "r0450.py"};
+	struct mlint_scan_visitor v = {fail_on_file, &fv};
+	const char *paths[1] = {f->root};
+
+	setenv("MLINT_THREADS", "2", 1);
+	write_many(f);
+	assert_int_equal(mlint_discover(&f->p, paths, 1, NULL), 0);
+	f->sd.visitor = &v;
+	assert_int_equal(mlint_scriptdir_load(&f->sd, &f->p, &f->p.dirs[0], 0, &f->notes),
+			 MLINT_ERROR);
+	assert_non_null(strstr(mlint_error_last(), "visitor refused"));
+	assert_non_null(strstr(mlint_error_last(), "r0450.py"));
+	/* Both threads ran; the failing one stopped at its file. */
+	assert_true(fv.seen[0] > 0 && fv.seen[1] > 0);
+	assert_true(fv.seen[1] <= MANY / 2);
+	unsetenv("MLINT_THREADS");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -504,6 +638,8 @@ int main(void)
 		T(test_check_non_literal_value),
 		T(test_check_non_literal_labels_and_depends),
 		T(test_check_non_migrations_ignored),
+		T(test_check_files_visitor_matches_a_separate_pass),
+		T(test_check_visitor_error_stops_the_load),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
