@@ -70,30 +70,53 @@ static int dated_name(const struct mlint_template *t, const struct mlint_script 
 						 mlint_migration_revision(&s->m), v);
 }
 
+/* Each node's dated name, matched once: a node is its children's parent
+ * too, and matching is most of this rule's time. */
+struct dated {
+	int known, ok;
+	struct mlint_template_values v;
+};
+
+static const struct mlint_template_values *dated_node(const struct mlint_scriptdir *sd,
+						      const struct mlint_template *t,
+						      struct dated *cache, size_t n)
+{
+	struct dated *d = &cache[n];
+	if (!d->known) {
+		d->ok = dated_name(t, mlint_scriptdir_node_script(sd, n), &d->v);
+		d->known = 1;
+	}
+	return d->ok ? &d->v : NULL;
+}
+
 static int check_order(const struct mlint_scriptdir *sd, const struct mlint_template *t,
 		       struct mlint_findings *out)
 {
+	struct dated *cache;
 	char msg[1024];
-	if (!mlint_template_has_date(t))
+	int error = 0;
+
+	if (!mlint_template_has_date(t) || sd->graph.nr_nodes == 0)
 		return 0;
-	for (size_t n = 0; n < sd->graph.nr_nodes; n++) {
+	if (!(cache = calloc(sd->graph.nr_nodes, sizeof(*cache))))
+		return mlint_error_set("out of memory");
+	for (size_t n = 0; n < sd->graph.nr_nodes && error == 0; n++) {
 		const struct mlint_graph_node *node = &sd->graph.nodes[n];
-		const struct mlint_script *s = mlint_scriptdir_node_script(sd, n);
-		struct mlint_template_values mine, theirs;
-		if (!dated_name(t, s, &mine))
-			continue;
-		for (size_t k = 0; k < node->nr_parents; k++) {
-			const struct mlint_script *ps = mlint_scriptdir_node_script(sd, node->parents[k]);
-			if (!dated_name(t, ps, &theirs) || !older(&mine, &theirs))
+		const struct mlint_template_values *mine = dated_node(sd, t, cache, n), *theirs;
+		const struct mlint_script *s = mlint_scriptdir_node_script(sd, n), *ps;
+		for (size_t k = 0; mine && k < node->nr_parents && error == 0; k++) {
+			if (!(theirs = dated_node(sd, t, cache, node->parents[k])) ||
+			    !older(mine, theirs))
 				continue;
+			ps = mlint_scriptdir_node_script(sd, node->parents[k]);
 			snprintf(msg, sizeof(msg), "'%.300s' sorts before its parent '%.300s': listed "
 				 "by name, the files no longer show the order they run in; give it "
 				 "a later date", base_name(s->path), base_name(ps->path));
-			if (add(out, s, "out-of-order", 1, msg) < 0)
-				return MLINT_ERROR;
+			error = add(out, s, "out-of-order", 1, msg);
 		}
 	}
-	return 0;
+	free(cache);
+	return error < 0 ? MLINT_ERROR : 0;
 }
 
 static int check_message(const struct mlint_scriptdir *sd, struct mlint_findings *out)
