@@ -277,11 +277,25 @@ static char *span_text(const struct extractor *x, size_t a, size_t b)
 	return out;
 }
 
+/* Whether tokens [a, b) touch, with nothing between them: "op.drop_table",
+ * the usual callee, then needs no whitespace folding. */
+static int span_is_tight(const struct extractor *x, size_t a, size_t b)
+{
+	for (size_t i = a + 1; i < b; i++)
+		if (x->toks[i].off != x->toks[i - 1].off + x->toks[i - 1].len)
+			return 0;
+	return 1;
+}
+
 /* span_copy into the migration's arena (calls and aliases). */
 static char *span_text_kept(const struct extractor *x, size_t a, size_t b)
 {
-	char *out = mlint_arena_alloc(&x->m->strings, span_size(x, a, b));
-	if (out)
+	char *out;
+
+	if (span_is_tight(x, a, b))
+		return mlint_arena_strndup(&x->m->strings, x->src + x->toks[a].off,
+					   span_size(x, a, b) - 1);
+	if ((out = mlint_arena_alloc(&x->m->strings, span_size(x, a, b))) != NULL)
 		mlint_arena_trim(&x->m->strings, out, span_copy(x, a, b, out) + 1);
 	return out;
 }
@@ -659,8 +673,9 @@ static const struct {
 
 static int is_keyword_callee(const char *src, const struct mlint_token *t)
 {
-	if (t->len > 6)
-		return 0; /* longer than every keyword above */
+	/* longer than every keyword above, or not starting like one */
+	if (t->len > 6 || !strchr("adefilnorwy", src[t->off]))
+		return 0;
 	for (size_t i = 0; i < sizeof(not_callees) / sizeof(not_callees[0]); i++)
 		if (t->len == not_callees[i].len &&
 		    memcmp(src + t->off, not_callees[i].word, t->len) == 0)

@@ -628,6 +628,11 @@ size_t mlint_pyscan_string_decode(const char *src, const struct mlint_token *tok
 	struct out_bytes b;
 
 	string_body(tok, &start, &end);
+	if ((tok->flags & MLINT_STR_RAW) || !memchr(src + start, '\\', end - start)) {
+		memcpy(out, src + start, end - start); /* nothing to decode */
+		out[end - start] = '\0';
+		return end - start;
+	}
 	b.p = out;
 	b.n = 0;
 	for (size_t i = start; i < end;) {

@@ -746,9 +746,13 @@ static int is_merge(const struct mlint_migration *m)
 static const struct mlint_function *partner(const struct mlint_migration *m,
 					    const struct mlint_function *up)
 {
-	char name[256];
-	snprintf(name, sizeof(name), "downgrade%s", up->name + 7);
-	return mlint_migration_function(m, name);
+	const char *suffix = up->name + strlen("upgrade");
+	for (size_t i = 0; i < m->nr_functions; i++) {
+		const struct mlint_function *f = &m->functions[i];
+		if (!f->is_upgrade && strcmp(f->name + strlen("downgrade"), suffix) == 0)
+			return f;
+	}
+	return NULL;
 }
 
 static int check_downgrade(const struct mlint_script *s, const struct mlint_function *up,
