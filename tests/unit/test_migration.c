@@ -450,6 +450,12 @@ static void test_migration_value_position(void **state)
 	/* Columns count characters, not bytes. */
 	m = SCAN("revision: '\xC3\xA9' = 'a'\n");
 	VAL_STR(m->revision, "a", 1, 17);
+	/* Long runs: ASCII is counted eight bytes at a time, up to the first
+	 * non-ASCII byte; from there byte by byte. */
+	m = SCAN("revision: 'abcdefghijklmnop\xC3\xA9qrstuvwxyz\xE2\x82\xAC" "abcdefgh' = 'a'\n");
+	VAL_STR(m->revision, "a", 1, 52);
+	m = SCAN("revision: '\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9' = 'a'\n");
+	VAL_STR(m->revision, "a", 1, 20);
 }
 
 static void test_migration_semicolon_statements(void **state)

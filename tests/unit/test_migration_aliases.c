@@ -73,11 +73,28 @@ static void test_migration_directives(void **state)
 	mlint_migration_release(&m);
 }
 
+/* "mlint:" anywhere in a comment, also at its very end; near misses are
+ * plain comments. */
+static void test_migration_directive_positions(void **state)
+{
+	static const char src[] = "# mlint:\n#mlint\n# mmlint:x\n# mlint\n# ml\n#\n";
+	struct mlint_migration m;
+	(void)state;
+
+	mlint_migration_init(&m);
+	assert_int_equal(mlint_migration_scan(&m, src, strlen(src)), 0);
+	assert_int_equal(m.nr_directives, 2);
+	assert_string_equal(m.directives[0].text, "# mlint:");
+	assert_string_equal(m.directives[1].text, "# mmlint:x");
+	mlint_migration_release(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_migration_aliases),
 		cmocka_unit_test(test_migration_directives),
+		cmocka_unit_test(test_migration_directive_positions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
