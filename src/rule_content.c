@@ -417,18 +417,45 @@ static const char *quick_added_column(const struct mlint_script *s, const struct
 	return c[1].first_arg;
 }
 
+/* Whether `word` ends just before `at` / starts at `at`, within [from, end). */
+static int word_before(const char *from, const char *at, const char *word)
+{
+	size_t n = strlen(word);
+	return (size_t)(at - from) >= n && memcmp(at - n, word, n) == 0;
+}
+
+static int word_after(const char *at, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+	return (size_t)(end - at) >= n && memcmp(at, word, n) == 0;
+}
+
+/* An underscore keyword that needs the full reading: column_name,
+ * index_name, constraint_name (also new_column_name, ...), source_table,
+ * and type_ for alter_column. One walk over the call's underscores. */
+static int has_underscore_keyword(const char *p, const char *end, enum op_kind kind)
+{
+	for (const char *u = p; (u = memchr(u, '_', (size_t)(end - u))) != NULL; u++) {
+		if (word_after(u + 1, end, "name") &&
+		    (word_before(p, u, "column") || word_before(p, u, "index") ||
+		     word_before(p, u, "constraint")))
+			return 1;
+		if (word_after(u + 1, end, "table") && word_before(p, u, "source"))
+			return 1;
+		if (kind == OP_ALTER_COLUMN && word_before(p, u, "type"))
+			return 1;
+	}
+	return 0;
+}
+
 /* Keywords and text that need the full reading of a call. */
 static int needs_reading(const struct mlint_script *s, const struct mlint_call *c,
 			 enum op_kind kind)
 {
-	int names = span_has(s, c, "_name");
+	const char *p = s->source + c->off, *end = s->source + c->end;
 	return kind == OP_RENAME_TABLE ||
-	       (names && (span_has(s, c, "column_name") || span_has(s, c, "index_name") ||
-			  span_has(s, c, "constraint_name"))) ||
-	       span_has(s, c, "concurrently") || span_has(s, c, "source_table") ||
-	       memchr(s->source + c->off, '#', c->end - c->off) ||
-	       memchr(s->source + c->off, '\\', c->end - c->off) ||
-	       (kind == OP_ALTER_COLUMN && span_has(s, c, "type_")) ||
+	       memchr(p, '#', (size_t)(end - p)) || memchr(p, '\\', (size_t)(end - p)) ||
+	       has_underscore_keyword(p, end, kind) || span_has(s, c, "concurrently") ||
 	       (kind == OP_ADD_COLUMN && span_has(s, c, "nullable") &&
 		!span_has(s, c, "nullable=True"));
 }

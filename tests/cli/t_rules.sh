@@ -299,6 +299,26 @@ hasnt "op.add_column reverted by op.drop_column" "adds column 'note'"
 hasnt "alter_column without type_" "e6_op.py:17:5: warning[alter-column-type]"
 rm migrations/versions/e6_op.py
 
+# Names given only as keywords (index_name=, constraint_name=, source_table=,
+# column_name=, new_column_name=): the call is read in full, not guessed.
+mig e7_kw.py e7 "'e5'" <<'PY'
+    op.create_index(index_name='ix_kw_a', table_name='genes', columns=['a'])
+    op.create_index(index_name='ix_kw_b', table_name='genes', columns=['b'])
+    op.create_foreign_key(constraint_name='fk_kw', source_table='genes', referent_table='species', local_cols=['s'], remote_cols=['id'])
+    op.alter_column(table_name='genes', column_name='old', new_column_name='new')
+--
+    op.drop_index(index_name='ix_kw_a', table_name='genes')
+    op.drop_constraint(constraint_name='fk_kw', table_name='genes')
+    op.drop_index('ix_kw_b', table_name='other')
+PY
+check --select asymmetric-downgrade,rename-column
+hasnt "keywords: drop_index(index_name=) is the inverse" "ix_kw_a"
+has "keywords: another table is not the inverse" "e7_kw.py:15:5: warning[asymmetric-downgrade]: upgrade() creates index 'ix_kw_b' on 'genes'"
+hasnt "keywords: constraint with source_table= dropped" "fk_kw"
+has "keywords: column_name= renamed" "e7_kw.py:17:5: warning[rename-column]: column 'old' of 'genes' is renamed to 'new'"
+has "keywords: rename not reverted" "e7_kw.py:17:5: warning[asymmetric-downgrade]: upgrade() renames column 'old' on 'genes'"
+rm migrations/versions/e7_kw.py
+
 # --- committed-credentials ---------------------------------------------------------
 printf '[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://app:pa55word@db.example.com/app\n' > alembic.ini
 run_mlint check --select committed-credentials
