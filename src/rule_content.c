@@ -8,6 +8,7 @@
 #include <string.h>
 #include "mlint/check.h"
 #include "mlint/pyscan.h"
+#include "arena.h"
 #include "check_files.h"
 #include "util.h"
 
@@ -20,23 +21,22 @@ enum op_kind {
 struct op {
 	enum op_kind kind;
 	const struct mlint_call *call;
-	char *table, *name, *new_name; /* new_name: rename target */
+	/* new_name: the rename target. Borrowed from the call list, or in the
+	 * ops' arena when read from the call's text. */
+	const char *table, *name, *new_name;
 	unsigned not_null_no_default : 1, concurrently : 1, has_type : 1;
 };
 
 struct ops {
 	struct op *items;
 	size_t nr, alloc;
+	struct mlint_arena_block *strings; /* names read from the calls' text */
 };
 
 static void ops_release(struct ops *o)
 {
-	for (size_t i = 0; i < o->nr; i++) {
-		free(o->items[i].table);
-		free(o->items[i].name);
-		free(o->items[i].new_name);
-	}
 	free(o->items);
+	mlint_arena_release(&o->strings);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -51,6 +51,7 @@ struct arg {
 
 struct call_tokens {
 	const char *src; /* the call's text (borrowed) */
+	struct mlint_arena_block **strings; /* where values read go */
 	struct mlint_token *toks;
 	size_t nr, alloc;
 };
@@ -161,20 +162,30 @@ static int is_plain_string(const struct mlint_token *t)
 
 /* A string value: 'x', or op.f('x') / batch_op.f('x') (naming convention).
  * Sets *out to a new string or leaves it NULL. */
-static int string_of(const struct call_tokens *ct, const struct arg *a, char **out)
+/* A string token's value, in the arena. */
+static int decode_kept(const struct call_tokens *ct, const struct mlint_token *t,
+		       const char **out)
+{
+	char *v = mlint_arena_alloc(ct->strings, mlint_pyscan_string_value_max(t));
+	if (!v)
+		return MLINT_ERROR;
+	mlint_arena_trim(ct->strings, v, mlint_pyscan_string_decode(ct->src, t, v) + 1);
+	*out = v;
+	return 0;
+}
+
+static int string_of(const struct call_tokens *ct, const struct arg *a, const char **out)
 {
 	size_t open;
 	*out = NULL;
 	if (!a)
 		return 0;
 	if (a->b == a->a + 1 && is_plain_string(&ct->toks[a->a]))
-		return (*out = mlint_pyscan_string_value(ct->src, &ct->toks[a->a])) ? 0
-			: mlint_error_set("out of memory");
+		return decode_kept(ct, &ct->toks[a->a], out);
 	open = value_call_open(ct, a);
 	if (open != (size_t)-1 && tok_eq(ct, open - 1, "f") && open + 2 < ct->nr &&
 	    is_plain_string(&ct->toks[open + 1]) && ct->toks[open + 2].kind == ')')
-		return (*out = mlint_pyscan_string_value(ct->src, &ct->toks[open + 1])) ? 0
-			: mlint_error_set("out of memory");
+		return decode_kept(ct, &ct->toks[open + 1], out);
 	return 0;
 }
 
@@ -304,7 +315,8 @@ static int add_table_op(const struct mlint_call *c, enum op_kind kind, struct op
 	memset(o, 0, sizeof(*o));
 	o->kind = kind;
 	o->call = c;
-	return (o->table = mlint_strdup(c->first_arg)) ? 0 : MLINT_ERROR;
+	o->table = c->first_arg;
+	return 0;
 }
 
 static int span_has(const struct mlint_script *s, const struct mlint_call *c, const char *word)
@@ -370,7 +382,8 @@ static const char *simple_string(const char *p, const char *end, const char **va
 
 /* After the first argument, `, 'string'` as the second: its text (new), else NULL
  * in *out (not an error). */
-static int second_literal(const char *p, const char *end, char **out)
+static int second_literal(const char *p, const char *end, struct mlint_arena_block **strings,
+			  const char **out)
 {
 	const char *v;
 	size_t n;
@@ -382,7 +395,7 @@ static int second_literal(const char *p, const char *end, char **out)
 	p = skip_blanks(p + 1, end);
 	if (!simple_string(p, end, &v, &n))
 		return 0;
-	return (*out = mlint_strndup(v, n)) ? 0 : MLINT_ERROR;
+	return (*out = mlint_arena_strndup(strings, v, n)) ? 0 : MLINT_ERROR;
 }
 
 /* Where the first argument ends when it is the literal or the nested call
@@ -462,7 +475,8 @@ static int needs_reading(const struct mlint_script *s, const struct mlint_call *
 
 /* `table_name='t'` in the call: its text (new) in *out, NULL when absent or
  * not that simple (then 0: read the call). */
-static int quick_table_kw(const struct mlint_script *s, const struct mlint_call *c, char **out)
+static int quick_table_kw(const struct mlint_script *s, const struct mlint_call *c,
+			  struct mlint_arena_block **strings, const char **out)
 {
 	const char *p = s->source + c->off, *end = s->source + c->end, *v;
 	size_t n;
@@ -473,14 +487,14 @@ static int quick_table_kw(const struct mlint_script *s, const struct mlint_call 
 			break;
 	if (!p || !simple_string(p + 11, end, &v, &n))
 		return 0;
-	return (*out = mlint_strndup(v, n)) ? 1 : MLINT_ERROR;
+	return (*out = mlint_arena_strndup(strings, v, n)) ? 1 : MLINT_ERROR;
 }
 
 /* Table and name of an operation as autogenerate writes it, into new
  * strings. 1 when read, 0 when the call must be read in full. */
 static int quick_fields(const struct mlint_script *s, const struct mlint_call *c,
-			enum op_kind kind, int batch, const char *batch_table, char **table,
-			char **name)
+			enum op_kind kind, int batch, const char *batch_table,
+			struct mlint_arena_block **strings, const char **table, const char **name)
 {
 	const char *n, *after = NULL;
 
@@ -490,34 +504,34 @@ static int quick_fields(const struct mlint_script *s, const struct mlint_call *c
 	if (batch) {
 		if (!(n = quick_name(s, c, kind == OP_ADD_COLUMN)))
 			return 0;
-		if (batch_table && !(*table = mlint_strdup(batch_table)))
-			return MLINT_ERROR;
+		*table = batch_table;
 	} else if (kind == OP_ADD_COLUMN) {
 		if (!(n = quick_added_column(s, c)))
 			return 0;
-		if (!(*table = mlint_strdup(c->first_arg)))
-			return MLINT_ERROR;
+		*table = c->first_arg;
 	} else if (kind == OP_DROP_COLUMN || kind == OP_ALTER_COLUMN) {
 		/* op.drop_column('t', 'c'), op.alter_column('t', 'c', nullable=...) */
 		if (!c->first_arg || !(after = after_first(s, c)) ||
-		    second_literal(after, s->source + c->end, name) < 0)
+		    second_literal(after, s->source + c->end, strings, name) < 0)
 			return after ? MLINT_ERROR : 0;
 		if (!*name)
 			return 0;
-		return (*table = mlint_strdup(c->first_arg)) ? 1 : MLINT_ERROR;
+		*table = c->first_arg;
+		return 1;
 	} else {
 		/* create_index(name, 'table', ...), drop_index(name, table_name='t') */
 		if (!(n = quick_name(s, c, 0)) || !(after = after_first(s, c)))
 			return 0;
-		if (second_literal(after, s->source + c->end, table) < 0)
+		if (second_literal(after, s->source + c->end, strings, table) < 0)
 			return MLINT_ERROR;
 		if (!*table && span_has(s, c, "table_name")) {
-			int r = quick_table_kw(s, c, table);
+			int r = quick_table_kw(s, c, strings, table);
 			if (r <= 0)
 				return r;
 		}
 	}
-	return (*name = mlint_strdup(n)) ? 1 : MLINT_ERROR;
+	*name = n;
+	return 1;
 }
 
 /* What autogenerate writes, without tokenizing the call again. 1 when
@@ -525,15 +539,12 @@ static int quick_fields(const struct mlint_script *s, const struct mlint_call *c
 static int add_quick_op(const struct mlint_script *s, const struct mlint_call *c,
 			enum op_kind kind, int batch, const char *batch_table, struct ops *out)
 {
-	char *table, *name;
-	int r = quick_fields(s, c, kind, batch, batch_table, &table, &name);
+	const char *table, *name;
+	int r = quick_fields(s, c, kind, batch, batch_table, &out->strings, &table, &name);
 	struct op *o;
 
-	if (r <= 0 || MLINT_ARRAY_GROW(out->items, out->alloc, out->nr + 1) < 0) {
-		free(table);
-		free(name);
+	if (r <= 0 || MLINT_ARRAY_GROW(out->items, out->alloc, out->nr + 1) < 0)
 		return r <= 0 ? r : MLINT_ERROR;
-	}
 	o = &out->items[out->nr++];
 	memset(o, 0, sizeof(*o));
 	o->kind = kind;
@@ -572,8 +583,8 @@ static int add_op(const struct mlint_script *s, const struct mlint_call *c, stru
 	nr = split_args(ct, open, args);
 	if ((error = read_op(ct, args, nr, batch, o)) < 0)
 		return error;
-	if (batch && batch_table && !o->table && !(o->table = mlint_strdup(batch_table)))
-		return MLINT_ERROR;
+	if (batch && batch_table && !o->table)
+		o->table = batch_table;
 	return 0;
 }
 
@@ -584,6 +595,7 @@ static int read_ops(const struct mlint_script *s, size_t f, struct ops *out)
 	struct call_tokens ct = {0};
 	int error = 0;
 
+	ct.strings = &out->strings;
 	for (size_t i = fn->first_call; i < fn->first_call + fn->nr_calls && error == 0; i++)
 		error = add_op(s, &s->m.calls[i], out, &ct);
 	free(ct.toks);
@@ -861,12 +873,12 @@ int mlint_check_content_script(const struct mlint_script *s, const struct mlint_
 			       struct mlint_findings *out)
 {
 	const struct mlint_migration *m = &s->m;
-	struct ops *per = NULL, all = {0};
+	struct ops few[4] = {{0}}, *per = few, all = {0}; /* few: upgrade, downgrade */
 	int error = 0;
 
 	if (!s->is_migration || s->refused || !mlint_migration_has_revision(m))
 		return 0;
-	if (m->nr_functions && !(per = calloc(m->nr_functions, sizeof(*per))))
+	if (m->nr_functions > 4 && !(per = calloc(m->nr_functions, sizeof(*per))))
 		return mlint_error_set("out of memory");
 	for (size_t f = 0; f < m->nr_functions && error == 0; f++)
 		if (m->functions[f].is_upgrade && (error = read_ops(s, f, &per[f])) == 0)
@@ -878,7 +890,8 @@ int mlint_check_content_script(const struct mlint_script *s, const struct mlint_
 		error = check_empty_upgrade(s, out);
 	for (size_t f = 0; f < m->nr_functions; f++)
 		ops_release(&per[f]);
-	free(per);
+	if (per != few)
+		free(per);
 	free(all.items);
 	return error;
 }

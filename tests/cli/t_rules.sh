@@ -319,6 +319,52 @@ has "keywords: column_name= renamed" "e7_kw.py:17:5: warning[rename-column]: col
 has "keywords: rename not reverted" "e7_kw.py:17:5: warning[asymmetric-downgrade]: upgrade() renames column 'old' on 'genes'"
 rm migrations/versions/e7_kw.py
 
+# Multi-database template: upgrade_<engine> pairs with downgrade_<engine>.
+cat > migrations/versions/e8_multidb.py <<'PY'
+revision = 'e8'
+down_revision = 'e5'
+from alembic import op
+import sqlalchemy as sa
+
+
+def upgrade(engine_name):
+    globals()["upgrade_%s" % engine_name]()
+
+
+def downgrade(engine_name):
+    globals()["downgrade_%s" % engine_name]()
+
+
+def upgrade_engine1():
+    op.drop_table('audit')
+
+
+def downgrade_engine1():
+    pass
+
+
+def upgrade_engine2():
+    op.add_column('genes', sa.Column('x', sa.Integer(), nullable=True))
+
+
+def downgrade_engine2():
+    op.drop_column('genes', 'x')
+
+
+def upgrade_engine3():
+    op.add_column('genes', sa.Column('y', sa.Integer(), nullable=True))
+
+
+def downgrade_engine3():
+    op.drop_column('genes', 'x')
+PY
+check --select drop-table,missing-downgrade,asymmetric-downgrade
+has "multidb: drop-table in upgrade_engine1" "e8_multidb.py:16:5: error[drop-table]"
+has "multidb: its downgrade does nothing" "e8_multidb.py:19:1: error[missing-downgrade]: downgrade_engine1() does nothing while upgrade_engine1() changes the schema"
+has "multidb: engine3 not reverted" "e8_multidb.py:32:5: warning[asymmetric-downgrade]: upgrade_engine3() adds column 'y' on 'genes' but downgrade_engine3() has no drop_column"
+hasnt "multidb: engine2 reverted" "adds column 'x'"
+rm migrations/versions/e8_multidb.py
+
 # --- committed-credentials ---------------------------------------------------------
 printf '[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://app:pa55word@db.example.com/app\n' > alembic.ini
 run_mlint check --select committed-credentials
