@@ -360,7 +360,13 @@ static int check_calls(struct mlint_pattern_engine *e)
 
 static int is_sql_callee(const char *name)
 {
-	const char *dot = strrchr(name, '.'), *method = dot ? dot + 1 : name;
+	const char *dot, *method;
+	/* most callees end in neither "execute", "text" nor "exec_driver_sql" */
+	size_t n = strlen(name);
+	if (n < 4 || (name[n - 1] != 'e' && name[n - 1] != 't' && name[n - 1] != 'l'))
+		return 0;
+	dot = strrchr(name, '.');
+	method = dot ? dot + 1 : name;
 	return strcmp(method, "execute") == 0 || strcmp(method, "text") == 0 ||
 	       (dot && strcmp(method, "exec_driver_sql") == 0);
 }
