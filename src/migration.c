@@ -275,15 +275,21 @@ static size_t span_size(const struct extractor *x, size_t a, size_t b)
 	return x->toks[b - 1].off + x->toks[b - 1].len - x->toks[a].off + 1;
 }
 
+/* n bytes from malloc, or NULL with the error set. */
+static char *new_bytes(size_t n)
+{
+	char *p = malloc(n);
+	if (!p)
+		mlint_error_set("out of memory");
+	return p;
+}
+
 /* span_copy into a new string. */
 static char *span_text(const struct extractor *x, size_t a, size_t b)
 {
-	char *out = malloc(span_size(x, a, b));
-	if (!out) {
-		mlint_error_set("out of memory");
-		return NULL;
-	}
-	span_copy(x, a, b, out);
+	char *out = new_bytes(span_size(x, a, b));
+	if (out)
+		span_copy(x, a, b, out);
 	return out;
 }
 
@@ -351,12 +357,9 @@ static size_t string_run_decode(const struct extractor *x, size_t a, size_t b, c
 
 static char *string_run_value(const struct extractor *x, size_t a, size_t b)
 {
-	char *out = malloc(string_run_size(x, a, b));
-	if (!out) {
-		mlint_error_set("out of memory");
-		return NULL;
-	}
-	string_run_decode(x, a, b, out);
+	char *out = new_bytes(string_run_size(x, a, b));
+	if (out)
+		string_run_decode(x, a, b, out);
 	return out;
 }
 
