@@ -4,18 +4,25 @@
 #include <git2.h>
 #include "mlint/scriptdir.h"
 #include "mlint/snapshot.h"
+#include "strmap.h"
 #include "util.h"
 
 char *mlint_snapshot_repo_path(const struct mlint_project *p, const char *abs)
 {
 	size_t rl = p->repo_root ? strlen(p->repo_root) : 0;
+	char *rel;
 
 	if (!rl || strncmp(abs, p->repo_root, rl) != 0 || (abs[rl] != '/' && abs[rl] != '\0')) {
 		mlint_error_setc(MLINT_ENOTFOUND, "'%s' is outside the repository '%s'", abs,
 				 p->repo_root ? p->repo_root : "(none)");
 		return NULL;
 	}
-	return mlint_strdup(abs[rl] == '/' ? abs + rl + 1 : "");
+	rel = mlint_strdup(abs[rl] == '/' ? abs + rl + 1 : "");
+	/* "versions/" names the directory "versions": index paths have no
+	 * trailing slash to match it */
+	for (size_t n = rel ? strlen(rel) : 0; n > 0 && rel[n - 1] == '/'; n--)
+		rel[n - 1] = '\0';
+	return rel;
 }
 
 /* Whether `path` lies in directory `dir` ("" is the root); sets *rest. */
@@ -57,6 +64,7 @@ struct git_lister {
 	const struct mlint_project *p;
 	const struct mlint_scriptdir_config *d;
 	struct mlint_notes *notes;
+	struct mlint_strmap seen; /* absolute paths listed so far */
 };
 
 static int git_fail(const char *what, const char *path)
@@ -71,14 +79,6 @@ static int skip_git_note(struct git_lister *l, const char *rel, const char *why)
 	return mlint_notes_add(l->notes, MLINT_NOTE_VERBOSE, "skipped '%s': %s", rel, why);
 }
 
-/* A listed path once only, even when version locations overlap. */
-static int listed(const struct mlint_snapshot *s, const char *abs)
-{
-	for (size_t i = s->nr; i-- > 0;)
-		if (strcmp(s->entries[i].abs, abs) == 0)
-			return 1;
-	return 0;
-}
 
 static int load_blob(struct mlint_snapshot_entry *e, git_repository *repo, const git_oid *id)
 {
@@ -114,11 +114,15 @@ static int add_git_entry(struct git_lister *l, const char *rel, unsigned mode, c
 
 	if (!abs)
 		return MLINT_ERROR;
-	if (listed(l->out, abs)) {
+	/* A path once only, even when version locations overlap (a set: a
+	 * linear search here made --staged quadratic, 1.3G instructions at
+	 * 10,000 files). */
+	if (mlint_strmap_find(&l->seen, abs)) {
 		free(abs);
 		return skip_git_note(l, rel, "already read through another version location");
 	}
-	if (MLINT_ARRAY_GROW(l->out->entries, l->out->alloc, l->out->nr + 1) < 0) {
+	if (mlint_strmap_add(&l->seen, abs, l->out->nr) < 0 ||
+	    MLINT_ARRAY_GROW(l->out->entries, l->out->alloc, l->out->nr + 1) < 0) {
 		free(abs);
 		return MLINT_ERROR;
 	}
@@ -216,11 +220,12 @@ int mlint_snapshot_list_tree(struct mlint_snapshot *out, struct git_repository *
 			     const struct git_tree *tree, const struct mlint_project *p,
 			     const struct mlint_scriptdir_config *d, struct mlint_notes *notes)
 {
-	struct git_lister l = {out, repo, p, d, notes};
+	struct git_lister l = {out, repo, p, d, notes, MLINT_STRMAP_INIT};
 	int error = 0;
 
 	for (size_t i = 0; i < d->nr_locations && error == 0; i++)
 		error = list_tree_location(&l, tree, d->version_locations[i]);
+	mlint_strmap_release(&l.seen);
 	if (error == 0 && out->nr > 1)
 		qsort(out->entries, out->nr, sizeof(*out->entries), compare_git_entries);
 	return error;
@@ -265,7 +270,7 @@ int mlint_snapshot_list_index(struct mlint_snapshot *out, struct git_repository 
 			      const struct mlint_project *p, const struct mlint_scriptdir_config *d,
 			      struct mlint_notes *notes)
 {
-	struct git_lister l = {out, repo, p, d, notes};
+	struct git_lister l = {out, repo, p, d, notes, MLINT_STRMAP_INIT};
 	git_index *index = NULL;
 	int error = 0;
 
@@ -273,6 +278,7 @@ int mlint_snapshot_list_index(struct mlint_snapshot *out, struct git_repository 
 		return git_fail("the index of", p->repo_root ? p->repo_root : "?");
 	for (size_t i = 0; i < d->nr_locations && error == 0; i++)
 		error = list_index_location(&l, index, d->version_locations[i]);
+	mlint_strmap_release(&l.seen);
 	git_index_free(index);
 	if (error == 0 && out->nr > 1)
 		qsort(out->entries, out->nr, sizeof(*out->entries), compare_git_entries);
