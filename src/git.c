@@ -6,6 +6,12 @@
 #include "mlint/snapshot.h"
 #include "util.h"
 
+void mlint_libgit2_init(void)
+{
+	git_libgit2_init();
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+}
+
 struct applied {
 	char *name;
 	git_tree *tree;
@@ -43,7 +49,7 @@ int mlint_git_open(struct mlint_git **out, const char *path)
 	int rc;
 
 	*out = NULL;
-	git_libgit2_init();
+	mlint_libgit2_init();
 	if (!(g = calloc(1, sizeof(*g)))) {
 		git_libgit2_shutdown();
 		return mlint_error_set("out of memory");

@@ -304,7 +304,7 @@ int mlint_history_first_added(struct mlint_history_entry *entries, size_t nr,
 		error = mlint_error_set("out of memory");
 		goto done;
 	}
-	git_libgit2_init();
+	mlint_libgit2_init();
 	if (git_repository_open_ext(&w.repo, repo_root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
 		error = git_fail(&w, "open the git repository");
 	else if (git_repository_odb(&w.odb, w.repo) < 0)

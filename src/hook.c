@@ -39,7 +39,7 @@ int mlint_hook_path(char **out, const char *start)
 	int error;
 
 	*out = NULL;
-	git_libgit2_init();
+	mlint_libgit2_init();
 	if (git_repository_open_ext(&repo, start, 0, NULL) < 0) {
 		error = mlint_error_setc(MLINT_EUSAGE, "'%s' is not in a git repository: run "
 					 "'git init' first, or install the hook from inside one", start);

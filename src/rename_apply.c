@@ -122,7 +122,7 @@ static const char *relative(const struct repo *g, const char *abs)
 
 static int open_index(struct repo *g)
 {
-	git_libgit2_init();
+	mlint_libgit2_init();
 	if (git_repository_open_ext(&g->repo, g->root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
 		return git_fail(g, "open the git repository");
 	if (git_repository_index(&g->index, g->repo) < 0)
