@@ -28,9 +28,10 @@ void mlint_buf_release(struct mlint_buf *buf)
 void mlint_buf_clear(struct mlint_buf *buf)
 {
 	buf->len = 0;
-	buf->ptr[0] = '\0';
-	if (!buf->cap)
-		buf->ptr = empty_string;
+	if (buf->cap)
+		buf->ptr[0] = '\0';
+	else
+		buf->ptr = empty_string; /* shared by every thread: never written */
 }
 
 int mlint_buf_grow(struct mlint_buf *buf, size_t extra)
