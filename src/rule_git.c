@@ -537,15 +537,21 @@ static int tip_changes(struct git_run *r, struct tip_state *t)
 	size_t nr;
 	int error;
 
+	const git_tree *from = mlint_git_applied_tree(r->g, 0, NULL);
+	const git_tree *to = mlint_git_base_tip_tree(r->g);
+
+	/* A branch made from the base's tip: the same tree, nothing to read
+	 * (the version directory's tree alone can be half a megabyte). */
+	if (from && to && git_oid_equal(git_tree_id(from), git_tree_id(to)))
+		return 0;
 	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
 	if ((error = location_specs(&specs, &nr, r)) < 0)
 		goto done;
 	o.pathspec.strings = specs;
 	o.pathspec.count = nr;
 	o.flags = GIT_DIFF_DISABLE_PATHSPEC_MATCH | GIT_DIFF_SKIP_BINARY_CHECK;
-	if (git_diff_tree_to_tree(&diff, mlint_git_repository(r->g),
-				  (git_tree *)mlint_git_applied_tree(r->g, 0, NULL),
-				  (git_tree *)mlint_git_base_tip_tree(r->g), &o) < 0) {
+	if (git_diff_tree_to_tree(&diff, mlint_git_repository(r->g), (git_tree *)from,
+				  (git_tree *)to, &o) < 0) {
 		error = git_error_here("cannot compare the base with the merge base");
 		goto done;
 	}
