@@ -53,6 +53,18 @@ const char *mlint_git_root(const struct mlint_git *g);
  */
 int mlint_git_set_head(struct mlint_git *g, enum mlint_git_head kind, const char *rev);
 enum mlint_git_head mlint_git_head_kind(const struct mlint_git *g);
+
+/*
+ * Reads, on a thread of its own, what comparing the working tree with the
+ * applied set will need: the index (its stat cache) and, in each applied
+ * tree, the trees of `locations` (repository paths of the version
+ * directories). Meant to run while the files are listed and scanned, which
+ * does not use the repository: nothing else may use `g` or its repository
+ * until mlint_git_prefetch_wait() (mlint_git_free waits too). Only for a
+ * working-tree head; a failure here is ignored: the real read reports it.
+ */
+void mlint_git_prefetch(struct mlint_git *g, char *const *locations, size_t nr);
+void mlint_git_prefetch_wait(struct mlint_git *g);
 /* The tree of --head REV (NULL for the others). */
 const struct git_tree *mlint_git_head_tree(const struct mlint_git *g);
 

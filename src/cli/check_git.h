@@ -39,6 +39,7 @@ struct cli_git {
 	int staged, new_only, no_git, verbose;
 	int outside;         /* not in a git repository: git rules skipped */
 	struct mlint_git *g; /* opened when a git feature is used */
+	struct git_opening *opening; /* g being opened in the background */
 	/* base and applied from the [mlint] config when no option gave them
 	 * (owned; base/applied above then point at them). */
 	char *config_base;

@@ -251,6 +251,21 @@ run_mlint check
 assert_eq "unborn: status" 0 "$RC"
 assert_contains "unborn: notice" "$ERR" "has no commit yet: git rules skipped"
 
+# A repository owned by someone else: libgit2 will not open it. Without a
+# base asked for, lint what is on disk with a warning; with --base, exit 2.
+# (The repository is opened while the files are scanned: its failure is
+# reported after the scan, the same as before.)
+if [ "$(id -u)" -eq 0 ]; then
+  w=$TMP/owned; cp -r "$r" "$w"; chown -R 65534:65534 "$w"; cd "$w"
+  run_mlint check --no-excerpt
+  assert_eq "not ours: status" 0 "$RC"
+  assert_contains "not ours: warned" "$ERR" "git rules skipped"
+  assert_contains "not ours: still linted" "$OUT" "in 2 migrations"
+  run_mlint check --base main
+  assert_eq "not ours, --base: status 2" 2 "$RC"
+  chown -R "$(id -u):$(id -g)" "$w"
+fi
+
 # Overlapping version locations (the same directory named twice): each file
 # is read once from the working tree, the index and a commit alike.
 o=$TMP/overlap; mkdir -p "$o"; git_init "$o"; cp -r "$r/migrations" "$o/"; cd "$o"
