@@ -22,6 +22,7 @@ void mlint_graph_release(struct mlint_graph *g)
 	free(g->bases);
 	free(g->order);
 	free(g->missing);
+	free(g->label_parents);
 	free(g->duplicates);
 	for (size_t i = 0; i < g->nr_cycles; i++)
 		free(g->cycles[i].nodes);
@@ -97,10 +98,12 @@ static int compare_label_names(const void *a, const void *b)
 		      ((const struct mlint_graph_label *)b)->name);
 }
 
-/* A name in down_revision/depends_on: a revision id, else a branch label. */
-static size_t resolve(const struct mlint_graph *g, const char *name)
+/* A name in down_revision/depends_on: a revision id, else a branch label
+ * (*by_label then set). */
+static size_t resolve(const struct mlint_graph *g, const char *name, int *by_label)
 {
 	size_t n = mlint_graph_find(g, name);
+	*by_label = 0;
 	if (n != NO_NODE)
 		return n;
 	struct mlint_graph_label key = {name, 0}, *hit;
@@ -111,7 +114,18 @@ static size_t resolve(const struct mlint_graph *g, const char *name)
 		return NO_NODE;
 	while (hit > g->label_decls && strcmp(hit[-1].name, name) == 0)
 		hit--; /* the first declaration wins, deterministically */
+	*by_label = 1;
 	return hit->node;
+}
+
+static int note_label_parent(struct mlint_graph *g, size_t node, const char *name, size_t target)
+{
+	if (MLINT_ARRAY_GROW(g->label_parents, g->alloc_label_parents, g->nr_label_parents + 1) < 0)
+		return MLINT_ERROR;
+	g->label_parents[g->nr_label_parents].node = node;
+	g->label_parents[g->nr_label_parents].name = name;
+	g->label_parents[g->nr_label_parents++].target = target;
+	return 0;
 }
 
 static int add_nodes(struct mlint_graph *g, const struct mlint_graph_input *in, size_t nr)
@@ -172,12 +186,16 @@ static int resolve_all(struct mlint_graph *g, size_t node, const char *const *na
 	if (nr && !(*out = malloc(nr * sizeof(**out))))
 		return mlint_error_set("out of memory");
 	for (size_t k = 0; k < nr; k++) {
-		size_t target = resolve(g, names[k]), j;
+		int by_label;
+		size_t target = resolve(g, names[k], &by_label), j;
 		if (target == NO_NODE) {
 			if (note_missing(g, node, names[k], dep) < 0)
 				return MLINT_ERROR;
 			continue;
 		}
+		/* depends_on may name a label (Alembic resolves it there) */
+		if (by_label && !dep && note_label_parent(g, node, names[k], target) < 0)
+			return MLINT_ERROR;
 		for (j = 0; j < *nr_out && (*out)[j] != target; j++)
 			;
 		if (j == *nr_out)

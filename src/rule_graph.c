@@ -167,6 +167,25 @@ static int check_missing(const struct mlint_scriptdir *sd, struct mlint_findings
 	return 0;
 }
 
+/* ---- parent-is-label ------------------------------------------------- */
+
+static int check_label_parents(const struct mlint_scriptdir *sd, struct mlint_findings *out)
+{
+	char msg[700];
+	for (size_t i = 0; i < sd->graph.nr_label_parents; i++) {
+		const struct mlint_graph_label_parent *x = &sd->graph.label_parents[i];
+		const struct mlint_script *s = mlint_scriptdir_node_script(sd, x->node);
+		snprintf(msg, sizeof(msg), "down_revision names '%.200s', a branch label, not a "
+			 "revision id: Alembic fails with KeyError; write the revision id of the "
+			 "parent (the label is declared by '%.100s')", x->name,
+			 sd->graph.nodes[x->target].revision);
+		if (add_at(out, s, "parent-is-label", s->m.down_revision.line,
+			   s->m.down_revision.col, msg) < 0)
+			return MLINT_ERROR;
+	}
+	return 0;
+}
+
 /* ---- revision-cycle -------------------------------------------------- */
 
 static int check_cycles(const struct mlint_scriptdir *sd, struct mlint_findings *out)
@@ -203,6 +222,7 @@ static int check_cycles(const struct mlint_scriptdir *sd, struct mlint_findings 
 int mlint_check_graph(const struct mlint_scriptdir *sd, struct mlint_findings *out)
 {
 	if (check_duplicates(sd, out) < 0 || check_missing(sd, out) < 0 ||
+	    check_label_parents(sd, out) < 0 ||
 	    check_cycles(sd, out) < 0 || check_heads(sd, out) < 0)
 		return MLINT_ERROR;
 	return 0;

@@ -36,6 +36,17 @@ static const struct mlint_rule rules[] = {
 	 "Bad:   down_revision = 'ab12'   (no file declares revision 'ab12')\n",
 	 "Point down_revision at an existing revision (see `mlint heads`), restore\n"
 	 "the deleted migration, or add its directory to version_locations."},
+	{"parent-is-label", MLINT_SEV_ERROR, "graph",
+	 "a down_revision names a branch label instead of a revision id",
+	 "Alembic looks down_revision entries up by revision id only: a branch\n"
+	 "label there makes every command fail with KeyError (depends_on may name\n"
+	 "a label; down_revision may not). mlint resolves the label to the\n"
+	 "revision that declares it, so the rest of the report still makes sense.\n"
+	 "\n"
+	 "Bad:   down_revision = 'billing'   (a branch label)\n"
+	 "Good:  down_revision = '3f2a9c1d7e45'\n",
+	 "Write the revision id of the parent you mean: the head of that branch\n"
+	 "(`mlint heads` lists heads with their labels)."},
 	{"revision-cycle", MLINT_SEV_ERROR, "graph",
 	 "the parent links form a cycle",
 	 "A migration is (indirectly) its own ancestor, so there is no order in\n"

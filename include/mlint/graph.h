@@ -52,6 +52,15 @@ struct mlint_graph_missing {
 	int is_dependency;
 };
 
+/* A down_revision entry that names a branch label, not a revision id:
+ * resolved here (to the label's first declaring revision, `target`), but
+ * Alembic itself stops with KeyError on it. */
+struct mlint_graph_label_parent {
+	size_t node;
+	const char *name;
+	size_t target;
+};
+
 /* An input whose revision id an earlier input already declared. */
 struct mlint_graph_duplicate {
 	size_t input;     /* index into the inputs */
@@ -77,6 +86,8 @@ struct mlint_graph {
 	size_t *order, nr_order;  /* topological: parents before children */
 	struct mlint_graph_missing *missing;
 	size_t nr_missing, alloc_missing;
+	struct mlint_graph_label_parent *label_parents;
+	size_t nr_label_parents, alloc_label_parents;
 	struct mlint_graph_duplicate *duplicates;
 	size_t nr_duplicates, alloc_duplicates;
 	struct mlint_graph_cycle *cycles;

@@ -357,7 +357,7 @@ f = d.get("findings", [])
 print("yes" if any(x.get("rule") == "multiple-heads" for x in f) else "no")
 print(" ".join(sorted({str(x.get("revision")) for x in f
                        if x.get("rule") == "multiple-heads" and x.get("revision")})))
-structural = ("duplicate-revision", "missing-parent", "revision-cycle",
+structural = ("duplicate-revision", "missing-parent", "parent-is-label", "revision-cycle",
               "parse-error", "invalid-source", "non-literal-value")
 print(";".join(sorted("%s %s:%s" % (x.get("rule"), x.get("path"), x.get("line"))
                       for x in f if x.get("rule") in structural)))

@@ -70,4 +70,26 @@ print(ScriptDirectory.from_config(Config("alembic.ini")).revision_map.get_curren
 assert_eq "p4: alembic: no label with two heads" no "$(ex "$E" multiple_heads)"
 compare "p4: inherited label vs unlabelled head" "$E" "$P4" .
 
+# p5: a down_revision that names the branch label, hand-written: Alembic
+# resolves labels in depends_on but not in down_revision (KeyError), so
+# mlint reports it as an error where a head count would be meaningless.
+P5="$TMP/proj5"
+init_project "$P5" alembic
+rev l1 "$P5" --branch-label feat -m "feature start"
+rev l2 "$P5" --head "$l1" -m "feature next"
+f=$(ls "$P5"/alembic/versions/*feature_next.py)
+$PY - "$f" "$l1" <<'PY'
+import sys
+path, rev = sys.argv[1], sys.argv[2]
+text = open(path).read()
+assert "down_revision = '%s'" % rev in text, text
+open(path, "w").write(text.replace("down_revision = '%s'" % rev, "down_revision = 'feat'"))
+PY
+(cd "$P5" && $ALEMBIC heads) > "$TMP/p5.out" 2>&1 && fail "p5: alembic accepted a label as down_revision"
+assert_contains "p5: alembic fails with KeyError" "$(cat "$TMP/p5.out")" "KeyError: 'feat'"
+run_mlint_in "$P5" check --no-git --no-excerpt
+assert_eq "p5: mlint check fails" 1 "$RC"
+assert_contains "p5: parent-is-label at the value" "$OUT" "feature_next.py:"
+assert_contains "p5: parent-is-label names the label and its revision" "$OUT" "error[parent-is-label]: down_revision names 'feat', a branch label, not a revision id: Alembic fails with KeyError; write the revision id of the parent (the label is declared by '$l1')"
+
 finish

@@ -318,16 +318,25 @@ static void test_check_missing_parent(void **state)
 	}
 }
 
+/* A label is found (not missing), but only depends_on may name one:
+ * Alembic fails with KeyError on a label in down_revision. */
 static void test_check_parent_by_label_is_not_missing(void **state)
 {
 	struct fixture *f = *state;
+	const struct mlint_finding *x;
 
 	migration(f, "0001_a.py", "'a'", "None", "'core'", NULL);
 	migration(f, "0002_b.py", "'b'", "'core'", NULL, NULL);
 	migration(f, "0003_x.py", "'x'", "None", "'other'", "'core'");
 	run(f);
 	assert_int_equal(count(f, "missing-parent", NULL), 0);
-	assert_int_equal(f->out.nr, 0);
+	assert_int_equal(count(f, "parent-is-label", "0002_b.py"), 1);
+	assert_int_equal(f->out.nr, 1);
+	x = first(f, "parent-is-label");
+	assert_int_equal(x->severity, MLINT_SEV_ERROR);
+	assert_int_equal(x->line, 3);
+	assert_non_null(strstr(x->message, "'core'"));
+	assert_non_null(strstr(x->message, "declared by 'a'"));
 }
 
 static void test_check_revision_cycle(void **state)
