@@ -844,7 +844,8 @@ static void prefetch_tree(git_repository *repo, const git_tree *root, const char
 	if (!path[0] || git_tree_entry_bypath(&e, root, path) < 0)
 		return;
 	/* freed at once: libgit2's object cache keeps it for the diff */
-	if (git_tree_entry_type(e) == GIT_OBJECT_TREE && git_tree_lookup(&t, repo, git_tree_entry_id(e)) == 0)
+	if (git_tree_entry_type(e) == GIT_OBJECT_TREE &&
+	    git_tree_lookup(&t, repo, git_tree_entry_id(e)) == 0)
 		git_tree_free(t);
 	git_tree_entry_free(e);
 }

@@ -129,8 +129,8 @@ static int expand(struct mlint_buf *b, const char *tmpl, const struct vars *v)
 }
 
 /* 1 match (span in *at, *end), 0 none, 2 PCRE2 gave up (rc in *rc). */
-static int match_one(struct mlint_pattern_engine *e, const struct mlint_pattern *pat, const char *subj,
-		     size_t len, size_t *at, size_t *end, int *rc)
+static int match_one(struct mlint_pattern_engine *e, const struct mlint_pattern *pat,
+		     const char *subj, size_t len, size_t *at, size_t *end, int *rc)
 {
 	/* pcre2_jit_match skips pcre2_match's checks; it honours the match limit */
 	*rc = pat->jit ? pcre2_jit_match(pat->code, (PCRE2_SPTR)subj, len, 0, 0, e->md, e->mc)
@@ -147,8 +147,9 @@ static int match_one(struct mlint_pattern_engine *e, const struct mlint_pattern 
 }
 
 /* Does rule p fire on subject? 1 yes (span set), 0 no, 2 gave up. */
-static int rule_matches(struct mlint_pattern_engine *e, const struct mlint_pattern_rule *p, const char *subj,
-			size_t len, size_t *at, size_t *end, int *rc, unsigned *pat_line)
+static int rule_matches(struct mlint_pattern_engine *e, const struct mlint_pattern_rule *p,
+			const char *subj, size_t len, size_t *at, size_t *end, int *rc,
+			unsigned *pat_line)
 {
 	int r = 0;
 	size_t a, b;
@@ -176,7 +177,8 @@ static int report(struct mlint_pattern_engine *e, const struct mlint_pattern_rul
 	size_t len = 0;
 	const char *text = mlint_script_line(e->s, line, &len);
 
-	if (fill_call_vars(v) < 0 || expand(&e->message, p->message ? p->message : p->rule.summary, v) < 0 ||
+	if (fill_call_vars(v) < 0 ||
+	    expand(&e->message, p->message ? p->message : p->rule.summary, v) < 0 ||
 	    mlint_findings_add_rule(e->out, &p->rule, e->s->path, line, col,
 				    mlint_migration_revision(&e->s->m), text, len, "%s",
 				    e->message.ptr) < 0)
@@ -185,8 +187,8 @@ static int report(struct mlint_pattern_engine *e, const struct mlint_pattern_rul
 	return 0;
 }
 
-static int report_gave_up(struct mlint_pattern_engine *e, const struct mlint_pattern_rule *p, unsigned line,
-			  unsigned col, int rc, unsigned pat_line)
+static int report_gave_up(struct mlint_pattern_engine *e, const struct mlint_pattern_rule *p,
+			  unsigned line, unsigned col, int rc, unsigned pat_line)
 {
 	PCRE2_UCHAR msg[200];
 	size_t len = 0;
@@ -234,7 +236,8 @@ static int run_rules(struct mlint_pattern_engine *e, enum pattern_target target,
 /* ---- call ------------------------------------------------------------ */
 
 /* Does some rule of `target` look at function f? */
-static int in_scope_any(const struct mlint_pattern_engine *e, enum pattern_target target, size_t function)
+static int in_scope_any(const struct mlint_pattern_engine *e, enum pattern_target target,
+			size_t function)
 {
 	const struct mlint_migration *m = &e->s->m;
 	return function < m->nr_functions && e->wants[target][m->functions[function].is_upgrade];
@@ -266,7 +269,8 @@ static int blank_call_comments(struct mlint_buf *subj, const char *src, size_t o
 }
 
 /* The first byte of a call's normalised subject. */
-static unsigned char first_subject_byte(const struct mlint_pattern_engine *e, const struct mlint_call *c)
+static unsigned char first_subject_byte(const struct mlint_pattern_engine *e,
+					const struct mlint_call *c)
 {
 	const char *dot = strchr(c->name, '.');
 	const struct mlint_alias *al = dot ? mlint_migration_alias(&e->s->m, c->function, c->name,
@@ -278,7 +282,8 @@ static unsigned char first_subject_byte(const struct mlint_pattern_engine *e, co
 }
 
 /* The normalised text of a call; *table is the batch table when on an alias. */
-static int call_subject(struct mlint_pattern_engine *e, const struct mlint_call *c, const char **table)
+static int call_subject(struct mlint_pattern_engine *e, const struct mlint_call *c,
+			const char **table)
 {
 	const struct mlint_migration *m = &e->s->m;
 	const char *src = e->s->source, *dot = strchr(c->name, '.');
