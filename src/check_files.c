@@ -105,7 +105,8 @@ static int run_jobs(const struct mlint_scriptdir *sd, struct mlint_file_checker 
 {
 	struct job jobs[MLINT_MAX_THREADS];
 	pthread_t threads[MLINT_MAX_THREADS];
-	size_t n = mlint_thread_count(sd->nr_scripts), started = 0, per = (sd->nr_scripts + n - 1) / n;
+	size_t n = mlint_thread_count(sd->nr_scripts), started = 0;
+	size_t per = (sd->nr_scripts + n - 1) / n;
 	int error = 0;
 
 	for (size_t t = 0; t < n; t++) {

@@ -264,8 +264,10 @@ static int finish_opening(struct cli_git *a, struct mlint_notes *notes)
 		return 0;
 	pthread_join(o->thread, NULL);
 	a->opening = NULL;
-	for (size_t i = 0; i < o->notes.nr && error == 0; i++)
-		error = mlint_notes_add(notes, o->notes.items[i].level, "%s", o->notes.items[i].text);
+	for (size_t i = 0; i < o->notes.nr && error == 0; i++) {
+		const struct mlint_note *n = &o->notes.items[i];
+		error = mlint_notes_add(notes, n->level, "%s", n->text);
+	}
 	if (error == 0 && o->error == 0) {
 		a->g = o->g;
 		o->g = NULL;
@@ -366,12 +368,14 @@ static void start_prefetch(struct cli_git *a, const struct mlint_project *p)
 
 	if (!a->g || a->no_git || mlint_git_head_kind(a->g) != MLINT_GIT_HEAD_WORKTREE)
 		return;
-	for (size_t i = 0; i < p->nr_dirs; i++)
-		for (size_t k = 0; k < p->dirs[i].nr_locations && nr < 64; k++)
-			if (!(paths[nr] = mlint_snapshot_repo_path(p, p->dirs[i].version_locations[k])))
+	for (size_t i = 0; i < p->nr_dirs; i++) {
+		const struct mlint_scriptdir_config *d = &p->dirs[i];
+		for (size_t k = 0; k < d->nr_locations && nr < 64; k++)
+			if (!(paths[nr] = mlint_snapshot_repo_path(p, d->version_locations[k])))
 				mlint_error_clear(); /* outside the repository: nothing to read */
 			else
 				nr++;
+	}
 	mlint_git_prefetch(a->g, paths, nr);
 	for (size_t k = 0; k < nr; k++)
 		free(paths[k]);

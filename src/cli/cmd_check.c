@@ -476,6 +476,7 @@ int cmd_check(int argc, char **argv)
 	const struct mlint_scan_visitor **visitors = NULL;
 	char **paths = NULL;
 	size_t nr_paths = 0;
+	unsigned load_flags;
 	int code, fail = 0;
 
 	memset(&args, 0, sizeof(args));
@@ -506,9 +507,10 @@ int cmd_check(int argc, char **argv)
 			code = cli_write_stdout(out.ptr, out.len);
 		goto done;
 	}
+	load_flags = MLINT_LOAD_KEEP_SOURCE | MLINT_LOAD_DROP_CALLS;
 	if ((code = new_checkers(&checkers, &visitors, &loaded, &rs, &args)) != 0 ||
-	    (code = cli_git_load_dirs(&loaded, &args.git, &args.project,
-				      MLINT_LOAD_KEEP_SOURCE | MLINT_LOAD_DROP_CALLS, visitors)) != 0 ||
+	    (code = cli_git_load_dirs(&loaded, &args.git, &args.project, load_flags,
+				      visitors)) != 0 ||
 	    (code = run_checks(&loaded, &rs, checkers, &args, &findings, &summary, &fail)) != 0)
 		goto done;
 	if (render(&out, &args, &loaded, &findings, &summary, &rs, fail) < 0) {
