@@ -297,13 +297,16 @@ static int git_prepare(void *ctx, struct mlint_project *p)
 	int error;
 
 	if (!p->repo_root) {
+		/* the script directory, not the current one, which may well be
+		 * in a repository of its own */
+		const char *where = p->nr_dirs ? p->dirs[0].script_location
+				    : p->base_dir ? p->base_dir : ".";
 		if (a->staged || a->head)
 			return mlint_error_setc(MLINT_EUSAGE, "--%s needs a git repository, and '%s' "
-						"is not in one", a->staged ? "staged" : "head",
-						p->base_dir ? p->base_dir : ".");
+						"is not in one", a->staged ? "staged" : "head", where);
 		a->outside = 1;
 		return mlint_notes_add(&p->notes, MLINT_NOTE_WARNING, "'%s' is not in a git "
-				       "repository: git rules skipped", p->base_dir);
+				       "repository: git rules skipped", where);
 	}
 	if (!a->g && head_kind(a) == MLINT_GIT_HEAD_WORKTREE && !is_ci()) {
 		if ((error = config_defaults(a, p)) < 0)

@@ -229,6 +229,11 @@ o=$TMP/outside; mkdir -p "$o"; cp -r "$r/migrations" "$r/alembic.ini" "$o/"; cd 
 run_mlint check
 assert_eq "outside git: other rules run" 0 "$RC"
 assert_contains "outside git: one notice" "$ERR" "is not in a git repository: git rules skipped"
+# From inside another repository, the notice names the project, not the
+# current directory (which is in git).
+(cd "$r" && run_mlint check "$o" && printf '%s' "$ERR" > "$TMP/.outside.err")
+assert_contains "outside git, run from a repository: names the project" "$(cat "$TMP/.outside.err")" "'$o/migrations' is not in a git repository"
+assert_not_contains "outside git, run from a repository: not the cwd" "$(cat "$TMP/.outside.err")" "'$r' is not"
 assert_eq "outside git: only one" 1 "$(printf '%s\n' "$ERR" | grep -c 'git rules skipped')"
 run_mlint check --staged
 assert_eq "outside git: --staged is an error" 2 "$RC"
