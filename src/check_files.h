@@ -5,7 +5,7 @@
 #include "mlint/check.h"
 #include "mlint/ruleset.h"
 
-/* The C content rules (mlint_check_content) on one script. */
+/* The C content rules on one script. */
 int mlint_check_content_script(const struct mlint_script *s, const struct mlint_check_opts *opts,
 			       struct mlint_findings *out);
 

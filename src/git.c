@@ -850,18 +850,25 @@ static void prefetch_tree(git_repository *repo, const git_tree *root, const char
 	git_tree_entry_free(e);
 }
 
-static void *prefetch_run(void *arg)
+void mlint_git_read_ahead(struct mlint_git *g, char *const *locations, size_t nr)
 {
-	struct mlint_git *g = arg;
 	git_index *index = NULL;
 
+	if (!g || g->head != MLINT_GIT_HEAD_WORKTREE)
+		return;
 	/* the repository keeps the index it loaded, and the diff finds it read */
 	if (git_repository_index(&index, g->repo) == 0)
 		git_index_free(index);
 	for (size_t i = 0; i < g->nr_applied; i++)
-		for (size_t k = 0; k < g->nr_prefetch_paths; k++)
-			prefetch_tree(g->repo, g->applied[i].tree, g->prefetch_paths[k]);
+		for (size_t k = 0; k < nr; k++)
+			prefetch_tree(g->repo, g->applied[i].tree, locations[k]);
 	git_error_clear();
+}
+
+static void *prefetch_run(void *arg)
+{
+	struct mlint_git *g = arg;
+	mlint_git_read_ahead(g, g->prefetch_paths, g->nr_prefetch_paths);
 	return NULL;
 }
 

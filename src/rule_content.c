@@ -895,12 +895,3 @@ int mlint_check_content_script(const struct mlint_script *s, const struct mlint_
 	free(all.items);
 	return error;
 }
-
-int mlint_check_content(const struct mlint_scriptdir *sd, const struct mlint_check_opts *opts,
-			struct mlint_findings *out)
-{
-	for (size_t i = 0; i < sd->nr_scripts; i++)
-		if (mlint_check_content_script(&sd->scripts[i], opts, out) < 0)
-			return MLINT_ERROR;
-	return 0;
-}

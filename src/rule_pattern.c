@@ -641,15 +641,3 @@ int mlint_pattern_engine_check(struct mlint_pattern_engine *e, const struct mlin
 	e->out = out;
 	return check_script(e);
 }
-
-int mlint_ruleset_check(const struct mlint_ruleset *rs, const struct mlint_scriptdir *sd,
-			struct mlint_findings *out)
-{
-	struct mlint_pattern_engine *e = mlint_pattern_engine_new(rs);
-	int error = e ? 0 : MLINT_ERROR;
-
-	for (size_t i = 0; i < sd->nr_scripts && error == 0; i++)
-		error = mlint_pattern_engine_check(e, &sd->scripts[i], out);
-	mlint_pattern_engine_free(e);
-	return error;
-}

@@ -30,21 +30,16 @@ struct mlint_check_opts {
 	enum mlint_downgrade_policy downgrade;
 };
 
-/*
- * missing-downgrade, empty-upgrade, asymmetric-downgrade,
- * not-null-without-default, create-index-not-concurrently, rename-column,
- * rename-table, alter-column-type. Needs the sources (MLINT_LOAD_KEEP_SOURCE)
- * and the call lists.
- */
-int mlint_check_content(const struct mlint_scriptdir *sd, const struct mlint_check_opts *opts,
-			struct mlint_findings *out);
-
 struct mlint_ruleset;
 
 /*
  * The rules about each file's content, on several threads when there are
- * many files: mlint_check_content and the pattern rules of `rs`. Findings
- * come in no particular order (sort them).
+ * many files: the C content rules (missing-downgrade, empty-upgrade,
+ * asymmetric-downgrade, not-null-without-default,
+ * create-index-not-concurrently, rename-column, rename-table,
+ * alter-column-type) and the pattern rules of `rs`. Needs the sources
+ * (MLINT_LOAD_KEEP_SOURCE) and the call lists. Findings come in file order
+ * (sort them for output).
  */
 int mlint_check_files(const struct mlint_scriptdir *sd, const struct mlint_ruleset *rs,
 		      const struct mlint_check_opts *opts, struct mlint_findings *out);

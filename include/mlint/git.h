@@ -65,6 +65,10 @@ enum mlint_git_head mlint_git_head_kind(const struct mlint_git *g);
  */
 void mlint_git_prefetch(struct mlint_git *g, char *const *locations, size_t nr);
 void mlint_git_prefetch_wait(struct mlint_git *g);
+
+/* The same reads, done now on the calling thread (one that is itself off the
+ * scan's path, say). */
+void mlint_git_read_ahead(struct mlint_git *g, char *const *locations, size_t nr);
 /* The tree of --head REV (NULL for the others). */
 const struct git_tree *mlint_git_head_tree(const struct mlint_git *g);
 

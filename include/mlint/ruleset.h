@@ -58,10 +58,6 @@ int mlint_ruleset_add_text(struct mlint_ruleset *rs, const char *origin, const c
 const struct mlint_ruleset_entry *mlint_ruleset_find(const struct mlint_ruleset *rs,
 						     const char *id);
 
-/* Runs the pattern rules over every migration of `sd`. */
-int mlint_ruleset_check(const struct mlint_ruleset *rs, const struct mlint_scriptdir *sd,
-			struct mlint_findings *out);
-
 /* For a pattern rule: its target ("call", "sql", "code") and its patterns. */
 const char *mlint_pattern_rule_target(const struct mlint_pattern_rule *p);
 size_t mlint_pattern_rule_patterns(const struct mlint_pattern_rule *p, const char *const **out);

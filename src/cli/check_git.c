@@ -169,6 +169,33 @@ static int config_defaults(struct cli_git *a, struct mlint_project *p)
 	return error;
 }
 
+/* The repository paths of the project's version locations, those outside
+ * the repository left out (there is nothing of theirs to read ahead). */
+static char **repo_locations(const struct mlint_project *p, size_t *nr)
+{
+	size_t n = 0;
+	char **out;
+
+	*nr = 0;
+	for (size_t i = 0; i < p->nr_dirs; i++)
+		n += p->dirs[i].nr_locations;
+	if (!(out = calloc(n + 1, sizeof(*out))))
+		return NULL;
+	for (size_t i = 0; i < p->nr_dirs; i++)
+		for (size_t k = 0; k < p->dirs[i].nr_locations; k++)
+			if ((out[*nr] = mlint_snapshot_repo_path(p, p->dirs[i].version_locations[k])))
+				(*nr)++;
+	mlint_error_clear();
+	return out;
+}
+
+static void free_locations(char **v, size_t nr)
+{
+	for (size_t k = 0; k < nr; k++)
+		free(v[k]);
+	free(v);
+}
+
 /* ---- opening the repository while the working tree is scanned ----------- */
 
 /*
@@ -201,10 +228,8 @@ static void *open_in_background(void *arg)
 		o->opened = 1;
 		error = pick_base(o->g, o->a, &o->notes);
 	}
-	if (error == 0) {
-		mlint_git_prefetch(o->g, o->locations, o->nr_locations);
-		mlint_git_prefetch_wait(o->g);
-	}
+	if (error == 0)
+		mlint_git_read_ahead(o->g, o->locations, o->nr_locations);
 	o->error = error;
 	if (error < 0)
 		snprintf(o->message, sizeof(o->message), "%s", mlint_error_last());
@@ -213,9 +238,7 @@ static void *open_in_background(void *arg)
 
 static void opening_free(struct git_opening *o)
 {
-	for (size_t k = 0; k < o->nr_locations; k++)
-		free(o->locations[k]);
-	free(o->locations);
+	free_locations(o->locations, o->nr_locations);
 	free(o->root);
 	mlint_git_free(o->g);
 	mlint_notes_release(&o->notes);
@@ -227,21 +250,11 @@ static void opening_free(struct git_opening *o)
 static int start_opening(struct cli_git *a, const struct mlint_project *p)
 {
 	struct git_opening *o = calloc(1, sizeof(*o));
-	size_t n = 0;
 
-	for (size_t i = 0; i < p->nr_dirs; i++)
-		n += p->dirs[i].nr_locations;
 	if (!o || !(o->root = strdup(p->repo_root)) ||
-	    !(o->locations = calloc(n + 1, sizeof(char *))))
+	    !(o->locations = repo_locations(p, &o->nr_locations)))
 		goto fail;
 	o->a = a;
-	for (size_t i = 0; i < p->nr_dirs; i++)
-		for (size_t k = 0; k < p->dirs[i].nr_locations; k++) {
-			char *rel = mlint_snapshot_repo_path(p, p->dirs[i].version_locations[k]);
-			if (rel)
-				o->locations[o->nr_locations++] = rel;
-		}
-	mlint_error_clear(); /* a location outside the repository: nothing to read */
 	if (pthread_create(&o->thread, NULL, open_in_background, o) != 0)
 		goto fail;
 	a->opening = o;
@@ -366,22 +379,14 @@ int cli_git_load_project(struct cli_loaded *out, struct cli_git *a, char **paths
  * the applied trees the comparison will need (on a second thread). */
 static void start_prefetch(struct cli_git *a, const struct mlint_project *p)
 {
-	char *paths[64];
-	size_t nr = 0;
+	char **paths;
+	size_t nr;
 
-	if (!a->g || a->no_git || mlint_git_head_kind(a->g) != MLINT_GIT_HEAD_WORKTREE)
-		return;
-	for (size_t i = 0; i < p->nr_dirs; i++) {
-		const struct mlint_scriptdir_config *d = &p->dirs[i];
-		for (size_t k = 0; k < d->nr_locations && nr < 64; k++)
-			if (!(paths[nr] = mlint_snapshot_repo_path(p, d->version_locations[k])))
-				mlint_error_clear(); /* outside the repository: nothing to read */
-			else
-				nr++;
-	}
+	if (!a->g || a->no_git || mlint_git_head_kind(a->g) != MLINT_GIT_HEAD_WORKTREE ||
+	    !(paths = repo_locations(p, &nr)))
+		return; /* out of memory: only the read-ahead is lost */
 	mlint_git_prefetch(a->g, paths, nr);
-	for (size_t k = 0; k < nr; k++)
-		free(paths[k]);
+	free_locations(paths, nr);
 }
 
 int cli_git_load_dirs(struct cli_loaded *out, struct cli_git *a,
@@ -389,9 +394,8 @@ int cli_git_load_dirs(struct cli_loaded *out, struct cli_git *a,
 		      const struct mlint_scan_visitor *const *visitors)
 {
 	struct cli_source src = {git_discover, git_prepare, git_list, a};
-	int code;
-
 	struct mlint_notes notes = {0};
+	int code;
 
 	start_prefetch(a, &out->project);
 	code = cli_load_dirs(out, opts, load_flags, a->no_git ? NULL : &src, visitors);

@@ -240,49 +240,101 @@ static int check_project(const struct cli_loaded *loaded, const struct mlint_con
 	return error;
 }
 
+/*
+ * What check runs, decided before the files are read: the project's config
+ * (.mlint.ini), each script directory's config (its alembic.ini and the
+ * options), and each directory's per-file rules as a scan visitor. Config
+ * warnings wait in `notes` and are printed with the findings' run.
+ */
+struct check_plan {
+	struct mlint_config file_cfg;
+	struct mlint_config *cfgs;               /* per script directory */
+	struct mlint_file_checker **checkers;    /* per script directory */
+	const struct mlint_scan_visitor **visitors;
+	size_t nr;
+	struct mlint_notes notes;
+};
+
+static void plan_release(struct check_plan *plan)
+{
+	for (size_t i = 0; i < plan->nr; i++) {
+		mlint_config_release(&plan->cfgs[i]);
+		mlint_file_checker_free(plan->checkers[i]);
+	}
+	free(plan->cfgs);
+	free(plan->checkers);
+	free(plan->visitors);
+	mlint_config_release(&plan->file_cfg);
+	mlint_notes_release(&plan->notes);
+	memset(plan, 0, sizeof(*plan));
+}
+
+static int plan_dirs(struct check_plan *plan, const struct cli_loaded *loaded,
+		     const struct mlint_ruleset *rs, const struct check_args *a)
+{
+	size_t n = loaded->nr_dirs;
+
+	mlint_config_init(&plan->file_cfg);
+	plan->cfgs = calloc(n + 1, sizeof(*plan->cfgs));
+	plan->checkers = calloc(n + 1, sizeof(*plan->checkers));
+	plan->visitors = calloc(n + 1, sizeof(*plan->visitors));
+	if (!plan->cfgs || !plan->checkers || !plan->visitors)
+		return cli_error("out of memory");
+	if (mlint_config_read_project(&plan->file_cfg, &loaded->project, &plan->notes) < 0)
+		return cli_library_error();
+	for (size_t i = 0; i < n; i++) {
+		struct mlint_check_opts copts;
+		int code;
+		mlint_config_init(&plan->cfgs[i]);
+		plan->nr++;
+		if ((code = dir_config(&plan->cfgs[i], &plan->file_cfg, a, loaded,
+				       &loaded->project.dirs[i], rs, &plan->notes)) != 0)
+			return code;
+		copts.downgrade = plan->cfgs[i].downgrade;
+		if (!(plan->checkers[i] = mlint_file_checker_new(rs, &copts)))
+			return cli_library_error();
+		plan->visitors[i] = mlint_file_checker_visitor(plan->checkers[i]);
+	}
+	return 0;
+}
+
+static int plan_checks(struct check_plan *plan, const struct cli_loaded *loaded,
+		       const struct mlint_ruleset *rs, const struct check_args *a)
+{
+	int code = plan_dirs(plan, loaded, rs, a);
+	if (code != 0) /* the warnings before the error */
+		cli_print_notes(&plan->notes, a->project.verbose);
+	return code;
+}
+
 /* Runs every rule over each script directory, with its own config; *fail
  * says whether a finding reached that config's fail-on. */
 static int run_checks(const struct cli_loaded *loaded, const struct mlint_ruleset *rs,
-		      struct mlint_file_checker *const *checkers, struct check_args *a,
+		      const struct check_plan *plan, struct check_args *a,
 		      struct mlint_findings *findings, struct mlint_summary *summary, int *fail)
 {
-	struct mlint_config file_cfg;
-	struct mlint_notes notes = {0};
 	int code = 0;
 
 	memset(summary, 0, sizeof(*summary));
-	mlint_config_init(&file_cfg);
-	if (mlint_config_read_project(&file_cfg, &loaded->project, &notes) < 0) {
-		code = cli_library_error();
-		goto done;
-	}
 	for (size_t i = 0; i < loaded->nr_dirs && code == 0; i++) {
 		const struct mlint_scriptdir *sd = &loaded->dirs[i];
 		struct mlint_findings dir;
-		struct mlint_config cfg;
 		summary->files += sd->nr_scripts;
 		summary->migrations += sd->nr_migrations;
 		mlint_findings_init(&dir);
-		mlint_config_init(&cfg);
-		if ((code = dir_config(&cfg, &file_cfg, a, loaded, sd->config, rs, &notes)) == 0) {
-			if (check_dir(loaded, i, rs, checkers[i], &cfg, &a->git, &dir,
-				      &summary->suppressed) < 0)
-				code = cli_library_error();
-			*fail |= mlint_findings_fail(&dir, cfg.fail_on);
-			if (code == 0 && mlint_findings_move(findings, &dir) < 0)
-				code = cli_library_error();
-		}
+		if (check_dir(loaded, i, rs, plan->checkers[i], &plan->cfgs[i], &a->git, &dir,
+			      &summary->suppressed) < 0)
+			code = cli_library_error();
+		*fail |= mlint_findings_fail(&dir, plan->cfgs[i].fail_on);
+		if (code == 0 && mlint_findings_move(findings, &dir) < 0)
+			code = cli_library_error();
 		mlint_findings_release(&dir);
-		mlint_config_release(&cfg);
 	}
-	if (code == 0 && check_project(loaded, &file_cfg, a, findings, fail) < 0)
+	if (code == 0 && check_project(loaded, &plan->file_cfg, a, findings, fail) < 0)
 		code = cli_library_error();
 	mlint_findings_sort(findings);
 	mlint_findings_count(findings, summary);
-done:
-	cli_print_notes(&notes, a->project.verbose);
-	mlint_notes_release(&notes);
-	mlint_config_release(&file_cfg);
+	cli_print_notes(&plan->notes, a->project.verbose);
 	return code;
 }
 
@@ -419,51 +471,6 @@ static int render(struct mlint_buf *out, const struct check_args *a, const struc
 	}
 }
 
-/* The per-file rules of each script directory, under its config's
- * downgrade policy, as visitors for the load. */
-static int new_checkers(struct mlint_file_checker ***checkers,
-			const struct mlint_scan_visitor ***visitors,
-			const struct cli_loaded *loaded, const struct mlint_ruleset *rs,
-			const struct check_args *a)
-{
-	struct mlint_config file_cfg;
-	struct mlint_notes quiet = {0}; /* run_checks reads the config again and says it */
-	size_t n = loaded->nr_dirs;
-	int code = 0;
-
-	mlint_config_init(&file_cfg);
-	*checkers = calloc(n + 1, sizeof(**checkers));
-	*visitors = calloc(n + 1, sizeof(**visitors));
-	if (!*checkers || !*visitors)
-		code = cli_error("out of memory");
-	else if (mlint_config_read_project(&file_cfg, &loaded->project, &quiet) < 0)
-		code = cli_library_error();
-	for (size_t i = 0; i < n && code == 0; i++) {
-		struct mlint_config cfg;
-		struct mlint_check_opts copts;
-		mlint_config_init(&cfg);
-		code = dir_config(&cfg, &file_cfg, a, loaded, &loaded->project.dirs[i], rs, &quiet);
-		copts.downgrade = cfg.downgrade;
-		if (code == 0 && !((*checkers)[i] = mlint_file_checker_new(rs, &copts)))
-			code = cli_library_error();
-		if (code == 0)
-			(*visitors)[i] = mlint_file_checker_visitor((*checkers)[i]);
-		mlint_config_release(&cfg);
-	}
-	mlint_config_release(&file_cfg);
-	mlint_notes_release(&quiet);
-	return code;
-}
-
-static void free_checkers(struct mlint_file_checker **checkers,
-			  const struct mlint_scan_visitor **visitors, size_t n)
-{
-	for (size_t i = 0; checkers && i < n; i++)
-		mlint_file_checker_free(checkers[i]);
-	free(checkers);
-	free(visitors);
-}
-
 int cmd_check(int argc, char **argv)
 {
 	struct check_args args;
@@ -472,14 +479,14 @@ int cmd_check(int argc, char **argv)
 	struct mlint_summary summary;
 	struct mlint_buf out;
 	struct mlint_ruleset rs;
-	struct mlint_file_checker **checkers = NULL;
-	const struct mlint_scan_visitor **visitors = NULL;
+	struct check_plan plan;
 	char **paths = NULL;
 	size_t nr_paths = 0;
 	unsigned load_flags;
 	int code, fail = 0;
 
 	memset(&args, 0, sizeof(args));
+	memset(&plan, 0, sizeof(plan));
 	memset(&loaded, 0, sizeof(loaded));
 	mlint_config_init(&args.cli);
 	mlint_buf_init(&out, 0);
@@ -508,10 +515,10 @@ int cmd_check(int argc, char **argv)
 		goto done;
 	}
 	load_flags = MLINT_LOAD_KEEP_SOURCE | MLINT_LOAD_DROP_CALLS;
-	if ((code = new_checkers(&checkers, &visitors, &loaded, &rs, &args)) != 0 ||
+	if ((code = plan_checks(&plan, &loaded, &rs, &args)) != 0 ||
 	    (code = cli_git_load_dirs(&loaded, &args.git, &args.project, load_flags,
-				      visitors)) != 0 ||
-	    (code = run_checks(&loaded, &rs, checkers, &args, &findings, &summary, &fail)) != 0)
+				      plan.visitors)) != 0 ||
+	    (code = run_checks(&loaded, &rs, &plan, &args, &findings, &summary, &fail)) != 0)
 		goto done;
 	if (render(&out, &args, &loaded, &findings, &summary, &rs, fail) < 0) {
 		code = cli_library_error();
@@ -520,7 +527,7 @@ int cmd_check(int argc, char **argv)
 	if ((code = cli_write_stdout(out.ptr, out.len)) == 0)
 		code = fail ? MLINT_EXIT_FINDINGS : MLINT_EXIT_OK;
 done:
-	free_checkers(checkers, visitors, loaded.nr_dirs);
+	plan_release(&plan);
 	cli_loaded_release(&loaded);
 	cli_git_release(&args.git);
 	mlint_findings_release(&findings);
