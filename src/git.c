@@ -1,5 +1,6 @@
 /* The repository through libgit2: head, base, applied set, base config. */
-#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include <git2.h>
@@ -28,19 +29,15 @@ struct mlint_git {
 	enum mlint_git_head head;
 	git_commit *head_commit;  /* --head REV, or HEAD (NULL when unborn) */
 	git_tree *head_tree;      /* --head REV only */
+	char *head_rev;           /* --head REV as given */
 	char *base_name;
 	git_commit *base_tip;
 	git_tree *base_tip_tree;
 	git_oid merge_base;
 	struct applied *applied;  /* [0]: the merge base */
 	size_t nr_applied, alloc_applied;
-	char **changed;           /* sorted */
-	size_t nr_changed, alloc_changed;
-	size_t new_migrations;
-	pthread_t prefetcher;     /* running while `prefetching` */
-	int prefetching;
-	char **prefetch_paths;
-	size_t nr_prefetch_paths;
+	git_tree *other_parent;   /* a merge in progress: MERGE_HEAD's tree */
+	char row[160];            /* the row of the base table used */
 };
 
 static int git_failed(const char *fmt, const char *subject)
@@ -48,6 +45,25 @@ static int git_failed(const char *fmt, const char *subject)
 	const git_error *e = git_error_last();
 	return mlint_error_set("%s '%s': %s", fmt, subject,
 			       e && e->message ? e->message : "unknown error");
+}
+
+/* What git itself says about a repository another user owns. */
+static int not_owned(const char *path)
+{
+	const git_error *e = git_error_last();
+	git_buf dir = GIT_BUF_INIT;
+	const char *where = path;
+	int error;
+
+	if (git_repository_discover(&dir, path, 0, NULL) == 0)
+		where = dir.ptr;
+	error = mlint_error_setc(MLINT_EUSAGE, "git refuses to open the repository at '%s': %s; "
+				 "if you trust it, add an exception: git config --global --add "
+				 "safe.directory '%s'", path,
+				 e && e->message ? e->message : "not owned by the current user",
+				 where);
+	git_buf_dispose(&dir);
+	return error;
 }
 
 int mlint_git_open(struct mlint_git **out, const char *path)
@@ -68,6 +84,8 @@ int mlint_git_open(struct mlint_git **out, const char *path)
 		if (rc == GIT_ENOTFOUND)
 			return mlint_error_setc(MLINT_ENOTFOUND, "'%s' is not in a git repository",
 						path);
+		if (rc == GIT_EOWNER)
+			return not_owned(path);
 		return git_failed("cannot open the git repository at", path);
 	}
 	root = git_repository_is_bare(g->repo) ? git_repository_path(g->repo)
@@ -82,19 +100,17 @@ void mlint_git_free(struct mlint_git *g)
 {
 	if (!g)
 		return;
-	mlint_git_prefetch_wait(g);
 	for (size_t i = 0; i < g->nr_applied; i++) {
 		free(g->applied[i].name);
 		git_tree_free(g->applied[i].tree);
 	}
 	free(g->applied);
-	for (size_t i = 0; i < g->nr_changed; i++)
-		free(g->changed[i]);
-	free(g->changed);
+	git_tree_free(g->other_parent);
 	git_tree_free(g->base_tip_tree);
 	git_commit_free(g->base_tip);
 	free(g->base_name);
 	git_tree_free(g->head_tree);
+	free(g->head_rev);
 	git_commit_free(g->head_commit);
 	free(g->root);
 	git_repository_free(g->repo);
@@ -141,6 +157,8 @@ int mlint_git_set_head(struct mlint_git *g, enum mlint_git_head kind, const char
 
 	g->head = kind;
 	if (kind == MLINT_GIT_HEAD_REV) {
+		if (!(g->head_rev = mlint_strdup(rev)))
+			return MLINT_ERROR;
 		if ((rc = lookup_commit(&g->head_commit, g->repo, rev)) == MLINT_ENOTFOUND)
 			return mlint_error_setc(MLINT_EUSAGE, "head revision '%s' does not exist "
 						"in '%s'", rev, g->root);
@@ -203,18 +221,6 @@ static char *candidate_branch(git_repository *repo, const char *candidate)
 	out = mlint_strdup(name);
 	git_reference_free(resolved);
 	git_reference_free(ref);
-	return out;
-}
-
-/* HEAD's branch short name, or NULL (detached, unborn handled by caller). */
-static char *head_branch(git_repository *repo)
-{
-	git_reference *head = NULL;
-	char *out = NULL;
-
-	if (git_repository_head(&head, repo) == 0 && git_reference_is_branch(head))
-		out = mlint_strdup(git_reference_shorthand(head));
-	git_reference_free(head);
 	return out;
 }
 
@@ -327,32 +333,189 @@ static int finish_base(struct mlint_git *g, struct mlint_notes *notes, const cha
 	return error;
 }
 
-static int use_base(struct mlint_git *g, const char *name, struct mlint_notes *notes,
-		    const char *why)
+/* ---- the base table --------------------------------------------------------
+ *
+ * One function decides the applied set for every mode (docs/base.md):
+ *
+ *   --base REF (or [mlint] base)      merge base of REF and the checked commit
+ *   merge in progress (MERGE_HEAD)    both parents: HEAD's tree is applied, and
+ *                                     what MERGE_HEAD brings is not the change's
+ *   CI pull request (GITHUB_BASE_REF, merge base with origin/<branch>
+ *     CI_MERGE_REQUEST_TARGET_BRANCH_NAME)
+ *   CI push to the base branch        the commit before the push
+ *                                     (GITHUB_EVENT_BEFORE, CI_COMMIT_BEFORE_SHA),
+ *                                     else the first parent
+ *   local feature branch              merge base with the first of origin/HEAD,
+ *                                     origin/main, origin/master, main, master
+ *   local base branch with upstream   the upstream: unpushed commits are not applied
+ *   local base branch, no upstream    HEAD: uncommitted edits are edits
+ *
+ * With --head REV "the checked branch" is REV's (when REV names a local
+ * branch), never HEAD's. */
+
+static int env_is_true(const char *name)
+{
+	const char *v = getenv(name);
+	return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
+}
+
+static const char *env_set(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : NULL;
+}
+
+static void set_row(struct mlint_git *g, const char *row)
+{
+	snprintf(g->row, sizeof(g->row), "%s", row);
+}
+
+/* The branch being checked: REV's with --head, else HEAD's; in CI a detached
+ * HEAD is on the branch the CI names. NULL when none. */
+static char *checked_branch(const struct mlint_git *g)
+{
+	git_reference *ref = NULL;
+	char *out = NULL;
+	const char *ci;
+
+	if (g->head == MLINT_GIT_HEAD_REV) {
+		if (g->head_rev && git_branch_lookup(&ref, g->repo, g->head_rev,
+						     GIT_BRANCH_LOCAL) == 0)
+			out = mlint_strdup(git_reference_shorthand(ref));
+		git_reference_free(ref);
+		return out;
+	}
+	if (git_repository_head(&ref, g->repo) == 0 && git_reference_is_branch(ref))
+		out = mlint_strdup(git_reference_shorthand(ref));
+	git_reference_free(ref);
+	if (!out && env_is_true("CI") &&
+	    ((ci = env_set("CI_COMMIT_BRANCH")) ||
+	     ((ci = env_set("GITHUB_REF")) && mlint_starts_with(ci, "refs/heads/") &&
+	      (ci += strlen("refs/heads/")))))
+		out = mlint_strdup(ci);
+	return out;
+}
+
+static int missing_base(const struct mlint_git *g, const char *name, const char *why)
+{
+	const char *branch = mlint_starts_with(name, "origin/") ? name + strlen("origin/") : NULL;
+
+	if (why && branch)
+		return mlint_error_setc(MLINT_EUSAGE, "%s names the base branch '%s', but '%s' does "
+					"not exist in '%s': check the variable, or fetch the branch "
+					"('git fetch origin %s'; GitHub Actions: actions/checkout "
+					"with 'fetch-depth: 0')", why, branch, name, g->root, branch);
+	if (branch)
+		return mlint_error_setc(MLINT_EUSAGE, "base '%s' does not exist in '%s': check the "
+					"name, or fetch it ('git fetch origin %s')", name, g->root,
+					branch);
+	return mlint_error_setc(MLINT_EUSAGE, "base '%s' does not exist in '%s': check the name "
+				"(a branch, tag or commit)", name, g->root);
+}
+
+/* `env_why` names the variable the name came from, for the message. */
+static int use_base_from(struct mlint_git *g, const char *name, struct mlint_notes *notes,
+			 const char *why, const char *env_why)
 {
 	int rc;
 
 	if (!(g->base_name = mlint_strdup(name)))
 		return MLINT_ERROR;
 	if ((rc = lookup_commit(&g->base_tip, g->repo, name)) == MLINT_ENOTFOUND)
-		return mlint_error_setc(MLINT_EUSAGE, "base '%s' does not exist in '%s': check "
-					"the name, or fetch it ('git fetch origin %s')", name,
-					g->root, name);
+		return missing_base(g, name, env_why);
 	if (rc < 0)
 		return git_failed("cannot read base", name);
 	return finish_base(g, notes, why);
 }
 
+static int use_base(struct mlint_git *g, const char *name, struct mlint_notes *notes,
+		    const char *why)
+{
+	return use_base_from(g, name, notes, why, NULL);
+}
+
+/* The base is `tip` itself (a commit already looked up; taken over). */
+static int base_is_commit(struct mlint_git *g, struct mlint_notes *notes, const char *name,
+			  git_commit *tip, const char *why)
+{
+	if (!(g->base_name = mlint_strdup(name))) {
+		git_commit_free(tip);
+		return MLINT_ERROR;
+	}
+	g->base_tip = tip;
+	return finish_base(g, notes, why);
+}
+
 static int base_is_head(struct mlint_git *g, struct mlint_notes *notes, const char *branch)
 {
+	git_commit *tip = NULL;
 	char why[256];
-	if (!(g->base_name = mlint_strdup("HEAD")))
-		return MLINT_ERROR;
-	if (git_commit_dup(&g->base_tip, g->head_commit) < 0)
+
+	if (git_commit_dup(&tip, g->head_commit) < 0)
 		return MLINT_ERROR;
 	snprintf(why, sizeof(why), "HEAD is on the base branch '%s' itself, so committed "
 		 "migrations are the applied set", branch);
-	return finish_base(g, notes, why);
+	set_row(g, "local base branch without an upstream: HEAD");
+	return base_is_commit(g, notes, "HEAD", tip, why);
+}
+
+static int is_zero_sha(const char *s)
+{
+	return strspn(s, "0") == strlen(s);
+}
+
+/* CI push to the base branch: the commit before the push, else the first parent. */
+static int ci_push_base(struct mlint_git *g, struct mlint_notes *notes, const char *branch)
+{
+	const char *before = env_set("GITHUB_EVENT_BEFORE");
+	const char *var = "GITHUB_EVENT_BEFORE";
+	git_commit *tip = NULL;
+	char why[256];
+
+	if (!before) {
+		before = env_set("CI_COMMIT_BEFORE_SHA");
+		var = "CI_COMMIT_BEFORE_SHA";
+	}
+	if (before && !is_zero_sha(before) && lookup_commit(&tip, g->repo, before) == 0) {
+		snprintf(why, sizeof(why), "CI push to the base branch '%s': %s, the commit before "
+			 "the push", branch, var);
+		set_row(g, "CI push to the base branch: the commit before the push");
+		return base_is_commit(g, notes, before, tip, why);
+	}
+	if (before && !is_zero_sha(before))
+		mlint_notes_add(notes, MLINT_NOTE_WARNING, "%s is '%s', which is not in '%s' (fetch "
+				"more history): comparing with the first parent", var, before, g->root);
+	if (git_commit_parentcount(g->head_commit) == 0)
+		return base_is_head(g, notes, branch);
+	if (git_commit_parent(&tip, g->head_commit, 0) < 0)
+		return git_failed("cannot read the first parent of", "HEAD");
+	snprintf(why, sizeof(why), "CI push to the base branch '%s': the first parent", branch);
+	set_row(g, "CI push to the base branch: the first parent");
+	return base_is_commit(g, notes, "HEAD^1", tip, why);
+}
+
+/* The checked branch is the base branch: CI push, the upstream, or HEAD. */
+static int on_base_branch(struct mlint_git *g, struct mlint_notes *notes, const char *branch)
+{
+	git_reference *local = NULL, *up = NULL;
+	char why[256], *name = NULL;
+	int error;
+
+	if (env_is_true("CI"))
+		return ci_push_base(g, notes, branch);
+	if (git_branch_lookup(&local, g->repo, branch, GIT_BRANCH_LOCAL) == 0 &&
+	    git_branch_upstream(&up, local) == 0)
+		name = mlint_strdup(git_reference_shorthand(up));
+	git_reference_free(up);
+	git_reference_free(local);
+	if (!name)
+		return base_is_head(g, notes, branch);
+	snprintf(why, sizeof(why), "on the base branch '%s', which has the upstream '%s': "
+		 "commits not pushed yet are not applied", branch, name);
+	set_row(g, "local base branch with an upstream: the upstream");
+	error = use_base(g, name, notes, why);
+	free(name);
+	return error;
 }
 
 static int default_base(struct mlint_git *g, struct mlint_notes *notes)
@@ -360,23 +523,23 @@ static int default_base(struct mlint_git *g, struct mlint_notes *notes)
 	static const char *const candidates[] = {
 		"origin/HEAD", "origin/main", "origin/master", "main", "master", NULL,
 	};
-	char *mine = head_branch(g->repo);
+	char *mine = checked_branch(g);
 	int error = MLINT_ENOTFOUND;
 
 	for (size_t i = 0; candidates[i] && error == MLINT_ENOTFOUND; i++) {
 		git_commit *c = NULL;
-		char *branch = NULL, why[256];
+		char *branch = NULL;
 		if (lookup_commit(&c, g->repo, candidates[i]) < 0)
 			continue;
 		git_commit_free(c);
 		if (!(branch = candidate_branch(g->repo, candidates[i])))
 			error = MLINT_ERROR;
 		else if (mine && strcmp(branch, mine) == 0)
-			error = base_is_head(g, notes, mine);
+			error = on_base_branch(g, notes, mine);
 		else {
-			snprintf(why, sizeof(why), "the first of origin/HEAD, origin/main, "
-				 "origin/master, main, master that exists");
-			error = use_base(g, candidates[i], notes, why);
+			set_row(g, "local feature branch: merge base with the base branch");
+			error = use_base(g, candidates[i], notes, "the first of origin/HEAD, "
+					 "origin/main, origin/master, main, master that exists");
 		}
 		free(branch);
 	}
@@ -388,25 +551,73 @@ static int default_base(struct mlint_git *g, struct mlint_notes *notes)
 	return error;
 }
 
+/* A merge being committed: HEAD is the base; MERGE_HEAD's tree is kept so
+ * that nothing the merged branch brings counts as the change's. */
+static int merge_base_row(struct mlint_git *g, struct mlint_notes *notes)
+{
+	git_commit *other = NULL, *tip = NULL;
+	int error;
+
+	if (lookup_commit(&other, g->repo, "MERGE_HEAD") < 0)
+		return MLINT_ENOTFOUND;
+	error = git_commit_tree(&g->other_parent, other);
+	git_commit_free(other);
+	if (error < 0)
+		return git_failed("cannot read the tree of", "MERGE_HEAD");
+	if (git_commit_dup(&tip, g->head_commit) < 0)
+		return MLINT_ERROR;
+	set_row(g, "merge in progress: both parents");
+	return base_is_commit(g, notes, "HEAD", tip, "a merge is in progress: the migrations of "
+			      "both parents (HEAD and MERGE_HEAD) are not this change's");
+}
+
+/* The CI's pull/merge request target: origin/<branch>. */
+static int ci_request_base(struct mlint_git *g, struct mlint_notes *notes, int *found)
+{
+	const char *gh = env_set("GITHUB_BASE_REF");
+	const char *gl = env_set("CI_MERGE_REQUEST_TARGET_BRANCH_NAME");
+	const char *var = gh ? "GITHUB_BASE_REF" : "CI_MERGE_REQUEST_TARGET_BRANCH_NAME";
+	char name[512], why[128];
+
+	*found = gh || gl;
+	if (!*found)
+		return 0;
+	snprintf(name, sizeof(name), "origin/%s", gh ? gh : gl);
+	snprintf(why, sizeof(why), "%s is set", var);
+	set_row(g, "CI pull request: merge base with origin/<base branch>");
+	return use_base_from(g, name, notes, why, var);
+}
+
 int mlint_git_choose_base(struct mlint_git *g, const char *ref, struct mlint_notes *notes)
 {
-	const char *gh = getenv("GITHUB_BASE_REF");
+	int found = 0, error;
 
 	if (!g->head_commit) {
 		mlint_notes_add(notes, MLINT_NOTE_WARNING, "'%s' has no commit yet: git rules "
 				"skipped", g->root);
 		return MLINT_ENOTFOUND;
 	}
-	if (ref)
-		return use_base(g, ref, notes, "--base");
-	if (gh && *gh) {
-		char name[512];
-		snprintf(name, sizeof(name), "origin/%s", gh);
-		return use_base(g, name, notes, "GITHUB_BASE_REF is set");
+	if (ref) {
+		set_row(g, "--base REF: merge base of REF and the checked commit");
+		error = use_base(g, ref, notes, "--base");
+	} else if (g->head != MLINT_GIT_HEAD_REV &&
+		   git_repository_state(g->repo) == GIT_REPOSITORY_STATE_MERGE &&
+		   (error = merge_base_row(g, notes)) != MLINT_ENOTFOUND) {
+		/* decided */
+	} else if ((error = ci_request_base(g, notes, &found)) < 0 || found) {
+		/* decided */
+	} else {
+		error = default_base(g, notes);
 	}
-	return default_base(g, notes);
+	if (error == 0 && g->row[0])
+		error = mlint_notes_add(notes, MLINT_NOTE_VERBOSE, "base row: %s", g->row);
+	return error;
 }
 
+const char *mlint_git_base_row(const struct mlint_git *g)
+{
+	return g->row[0] ? g->row : NULL;
+}
 int mlint_git_has_base(const struct mlint_git *g)
 {
 	return g->base_tip != NULL;
@@ -499,103 +710,171 @@ done:
 	return error;
 }
 
-int mlint_git_read_base_file(struct mlint_buf *out, const struct mlint_git *g, const char *rel)
+static int read_blob_id(struct mlint_buf *out, git_repository *repo, const git_oid *id,
+			const char *rel)
 {
-	return read_tree_file(out, g->repo, g->base_tip_tree, rel);
-}
-
-static int base_config_one(const struct mlint_git *g, struct mlint_project *p,
-			   struct mlint_scriptdir_config *d, struct mlint_notes *notes)
-{
-	struct mlint_buf text = MLINT_BUF_INIT;
-	struct mlint_ini ini;
-	char *rel = mlint_snapshot_repo_path(p, d->ini_path);
+	git_blob *blob = NULL;
 	int error;
 
-	mlint_buf_init(&text, 0);
-	mlint_ini_init(&ini);
-	if (!rel) {
-		error = mlint_notes_add(notes, MLINT_NOTE_WARNING, "CI: '%s' is outside the "
-					"repository; config read from the working tree",
-					d->ini_path);
-		goto done;
-	}
-	if ((error = mlint_git_read_base_file(&text, g, rel)) == MLINT_ENOTFOUND) {
-		error = mlint_notes_add(notes, MLINT_NOTE_VERBOSE, "CI: '%s' is not in the base "
-					"'%s'; config read from the working tree", rel,
-					g->base_name);
-		goto done;
-	}
-	if (error < 0 || (error = mlint_ini_parse(&ini, d->ini_path, text.ptr, text.len)) < 0)
-		goto done;
-	mlint_ini_release(&d->ini);
-	d->ini = ini;
-	mlint_ini_init(&ini);
-	error = mlint_notes_add(notes, MLINT_NOTE_VERBOSE, "CI: config read from the base: "
-				"'%s:%s' (a pull request cannot loosen its own gate)",
-				g->base_name, rel);
-done:
-	mlint_ini_release(&ini);
-	mlint_buf_release(&text);
-	free(rel);
+	if (git_blob_lookup(&blob, repo, id) < 0)
+		return git_failed("cannot read blob", rel);
+	error = mlint_buf_put(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+	git_blob_free(blob);
 	return error;
 }
 
-int mlint_git_use_base_config(const struct mlint_git *g, struct mlint_project *p,
-			      struct mlint_notes *notes)
+static int read_index_file(struct mlint_buf *out, git_repository *repo, const char *rel)
 {
-	int error = 0;
-	for (size_t i = 0; i < p->nr_dirs && error == 0; i++)
-		if (p->dirs[i].ini_path)
-			error = base_config_one(g, p, &p->dirs[i], notes);
+	git_index *index = NULL;
+	const git_index_entry *e;
+	int error = MLINT_ENOTFOUND;
+
+	if (git_repository_index(&index, repo) < 0)
+		return git_failed("cannot read the index of", git_repository_path(repo));
+	if ((e = git_index_get_bypath(index, rel, 0)) != NULL)
+		error = read_blob_id(out, repo, &e->id, rel);
+	git_index_free(index);
 	return error;
 }
 
-/* ---- changed paths ------------------------------------------------------ */
-
-static size_t changed_slot(const struct mlint_git *g, const char *path, int *found)
+int mlint_git_read_path(struct mlint_buf *out, const struct mlint_git *g,
+			enum mlint_git_side side, const char *rel)
 {
-	size_t lo = 0, hi = g->nr_changed;
-	*found = 0;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(g->changed[mid], path);
-		if (c == 0) {
-			*found = 1;
-			return mid;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (side == MLINT_GIT_SIDE_BASE)
+		return read_tree_file(out, g->repo, g->base_tip_tree, rel);
+	if (g->head == MLINT_GIT_HEAD_INDEX)
+		return read_index_file(out, g->repo, rel);
+	if (g->head == MLINT_GIT_HEAD_REV)
+		return read_tree_file(out, g->repo, g->head_tree, rel);
+	{
+		char *abs = mlint_path_join(g->root, rel);
+		int error = !abs ? MLINT_ERROR : access(abs, F_OK) != 0 ? MLINT_ENOTFOUND
+			    : mlint_buf_read_file(out, abs);
+		free(abs);
+		return error;
 	}
-	return lo;
 }
 
-int mlint_git_mark_changed(struct mlint_git *g, const char *path)
+static int names_add(struct mlint_path_names *out, const char *name, size_t n)
 {
-	int found;
-	size_t at = changed_slot(g, path, &found);
-	char *copy;
-
-	if (found)
-		return 0;
-	if (!(copy = mlint_strdup(path)) ||
-	    MLINT_ARRAY_GROW(g->changed, g->alloc_changed, g->nr_changed + 1) < 0) {
+	char *copy = mlint_strndup(name, n);
+	if (!copy || MLINT_ARRAY_GROW(out->items, out->alloc, out->nr + 1) < 0) {
 		free(copy);
 		return MLINT_ERROR;
 	}
-	memmove(g->changed + at + 1, g->changed + at, (g->nr_changed - at) * sizeof(char *));
-	g->changed[at] = copy;
-	g->nr_changed++;
+	out->items[out->nr++] = copy;
 	return 0;
 }
 
-int mlint_git_is_changed(const struct mlint_git *g, const char *path)
+static int list_tree_dir(struct mlint_path_names *out, const git_tree *root, git_repository *repo,
+			 const char *rel)
 {
-	int found;
-	changed_slot(g, path, &found);
-	return found;
+	git_tree_entry *e = NULL;
+	git_tree *t = NULL;
+	int error = MLINT_ENOTFOUND;
+
+	if (!root)
+		return MLINT_ENOTFOUND;
+	if (!rel[0]) {
+		if (git_tree_dup(&t, (git_tree *)root) < 0)
+			return MLINT_ERROR;
+	} else if (git_tree_entry_bypath(&e, root, rel) < 0 ||
+		   git_tree_entry_type(e) != GIT_OBJECT_TREE ||
+		   git_tree_lookup(&t, repo, git_tree_entry_id(e)) < 0) {
+		goto done;
+	}
+	error = 0;
+	for (size_t i = 0, n = git_tree_entrycount(t); i < n && error == 0; i++) {
+		const git_tree_entry *c = git_tree_entry_byindex(t, i);
+		if (git_tree_entry_type(c) == GIT_OBJECT_BLOB)
+			error = names_add(out, git_tree_entry_name(c), strlen(git_tree_entry_name(c)));
+	}
+done:
+	git_tree_free(t);
+	git_tree_entry_free(e);
+	return error;
+}
+
+static int list_index_dir(struct mlint_path_names *out, git_repository *repo, const char *rel)
+{
+	git_index *index = NULL;
+	size_t n = strlen(rel);
+	int error = 0, seen = 0;
+
+	if (git_repository_index(&index, repo) < 0)
+		return git_failed("cannot read the index of", git_repository_path(repo));
+	for (size_t i = 0, k = git_index_entrycount(index); i < k && error == 0; i++) {
+		const git_index_entry *e = git_index_get_byindex(index, i);
+		const char *name = e->path + n + (n ? 1 : 0);
+		if (git_index_entry_stage(e) != 0 || strncmp(e->path, rel, n) != 0 ||
+		    (n && e->path[n] != '/'))
+			continue;
+		seen = 1;
+		if (!strchr(name, '/'))
+			error = names_add(out, name, strlen(name));
+	}
+	git_index_free(index);
+	return error == 0 && !seen ? MLINT_ENOTFOUND : error;
+}
+
+int mlint_git_list_path(struct mlint_path_names *out, const struct mlint_git *g,
+			enum mlint_git_side side, const char *rel)
+{
+	if (side == MLINT_GIT_SIDE_BASE)
+		return list_tree_dir(out, g->base_tip_tree, g->repo, rel);
+	if (g->head == MLINT_GIT_HEAD_INDEX)
+		return list_index_dir(out, g->repo, rel);
+	if (g->head == MLINT_GIT_HEAD_REV)
+		return list_tree_dir(out, g->head_tree, g->repo, rel);
+	return mlint_error_setc(MLINT_EUSAGE, "the working tree is listed from disk");
+}
+
+int mlint_git_head_has_path(const struct mlint_git *g, const char *rel)
+{
+	git_tree_entry *e = NULL;
+	int has;
+
+	if (g->head != MLINT_GIT_HEAD_REV || !g->head_tree)
+		return 1;
+	if (!rel[0])
+		return 1;
+	has = git_tree_entry_bypath(&e, g->head_tree, rel) == 0;
+	git_tree_entry_free(e);
+	return has;
+}
+
+const char *mlint_git_head_rev(const struct mlint_git *g)
+{
+	return g->head_rev;
+}
+
+/* ---- a merge in progress ------------------------------------------------- */
+
+int mlint_git_other_parent_has(const struct mlint_git *g, const char *rel, const char *bytes,
+			       size_t len)
+{
+	git_tree_entry *e = NULL;
+	git_oid id;
+	int same = 0;
+
+	if (!g->other_parent || git_tree_entry_bypath(&e, g->other_parent, rel) < 0)
+		return 0;
+	if (bytes && git_odb_hash(&id, bytes, len, GIT_OBJECT_BLOB) == 0)
+		same = git_oid_equal(&id, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	return same;
+}
+
+int mlint_git_other_parent_lacks(const struct mlint_git *g, const char *rel)
+{
+	git_tree_entry *e = NULL;
+	int lacks;
+
+	if (!g->other_parent)
+		return 0;
+	lacks = git_tree_entry_bypath(&e, g->other_parent, rel) < 0;
+	git_tree_entry_free(e);
+	return lacks;
 }
 
 /* ---- history ------------------------------------------------------------ */
@@ -694,20 +973,32 @@ done:
 
 /* ---- a bare repository ---------------------------------------------------- */
 
+/* prefix/alembic.ini, else prefix/migrations/alembic.ini (Flask-Migrate). */
 static int tree_ini(struct mlint_ini *ini, char **dir_out, const struct mlint_git *g,
-		    struct mlint_buf *text)
+		    struct mlint_buf *text, const char *prefix)
 {
-	static const char *const places[] = {"alembic.ini", "migrations/alembic.ini", NULL};
-	static const char *const dirs[] = {"", "migrations"};
+	static const char *const dirs[] = {"", "migrations", NULL};
 
-	for (size_t i = 0; places[i]; i++) {
-		int error = read_tree_file(text, g->repo, g->head_tree, places[i]);
-		if (error == MLINT_ENOTFOUND)
+	for (size_t i = 0; dirs[i]; i++) {
+		char *dir = prefix[0] ? (dirs[i][0] ? mlint_path_join(prefix, dirs[i])
+						    : mlint_strdup(prefix))
+				      : mlint_strdup(dirs[i]);
+		char *place = dir ? (dir[0] ? mlint_path_join(dir, "alembic.ini")
+					    : mlint_strdup("alembic.ini")) : NULL;
+		int error = place ? read_tree_file(text, g->repo, g->head_tree, place) : MLINT_ERROR;
+		if (error == 0)
+			error = mlint_ini_parse(ini, place, text->ptr, text->len);
+		free(place);
+		if (error == MLINT_ENOTFOUND) {
+			free(dir);
 			continue;
-		if (error < 0 || (error = mlint_ini_parse(ini, places[i], text->ptr, text->len)) < 0)
+		}
+		if (error < 0) {
+			free(dir);
 			return error;
-		*dir_out = mlint_strdup(dirs[i]);
-		return *dir_out ? 0 : MLINT_ERROR;
+		}
+		*dir_out = dir;
+		return 0;
 	}
 	return MLINT_ENOTFOUND;
 }
@@ -775,7 +1066,8 @@ done:
 	return error;
 }
 
-int mlint_git_discover_tree(struct mlint_project *out, const struct mlint_git *g)
+int mlint_git_discover_tree(struct mlint_project *out, const struct mlint_git *g,
+			    const char *prefix)
 {
 	struct mlint_scriptdir_config *d;
 	struct mlint_buf text;
@@ -785,6 +1077,10 @@ int mlint_git_discover_tree(struct mlint_project *out, const struct mlint_git *g
 	if (!g->head_tree)
 		return mlint_error_setc(MLINT_EUSAGE, "'%s' is a bare repository: pass --head REV",
 					g->root);
+	if (!mlint_git_head_has_path(g, prefix))
+		return mlint_error_setc(MLINT_EUSAGE, "'%s' does not exist in revision '%s' (nor in "
+					"the working tree): pass a path as it is in '%s'", prefix,
+					g->head_rev, g->head_rev);
 	if (!(out->repo_root = mlint_strdup(g->root)) || !(out->base_dir = mlint_strdup(g->root)))
 		return MLINT_ERROR;
 	if (MLINT_ARRAY_GROW(out->dirs, out->alloc_dirs, 1) < 0)
@@ -793,14 +1089,18 @@ int mlint_git_discover_tree(struct mlint_project *out, const struct mlint_git *g
 	memset(d, 0, sizeof(*d));
 	mlint_ini_init(&d->ini);
 	mlint_buf_init(&text, 0);
-	error = tree_ini(&d->ini, &ini_dir, g, &text);
+	error = tree_ini(&d->ini, &ini_dir, g, &text, prefix);
 	if (error == MLINT_ENOTFOUND) {
 		mlint_ini_release(&d->ini);
 		mlint_ini_init(&d->ini);
-		error = (ini_dir = mlint_strdup("migrations")) ? 0 : MLINT_ERROR;
+		ini_dir = prefix[0] ? mlint_path_join(prefix, "migrations") : mlint_strdup("migrations");
+		error = ini_dir ? 0 : MLINT_ERROR;
 	} else if (error == 0) {
-		d->ini_path = ini_dir[0] ? mlint_path_join(g->root, "migrations/alembic.ini")
-					 : mlint_path_join(g->root, "alembic.ini");
+		char *rel = ini_dir[0] ? mlint_path_join(ini_dir, "alembic.ini")
+				       : mlint_strdup("alembic.ini");
+		d->ini_path = rel ? mlint_path_join(g->root, rel) : NULL;
+		error = d->ini_path ? 0 : MLINT_ERROR;
+		free(rel);
 	}
 	if (error == 0)
 		error = tree_locations(d, g, ini_dir);
@@ -809,16 +1109,6 @@ int mlint_git_discover_tree(struct mlint_project *out, const struct mlint_git *g
 	mlint_buf_release(&text);
 	free(ini_dir);
 	return error;
-}
-
-void mlint_git_add_new_migrations(struct mlint_git *g, size_t n)
-{
-	g->new_migrations += n;
-}
-
-size_t mlint_git_new_migrations(const struct mlint_git *g)
-{
-	return g->new_migrations;
 }
 
 int mlint_git_change_from(struct git_tree **out, const struct mlint_git *g)
@@ -863,43 +1153,4 @@ void mlint_git_read_ahead(struct mlint_git *g, char *const *locations, size_t nr
 		for (size_t k = 0; k < nr; k++)
 			prefetch_tree(g->repo, g->applied[i].tree, locations[k]);
 	git_error_clear();
-}
-
-static void *prefetch_run(void *arg)
-{
-	struct mlint_git *g = arg;
-	mlint_git_read_ahead(g, g->prefetch_paths, g->nr_prefetch_paths);
-	return NULL;
-}
-
-static void free_prefetch_paths(struct mlint_git *g)
-{
-	for (size_t k = 0; k < g->nr_prefetch_paths; k++)
-		free(g->prefetch_paths[k]);
-	free(g->prefetch_paths);
-	g->prefetch_paths = NULL;
-	g->nr_prefetch_paths = 0;
-}
-
-void mlint_git_prefetch(struct mlint_git *g, char *const *locations, size_t nr)
-{
-	if (!g || g->prefetching || g->head != MLINT_GIT_HEAD_WORKTREE || !g->nr_applied ||
-	    !(g->prefetch_paths = calloc(nr + 1, sizeof(char *))))
-		return;
-	for (size_t k = 0; k < nr; k++)
-		if ((g->prefetch_paths[g->nr_prefetch_paths] = mlint_strdup(locations[k])) != NULL)
-			g->nr_prefetch_paths++;
-	if (pthread_create(&g->prefetcher, NULL, prefetch_run, g) == 0)
-		g->prefetching = 1;
-	else
-		free_prefetch_paths(g);
-}
-
-void mlint_git_prefetch_wait(struct mlint_git *g)
-{
-	if (!g || !g->prefetching)
-		return;
-	pthread_join(g->prefetcher, NULL);
-	g->prefetching = 0;
-	free_prefetch_paths(g);
 }

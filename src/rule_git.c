@@ -9,6 +9,7 @@
 #include <git2.h>
 #include "mlint/buf.h"
 #include "mlint/check.h"
+#include "mlint/check_run.h"
 #include "mlint/git.h"
 #include "mlint/pyscan.h"
 #include "mlint/rules.h"
@@ -26,7 +27,8 @@ struct old_file {
 };
 
 struct git_run {
-	struct mlint_git *g;
+	const struct mlint_git *g;
+	struct mlint_change_set *change;
 	const struct mlint_project *p;
 	const struct mlint_scriptdir *sd;
 	struct mlint_findings *out;
@@ -391,12 +393,23 @@ static int judge_old(struct git_run *r, const struct old_file *o)
 		return 0;
 	if (seen < 0)
 		return MLINT_ERROR;
-	if ((node = mlint_graph_find(&r->sd->graph, rev)) == (size_t)-1)
+	if ((node = mlint_graph_find(&r->sd->graph, rev)) == (size_t)-1) {
+		if (mlint_git_other_parent_lacks(r->g, o->path))
+			return 0; /* the merged branch removed it */
+		if (mlint_path_list_add(&r->change->deleted, o->path) < 0)
+			return MLINT_ERROR;
 		return report_deleted(r, o, rev);
+	}
 	s = mlint_scriptdir_node_script(r->sd, node);
+	if (strcmp(s->path, o->path) != 0 &&
+	    mlint_change_set_add_rename(r->change, o->path, s->path) < 0)
+		return MLINT_ERROR;
 	if (!s->source || (s->source_len == o->len && memcmp(s->source, o->bytes, o->len) == 0))
 		return 0; /* a pure rename */
-	if ((same = same_tokens(o->bytes, o->len, s->source, s->source_len)) < 0)
+	if (mlint_git_other_parent_has(r->g, s->path, s->source, s->source_len))
+		return 0; /* as the merged branch has it: not this change's edit */
+	if ((same = same_tokens(o->bytes, o->len, s->source, s->source_len)) < 0 ||
+	    mlint_path_list_add(&r->change->changed, s->path) < 0)
 		return MLINT_ERROR;
 	return same ? report_cosmetic(r, o, s, rev) : report_edited(r, o, s, rev);
 }
@@ -409,13 +422,43 @@ static int keep_old(struct git_run *r, struct old_file *o)
 	return 0;
 }
 
+static const struct mlint_script *script_at(const struct mlint_scriptdir *sd, const char *path)
+{
+	size_t lo = 0, hi = sd->nr_scripts;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(sd->scripts[mid].path, path);
+		if (c == 0)
+			return &sd->scripts[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* A merge in progress: the file is as MERGE_HEAD has it, so the merged
+ * branch brought it; it is not this change's. */
+static int brought_by_merge(const struct git_run *r, const char *path)
+{
+	const struct mlint_script *s = script_at(r->sd, path);
+	return s && s->source && mlint_git_other_parent_has(r->g, path, s->source, s->source_len);
+}
+
+static int is_changed(const struct git_run *r, const char *path)
+{
+	return mlint_path_list_has(&r->change->paths, path);
+}
+
 static int visit_delta(struct git_run *r, const git_diff_delta *dl, int is_merge_base)
 {
 	struct old_file o;
 	int error;
 
 	if (is_merge_base && has_new_side(dl->status) && in_run(r, dl->new_file.path) &&
-	    (error = mlint_git_mark_changed(r->g, dl->new_file.path)) < 0)
+	    !brought_by_merge(r, dl->new_file.path) &&
+	    (error = mlint_path_list_add(&r->change->paths, dl->new_file.path)) < 0)
 		return error;
 	if (!has_old_side(dl->status) || !in_run(r, dl->old_file.path) ||
 	    (dl->old_file.mode != GIT_FILEMODE_BLOB &&
@@ -575,7 +618,7 @@ static int tip_inputs(struct mlint_graph_input **out, size_t *nr, const struct g
 		return mlint_error_set("out of memory");
 	for (size_t i = 0; i < sd->nr_scripts; i++) {
 		const struct mlint_script *s = &sd->scripts[i];
-		if (s->is_migration && !mlint_git_is_changed(r->g, s->path) && !tip_gone(t, s->path))
+		if (s->is_migration && !is_changed(r, s->path) && !tip_gone(t, s->path))
 			n += (size_t)input_of(&(*out)[n], &s->m, i);
 	}
 	for (size_t i = 0; i < r->nr_olds; i++)
@@ -583,23 +626,6 @@ static int tip_inputs(struct mlint_graph_input **out, size_t *nr, const struct g
 			n += (size_t)input_of(&(*out)[n], &r->olds[i].m, (size_t)-1);
 	for (size_t i = 0; i < t->nr_added; i++)
 		n += (size_t)input_of(&(*out)[n], &t->added[i].m, (size_t)-1);
-	*nr = n;
-	return 0;
-}
-
-/* The head's inputs plus the base tip's revisions the head does not have. */
-static int union_inputs(struct mlint_graph_input **out, size_t *nr, const struct git_run *r,
-			const struct mlint_graph_input *tip, size_t nr_tip)
-{
-	const struct mlint_scriptdir *sd = r->sd;
-	size_t n = sd->nr_inputs;
-
-	if (!(*out = calloc(sd->nr_inputs + nr_tip + 1, sizeof(**out))))
-		return mlint_error_set("out of memory");
-	memcpy(*out, sd->inputs, sd->nr_inputs * sizeof(**out));
-	for (size_t i = 0; i < nr_tip; i++)
-		if (mlint_graph_find(&sd->graph, tip[i].revision) == (size_t)-1)
-			(*out)[n++] = tip[i];
 	*nr = n;
 	return 0;
 }
@@ -614,21 +640,56 @@ static int is_old_revision(const struct git_run *r, const char *rev)
 	return 0;
 }
 
+/* Flask-Migrate's alembic.ini has no script_location: `alembic merge` fails
+ * there, `flask db merge` works. */
+static const char *merge_command(const struct git_run *r)
+{
+	return mlint_scriptdir_is_flask(r->sd->config) ? "flask db merge" : "alembic merge";
+}
+
+/* A migration the branch adds: in a changed file, with a revision the base lacks. */
+static int is_new(const struct git_run *r, const struct mlint_graph_input *in)
+{
+	return is_changed(r, r->sd->scripts[in->tag].path) && !is_old_revision(r, in->revision);
+}
+
+/* The graph after merging: the base tip's migrations and the branch's new ones. */
+static int merged_inputs(struct mlint_graph_input **out, size_t *nr, const struct git_run *r,
+			 const struct mlint_graph_input *tip, size_t nr_tip,
+			 const struct mlint_graph *tipg)
+{
+	const struct mlint_scriptdir *sd = r->sd;
+	size_t n = nr_tip;
+
+	if (!(*out = calloc(sd->nr_inputs + nr_tip + 1, sizeof(**out))))
+		return mlint_error_set("out of memory");
+	memcpy(*out, tip, nr_tip * sizeof(**out));
+	for (size_t i = 0; i < sd->nr_inputs; i++)
+		if (is_new(r, &sd->inputs[i]) &&
+		    mlint_graph_find(tipg, sd->inputs[i].revision) == (size_t)-1)
+			(*out)[n++] = sd->inputs[i];
+	*nr = n;
+	return 0;
+}
+
 static int stale_message(struct mlint_buf *msg, const struct git_run *r, const char *rev,
 			 const char *parent, const struct mlint_graph *tip)
 {
 	const char *head = tip->nr_heads ? tip->nodes[tip->heads[0]].revision : "?";
 
+	const char *base = mlint_git_base_name(r->g);
+
 	mlint_buf_printf(msg, "migration '%s' was written on '%s', but '%s' has moved on: ", rev,
-			 parent, mlint_git_base_name(r->g));
+			 parent, base);
 	if (tip->nr_heads == 1)
-		mlint_buf_printf(msg, "its head is now '%s', so merging makes two heads; set "
-				 "down_revision = '%s' in this migration (and its Revises: line), "
-				 "or merge the heads: alembic merge -m \"merge heads\" %s %s", head,
-				 head, head, rev);
+		mlint_buf_printf(msg, "its head is now '%s', so merging makes two heads; first "
+				 "merge or rebase on '%s' (git rebase %s), then set down_revision = "
+				 "'%s' in this migration (and its Revises: line), or merge the "
+				 "heads: %s -m \"merge heads\" %s %s", head, base, base, head,
+				 merge_command(r), head, rev);
 	else
-		mlint_buf_printf(msg, "it has %zu heads (the first '%s'); rebase on it and merge "
-				 "its heads first", tip->nr_heads, head);
+		mlint_buf_printf(msg, "it has %zu heads (the first '%s'); merge or rebase on '%s' "
+				 "and merge its heads first", tip->nr_heads, head, base);
 	return msg->len ? 0 : MLINT_ERROR;
 }
 
@@ -643,20 +704,56 @@ static int report_stale(struct git_run *r, const struct mlint_graph *tip)
 	for (size_t i = 0; i < sd->nr_inputs && error == 0; i++) {
 		const struct mlint_graph_input *in = &sd->inputs[i];
 		const struct mlint_script *s = &sd->scripts[in->tag];
-		if (!mlint_git_is_changed(r->g, s->path) || mlint_graph_find(tip, in->revision) !=
+		if (!is_changed(r, s->path) || mlint_graph_find(tip, in->revision) !=
 		    (size_t)-1 || is_old_revision(r, in->revision))
 			continue;
 		for (size_t k = 0; k < in->nr_down && error == 0; k++) {
 			size_t pn = mlint_graph_find(&sd->graph, in->down[k]);
 			const char *prev = pn == (size_t)-1 ? NULL
 				: mlint_scriptdir_node_script(sd, pn)->path;
-			if (prev && mlint_git_is_changed(r->g, prev))
-				continue; /* its parent is new on the branch too */
+			if (prev && is_changed(r, prev) && !is_old_revision(r, in->down[k]))
+				continue; /* its parent is new on the branch too (by revision
+					   * id: a renamed file of the base is not new) */
 			mlint_buf_clear(&msg);
 			if ((error = stale_message(&msg, r, in->revision, in->down[k], tip)) == 0)
 				error = add_finding_at(r, "stale-base", s, s->m.down_revision.line,
 						       msg.ptr);
 			break;
+		}
+	}
+	mlint_buf_release(&msg);
+	return error;
+}
+
+/* A new migration whose parent the head has but the merge would not: the
+ * base removed or renamed it since the branch started. */
+static int report_dangling(struct git_run *r, const struct mlint_graph *merged,
+			   const struct mlint_graph *tip)
+{
+	const struct mlint_scriptdir *sd = r->sd;
+	const char *base = mlint_git_base_name(r->g);
+	const char *head = tip->nr_heads ? tip->nodes[tip->heads[0]].revision : "?";
+	struct mlint_buf msg;
+	int error = 0;
+
+	mlint_buf_init(&msg, 0);
+	for (size_t i = 0; i < sd->nr_inputs && error == 0; i++) {
+		const struct mlint_graph_input *in = &sd->inputs[i];
+		const struct mlint_script *s = &sd->scripts[in->tag];
+		if (!is_new(r, in))
+			continue;
+		for (size_t k = 0; k < in->nr_down && error == 0; k++) {
+			if (mlint_graph_find(merged, in->down[k]) != (size_t)-1 ||
+			    mlint_graph_find(&sd->graph, in->down[k]) == (size_t)-1)
+				continue; /* there after the merge, or missing-parent already */
+			mlint_buf_clear(&msg);
+			mlint_buf_printf(&msg, "migration '%s' revises '%s', which '%s' no longer has "
+					 "(removed or renamed since this branch started): after the "
+					 "merge its down_revision points at nothing; merge or rebase on "
+					 "'%s' first, then set down_revision = '%s'", in->revision,
+					 in->down[k], base, base, head);
+			error = msg.len ? add_finding_at(r, "stale-base", s, s->m.down_revision.line,
+							 msg.ptr) : MLINT_ERROR;
 		}
 	}
 	mlint_buf_release(&msg);
@@ -673,15 +770,17 @@ static int check_stale(struct git_run *r)
 
 	mlint_graph_init(&tip);
 	mlint_graph_init(&all);
-	if ((error = tip_changes(r, &t)) < 0 || t.nr_added == 0)
+	if ((error = tip_changes(r, &t)) < 0 || (t.nr_added == 0 && t.nr_gone == 0))
 		goto done; /* the base did not move: nothing can go stale */
 	if ((error = tip_inputs(&tip_in, &nr_tip, r, &t)) < 0 ||
-	    (error = union_inputs(&all_in, &nr_all, r, tip_in, nr_tip)) < 0 ||
 	    (error = mlint_graph_build(&tip, tip_in, nr_tip)) < 0 ||
+	    (error = merged_inputs(&all_in, &nr_all, r, tip_in, nr_tip, &tip)) < 0 ||
 	    (error = mlint_graph_build(&all, all_in, nr_all)) < 0)
 		goto done;
 	if (all.nr_heads > tip.nr_heads)
 		error = report_stale(r, &tip);
+	if (error == 0)
+		error = report_dangling(r, &all, &tip);
 done:
 	mlint_graph_release(&tip);
 	mlint_graph_release(&all);
@@ -692,20 +791,19 @@ done:
 }
 
 /* Head migrations in changed files whose revision the merge base lacks. */
-static void count_new(struct git_run *r)
+static int list_added(struct git_run *r)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < r->sd->nr_inputs; i++) {
-		const struct mlint_graph_input *in = &r->sd->inputs[i];
-		if (mlint_git_is_changed(r->g, r->sd->scripts[in->tag].path) &&
-		    !is_old_revision(r, in->revision))
-			n++;
-	}
-	mlint_git_add_new_migrations(r->g, n);
+	int error = 0;
+	for (size_t i = 0; i < r->sd->nr_inputs && error == 0; i++)
+		if (is_new(r, &r->sd->inputs[i]))
+			error = mlint_path_list_add(&r->change->added,
+						    r->sd->scripts[r->sd->inputs[i].tag].path);
+	return error;
 }
 
-int mlint_check_git(struct mlint_git *g, const struct mlint_project *p,
-		    const struct mlint_scriptdir *sd, struct mlint_findings *out)
+int mlint_check_git(const struct mlint_git *g, const struct mlint_project *p,
+		    const struct mlint_scriptdir *sd, struct mlint_change_set *change,
+		    struct mlint_findings *out)
 {
 	struct git_run r;
 	int error;
@@ -714,6 +812,7 @@ int mlint_check_git(struct mlint_git *g, const struct mlint_project *p,
 	r.g = g;
 	r.p = p;
 	r.sd = sd;
+	r.change = change;
 	r.out = out;
 	if (!mlint_git_has_base(g) && mlint_git_applied_count(g) == 0)
 		return 0;
@@ -724,7 +823,9 @@ int mlint_check_git(struct mlint_git *g, const struct mlint_project *p,
 	if (error == 0 && mlint_git_has_base(g))
 		error = check_stale(&r);
 	if (error == 0 && mlint_git_has_base(g))
-		count_new(&r);
+		error = list_added(&r);
+	if (mlint_git_has_base(g))
+		change->known = 1;
 done:
 	run_release(&r);
 	return error;
@@ -734,13 +835,15 @@ done:
 
 static int keep_new(void *ctx, const struct mlint_finding *x)
 {
+	const struct mlint_change_set *change = ctx;
 	const struct mlint_rule *rule = mlint_rule_find(x->rule);
 	if (rule && (strcmp(rule->scope, "graph") == 0 || strcmp(rule->scope, "git") == 0))
 		return 1;
-	return mlint_git_is_changed(ctx, x->path);
+	return mlint_path_list_has(&change->paths, x->path);
 }
 
-void mlint_check_new_only(const struct mlint_git *g, struct mlint_findings *f)
+void mlint_check_new_only(const struct mlint_change_set *change, struct mlint_findings *f)
 {
-	mlint_findings_filter(f, keep_new, (void *)g);
+	if (change->known)
+		mlint_findings_filter(f, keep_new, (void *)change);
 }

@@ -11,6 +11,7 @@
 #include <git2.h>
 #include "mlint/buf.h"
 #include "mlint/check.h"
+#include "mlint/check_run.h"
 #include "mlint/git.h"
 #include "mlint/snapshot.h"
 #include "util.h"
@@ -185,14 +186,14 @@ static int report(const struct models_run *m, struct mlint_findings *out)
 }
 
 int mlint_check_git_models(const struct mlint_git *g, const struct mlint_project *p,
-			   struct mlint_findings *out)
+			   struct mlint_change_set *change, struct mlint_findings *out)
 {
 	struct models_run m = {g, p, configured_globs(p), 0, NULL, 0, 0};
 	git_tree *from = NULL;
 	git_diff *diff = NULL;
 	int error;
 
-	if (mlint_git_head_kind(g) != MLINT_GIT_HEAD_INDEX && mlint_git_new_migrations(g) > 0)
+	if (mlint_git_head_kind(g) != MLINT_GIT_HEAD_INDEX && change->added.nr > 0)
 		return 0; /* the change adds a migration: nothing to say */
 	if ((error = mlint_git_change_from(&from, g)) < 0)
 		return error == MLINT_ENOTFOUND ? 0 : error;
@@ -200,6 +201,8 @@ int mlint_check_git_models(const struct mlint_git *g, const struct mlint_project
 		goto done;
 	for (size_t k = 0, n = git_diff_num_deltas(diff); k < n && error == 0; k++)
 		error = visit(&m, git_diff_get_delta(diff, k));
+	for (size_t i = 0; i < m.nr_models && error == 0; i++)
+		error = mlint_path_list_add(&change->models, m.models[i]);
 	if (error == 0 && m.added == 0)
 		error = report(&m, out);
 done:

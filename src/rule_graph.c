@@ -59,7 +59,9 @@ static int heads_message(struct mlint_buf *msg, const struct mlint_scriptdir *sd
 	}
 	if (nr - 1 > listed)
 		mlint_buf_printf(msg, " and %zu more", nr - 1 - listed);
-	mlint_buf_puts(msg, "; merge them: alembic merge -m \"merge heads\"");
+	mlint_buf_printf(msg, "; merge them: %s -m \"merge heads\"",
+			 sd->config && mlint_scriptdir_is_flask(sd->config) ? "flask db merge"
+									    : "alembic merge");
 	if (nr <= LIST_MAX + 1) {
 		for (size_t i = 0; i < nr; i++)
 			mlint_buf_printf(msg, " %s", sd->graph.nodes[group[i].node].revision);

@@ -72,6 +72,10 @@ void mlint_project_release(struct mlint_project *p);
 int mlint_discover(struct mlint_project *out, const char *const *paths, size_t nr,
 		   const struct mlint_discover_opts *opts);
 
+/* Whether `d` is a Flask-Migrate project: migrations/alembic.ini without a
+ * script_location (`flask db merge` works there, `alembic merge` does not). */
+int mlint_scriptdir_is_flask(const struct mlint_scriptdir_config *d);
+
 /* `abs` relative to the project's base directory (new string). */
 char *mlint_project_display_path(const struct mlint_project *p, const char *abs);
 

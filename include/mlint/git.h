@@ -55,26 +55,33 @@ int mlint_git_set_head(struct mlint_git *g, enum mlint_git_head kind, const char
 enum mlint_git_head mlint_git_head_kind(const struct mlint_git *g);
 
 /*
- * Reads, on a thread of its own, what comparing the working tree with the
- * applied set will need: the index (its stat cache) and, in each applied
- * tree, the trees of `locations` (repository paths of the version
- * directories). Meant to run while the files are listed and scanned, which
- * does not use the repository: nothing else may use `g` or its repository
- * until mlint_git_prefetch_wait() (mlint_git_free waits too). Only for a
- * working-tree head; a failure here is ignored: the real read reports it.
+ * Reads what comparing the working tree with the applied set will need: the
+ * index (its stat cache) and, in each applied tree, the trees of
+ * `locations` (repository paths of the version directories), so that the
+ * comparison finds them in libgit2's cache. Meant for a thread of its own
+ * while the files are scanned (mlint_check_run does that); nothing else
+ * may use `g` meanwhile. Only for a working-tree head; failures are ignored:
+ * the real read reports them.
  */
-void mlint_git_prefetch(struct mlint_git *g, char *const *locations, size_t nr);
-void mlint_git_prefetch_wait(struct mlint_git *g);
-
-/* The same reads, done now on the calling thread (one that is itself off the
- * scan's path, say). */
 void mlint_git_read_ahead(struct mlint_git *g, char *const *locations, size_t nr);
 /* The tree of --head REV (NULL for the others). */
 const struct git_tree *mlint_git_head_tree(const struct mlint_git *g);
 
 /*
- * Chooses the base: `ref`, or the default when NULL; notes say which and why
- * (verbose level). Returns 0 with a base; MLINT_ENOTFOUND when there is none
+ * Chooses the base: `ref`, or else the first row of this table that applies
+ * (docs/base.md); with --head REV "the checked branch" is REV's:
+ *
+ *   merge in progress (MERGE_HEAD)   HEAD, and nothing MERGE_HEAD brings is new
+ *   CI pull request ($GITHUB_BASE_REF, $CI_MERGE_REQUEST_TARGET_BRANCH_NAME)
+ *                                    merge base with origin/<branch>
+ *   CI=true, on the base branch      $GITHUB_EVENT_BEFORE / $CI_COMMIT_BEFORE_SHA,
+ *                                    else the first parent
+ *   a feature branch                 merge base with the first of origin/HEAD,
+ *                                    origin/main, origin/master, main, master
+ *   the base branch, with upstream   the upstream (unpushed commits are new)
+ *   the base branch, no upstream     HEAD
+ *
+ * Notes say which and why (verbose level; "base row: ..." names the row). Returns 0 with a base; MLINT_ENOTFOUND when there is none
  * (no candidate exists, or HEAD has no commit yet: a note says so and the git
  * rules are skipped); MLINT_EUSAGE when `ref` (or origin/$GITHUB_BASE_REF)
  * does not exist; MLINT_ERROR when the merge base cannot be found (a shallow
@@ -82,6 +89,8 @@ const struct git_tree *mlint_git_head_tree(const struct mlint_git *g);
  */
 int mlint_git_choose_base(struct mlint_git *g, const char *ref, struct mlint_notes *notes);
 int mlint_git_has_base(const struct mlint_git *g);
+/* The row of the table used ("local feature branch: ..."), or NULL. */
+const char *mlint_git_base_row(const struct mlint_git *g);
 /* The base as named ("main", "origin/main", "HEAD"). */
 const char *mlint_git_base_name(const struct mlint_git *g);
 
@@ -99,27 +108,48 @@ const struct git_tree *mlint_git_applied_tree(const struct mlint_git *g, size_t 
 /* The tree at the tip of the base (not the merge base). */
 const struct git_tree *mlint_git_base_tip_tree(const struct mlint_git *g);
 
-/*
- * Reads repository path `rel` from the tree at the base's tip into `out`
- * (appended). MLINT_ENOTFOUND when it is not there.
- */
-int mlint_git_read_base_file(struct mlint_buf *out, const struct mlint_git *g, const char *rel);
+enum mlint_git_side {
+	MLINT_GIT_SIDE_HEAD, /* what is checked: the working tree, the index or REV */
+	MLINT_GIT_SIDE_BASE, /* the tree at the base's tip */
+};
+
+/* Reads repository path `rel` as `side` has it into `out` (appended).
+ * MLINT_ENOTFOUND when it is not there. */
+int mlint_git_read_path(struct mlint_buf *out, const struct mlint_git *g,
+			enum mlint_git_side side, const char *rel);
+
+/* The names of the files directly in directory `rel` ("" the root) of
+ * `side` (not the working tree), in name order; the caller frees them.
+ * MLINT_ENOTFOUND when there is no such directory. */
+struct mlint_path_names {
+	char **items;
+	size_t nr, alloc;
+};
+int mlint_git_list_path(struct mlint_path_names *out, const struct mlint_git *g,
+			enum mlint_git_side side, const char *rel);
+
+/* With --head REV: whether REV's tree has `rel` (1 for the other heads). */
+int mlint_git_head_has_path(const struct mlint_git *g, const char *rel);
+/* --head REV as given, or NULL. */
+const char *mlint_git_head_rev(const struct mlint_git *g);
+
+/* A merge in progress: whether MERGE_HEAD's tree has these bytes at `rel`,
+ * and whether it lacks `rel` (both 0 when no merge is in progress). */
+int mlint_git_other_parent_has(const struct mlint_git *g, const char *rel, const char *bytes,
+			       size_t len);
+int mlint_git_other_parent_lacks(const struct mlint_git *g, const char *rel);
 
 /*
- * CI: replaces each script directory's parsed ini with the one in the base
- * tip's tree, so a pull request cannot loosen its own gate. Notes say where
- * each config was read from.
+ * With --head REV, when the files are not on disk (a bare repository, or a
+ * path the working tree no longer has): finds the script directory in REV's
+ * tree under repository path `prefix` ("" the root): prefix/alembic.ini or
+ * prefix/migrations/alembic.ini (script_location and version_locations),
+ * else prefix/migrations/versions. MLINT_EUSAGE naming both when REV has no
+ * `prefix`. Paths are under the repository root (the git directory when
+ * bare).
  */
-int mlint_git_use_base_config(const struct mlint_git *g, struct mlint_project *p,
-			      struct mlint_notes *notes);
-
-/*
- * For a bare repository: finds the script directory in the head tree
- * (alembic.ini or migrations/alembic.ini: script_location and
- * version_locations; else migrations/versions). Paths are under the git
- * directory, which stands in for the work tree root.
- */
-int mlint_git_discover_tree(struct mlint_project *out, const struct mlint_git *g);
+int mlint_git_discover_tree(struct mlint_project *out, const struct mlint_git *g,
+			    const char *prefix);
 
 /*
  * The commits between the merge base and the head that change `path_a` or
@@ -131,14 +161,6 @@ int mlint_git_describe_changes(struct mlint_buf *out, const struct mlint_git *g,
 			       const char *path_a, const char *path_b, const char *head_bytes,
 			       size_t head_len, size_t max);
 
-/* Set by the git checks: repository paths added or changed since the base. */
-int mlint_git_mark_changed(struct mlint_git *g, const char *path);
-int mlint_git_is_changed(const struct mlint_git *g, const char *path);
-
-/* Migrations the head adds relative to the base (counted by the git checks). */
-void mlint_git_add_new_migrations(struct mlint_git *g, size_t n);
-size_t mlint_git_new_migrations(const struct mlint_git *g);
-
 /*
  * The tree "the change" is measured from: HEAD's with --staged (NULL when
  * HEAD is unborn: everything staged is new), else the merge base's.
@@ -149,18 +171,22 @@ int mlint_git_change_from(struct git_tree **out, const struct mlint_git *g);
 /* ---- the git rules (src/rule_git.c) ---- */
 struct mlint_findings;
 struct mlint_scriptdir;
+struct mlint_change_set;
 
 /* edited-applied, cosmetic-edit, deleted-applied, stale-base for one script
- * directory; records the changed paths and new migrations in `g`. */
-int mlint_check_git(struct mlint_git *g, const struct mlint_project *p,
-		    const struct mlint_scriptdir *sd, struct mlint_findings *out);
+ * directory; adds what the head added, changed, renamed and deleted there
+ * to `change` (check_run.h). */
+int mlint_check_git(const struct mlint_git *g, const struct mlint_project *p,
+		    const struct mlint_scriptdir *sd, struct mlint_change_set *change,
+		    struct mlint_findings *out);
 
-/* model-without-migration, once for the project, after mlint_check_git. */
+/* model-without-migration, once for the project, after mlint_check_git:
+ * adds the changed model files to `change`. */
 int mlint_check_git_models(const struct mlint_git *g, const struct mlint_project *p,
-			   struct mlint_findings *out);
+			   struct mlint_change_set *change, struct mlint_findings *out);
 
 /* --new-only: drops findings of rules outside the graph and git scopes in
- * files the head did not add or change. */
-void mlint_check_new_only(const struct mlint_git *g, struct mlint_findings *f);
+ * files the change did not add or change. */
+void mlint_check_new_only(const struct mlint_change_set *change, struct mlint_findings *f);
 
 #endif

@@ -212,7 +212,8 @@ assert_eq "missing base: exit 2" 2 "$RC"
 assert_contains "missing base: named" "$ERR" "base 'no-such-branch' does not exist"
 GITHUB_BASE_REF=gone run_mlint check
 assert_eq "missing GITHUB_BASE_REF: exit 2" 2 "$RC"
-assert_contains "missing GITHUB_BASE_REF: named" "$ERR" "base 'origin/gone' does not exist"
+assert_contains "missing GITHUB_BASE_REF: named" "$ERR" "GITHUB_BASE_REF names the base branch 'gone', but 'origin/gone' does not exist"
+assert_contains "missing GITHUB_BASE_REF: fetch the branch, not origin/origin" "$ERR" "git fetch origin gone'"
 # from a subdirectory
 cd migrations/versions
 run_mlint check --base main

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <git2.h>
+#include "mlint/check_run.h"
 #include "mlint/git.h"
 #include "mlint/scriptdir.h"
 #include "mlint/snapshot.h"
@@ -173,18 +174,21 @@ static void test_git_base(void **state)
 
 static void test_git_changed_set(void **state)
 {
-	struct fixture *f = *state;
-	struct mlint_git *g = NULL;
+	struct mlint_change_set c;
 
-	assert_int_equal(mlint_git_open(&g, f->dir), 0);
-	assert_int_equal(mlint_git_mark_changed(g, "b"), 0);
-	assert_int_equal(mlint_git_mark_changed(g, "a"), 0);
-	assert_int_equal(mlint_git_mark_changed(g, "c"), 0);
-	assert_int_equal(mlint_git_mark_changed(g, "a"), 0);
-	assert_true(mlint_git_is_changed(g, "a"));
-	assert_true(mlint_git_is_changed(g, "c"));
-	assert_false(mlint_git_is_changed(g, "d"));
-	mlint_git_free(g);
+	(void)state;
+	mlint_change_set_init(&c);
+	assert_int_equal(mlint_path_list_add(&c.paths, "b"), 0);
+	assert_int_equal(mlint_path_list_add(&c.paths, "a"), 0);
+	assert_int_equal(mlint_path_list_add(&c.paths, "c"), 0);
+	assert_int_equal(mlint_path_list_add(&c.paths, "a"), 0);
+	assert_int_equal(c.paths.nr, 3);
+	assert_string_equal(c.paths.items[0], "a");
+	assert_true(mlint_path_list_has(&c.paths, "a"));
+	assert_true(mlint_path_list_has(&c.paths, "c"));
+	assert_false(mlint_path_list_has(&c.paths, "d"));
+	assert_int_equal(mlint_change_set_add_rename(&c, "x", "y"), 0);
+	mlint_change_set_release(&c);
 }
 
 int main(void)
