@@ -254,6 +254,25 @@ static int discover_head(struct run *r, const struct mlint_discover_opts *dopts)
 	return error;
 }
 
+/* A version location REV does not have: not a silent pass over nothing. */
+static int check_head_has(const struct run *r, const struct mlint_scriptdir_config *d)
+{
+	for (size_t i = 0; i < d->nr_locations; i++) {
+		char *rel = mlint_snapshot_repo_path(r->p, d->version_locations[i]);
+		int has = !rel || mlint_git_head_has_path(r->g, rel);
+		if (!has) {
+			mlint_error_setc(MLINT_EUSAGE, "version location '%s' does not exist in "
+					 "revision '%s': nothing to check; pass the project's path "
+					 "as it is in '%s'", rel, r->req->head, r->req->head);
+			free(rel);
+			return MLINT_EUSAGE;
+		}
+		free(rel);
+		mlint_error_clear();
+	}
+	return 0;
+}
+
 static int discover(struct run *r)
 {
 	struct mlint_discover_opts dopts = {r->req->config};
@@ -263,6 +282,8 @@ static int discover(struct run *r)
 		error = discover_head(r, &dopts);
 	else
 		error = mlint_discover(r->p, r->req->paths, r->req->nr_paths, &dopts);
+	for (size_t i = 0; error == 0 && r->g && i < r->p->nr_dirs; i++)
+		error = check_head_has(r, &r->p->dirs[i]);
 	if (error == 0)
 		error = mlint_notes_add(r->notes, MLINT_NOTE_VERBOSE, "repository root: %s",
 					r->p->repo_root ? r->p->repo_root
@@ -787,25 +808,6 @@ static int describe_dir(const struct run *r, const struct mlint_scriptdir_config
 	return error;
 }
 
-/* A version location REV does not have: not a silent pass over nothing. */
-static int check_head_has(const struct run *r, const struct mlint_scriptdir_config *d)
-{
-	for (size_t i = 0; i < d->nr_locations; i++) {
-		char *rel = mlint_snapshot_repo_path(r->p, d->version_locations[i]);
-		int has = !rel || mlint_git_head_has_path(r->g, rel);
-		if (!has) {
-			mlint_error_setc(MLINT_EUSAGE, "version location '%s' does not exist in "
-					 "revision '%s': nothing to check; pass the project's path "
-					 "as it is in '%s'", rel, r->req->head, r->req->head);
-			free(rel);
-			return MLINT_EUSAGE;
-		}
-		free(rel);
-		mlint_error_clear();
-	}
-	return 0;
-}
-
 static int list_dir(struct mlint_snapshot *snap, const struct run *r,
 		    const struct mlint_scriptdir_config *d)
 {
@@ -832,8 +834,6 @@ static int load_dir(struct run *r, size_t i, unsigned flags)
 		return error;
 	if (r->opening || !r->g)
 		return mlint_scriptdir_load(sd, r->p, d, flags, r->notes);
-	if (mlint_git_head_kind(r->g) == MLINT_GIT_HEAD_REV && (error = check_head_has(r, d)) < 0)
-		return error;
 	mlint_snapshot_init(&snap);
 	if ((error = list_dir(&snap, r, d)) == 0)
 		error = mlint_scriptdir_load_snapshot(sd, d, &snap, flags, r->notes);
@@ -1082,8 +1082,7 @@ int mlint_check_show_config(struct mlint_buf *out, const struct mlint_check_resu
 
 /* ---- mlint rules ---- */
 
-int mlint_check_rules(struct mlint_ruleset *out, const struct mlint_check_request *req,
-		      struct mlint_notes *notes)
+int mlint_check_rules(struct mlint_ruleset *out, const struct mlint_check_request *req)
 {
 	struct mlint_check_result res;
 	struct mlint_check_request plan = *req;
@@ -1095,10 +1094,12 @@ int mlint_check_rules(struct mlint_ruleset *out, const struct mlint_check_reques
 	if (error == 0) {
 		*out = res.rules;
 		mlint_ruleset_init(&res.rules);
+	} else if (res.project.nr_dirs == 0) {
+		/* no project here: the rules check would run anywhere */
+		error = mlint_ruleset_load_builtin(out);
+		for (size_t i = 0; error == 0 && i < req->nr_rules_dirs; i++)
+			error = mlint_ruleset_load_dir(out, req->rules_dirs[i]);
 	}
-	for (size_t i = 0; notes && i < res.notes.nr; i++)
-		if (res.notes.items[i].level == MLINT_NOTE_WARNING)
-			mlint_notes_add(notes, MLINT_NOTE_WARNING, "%s", res.notes.items[i].text);
 	mlint_check_result_release(&res);
 	return error;
 }

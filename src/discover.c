@@ -675,11 +675,6 @@ done:
 
 int mlint_scriptdir_is_flask(const struct mlint_scriptdir_config *d)
 {
-	const struct mlint_ini_entry *sl;
-	const char *slash;
-
-	if (!d->ini_path || !(slash = strrchr(d->ini_path, '/')) || slash == d->ini_path)
-		return 0;
-	sl = mlint_ini_get(&d->ini, "alembic", "script_location");
-	return !sl && slash - d->ini_path >= 10 && strncmp(slash - 10, "migrations", 10) == 0;
+	/* discovery accepts an ini without script_location only from Flask-Migrate */
+	return d->ini_path && !mlint_ini_get(&d->ini, "alembic", "script_location");
 }

@@ -47,23 +47,24 @@ static int git_failed(const char *fmt, const char *subject)
 			       e && e->message ? e->message : "unknown error");
 }
 
-/* What git itself says about a repository another user owns. */
+/* libgit2 1.5 reports a repository another user owns (and no
+ * safe.directory names) as not found; finding it without opening it tells
+ * the two apart. */
+static int discoverable(const char *path)
+{
+	git_buf dir = GIT_BUF_INIT;
+	int found = git_repository_discover(&dir, path, 0, NULL) == 0;
+	git_buf_dispose(&dir);
+	return found;
+}
+
+/* What git itself advises about a repository another user owns. */
 static int not_owned(const char *path)
 {
-	const git_error *e = git_error_last();
-	git_buf dir = GIT_BUF_INIT;
-	const char *where = path;
-	int error;
-
-	if (git_repository_discover(&dir, path, 0, NULL) == 0)
-		where = dir.ptr;
-	error = mlint_error_setc(MLINT_EUSAGE, "git refuses to open the repository at '%s': %s; "
-				 "if you trust it, add an exception: git config --global --add "
-				 "safe.directory '%s'", path,
-				 e && e->message ? e->message : "not owned by the current user",
-				 where);
-	git_buf_dispose(&dir);
-	return error;
+	return mlint_error_setc(MLINT_EUSAGE, "'%s' is in a git repository owned by someone "
+				"else, which git does not trust: to trust it, run 'git config "
+				"--global --add safe.directory %s' (git's own advice), or run mlint "
+				"as its owner", path, path);
 }
 
 int mlint_git_open(struct mlint_git **out, const char *path)
@@ -81,11 +82,11 @@ int mlint_git_open(struct mlint_git **out, const char *path)
 	}
 	*out = g;
 	if ((rc = git_repository_open_ext(&g->repo, path, 0, NULL)) < 0) {
+		if (rc == GIT_EOWNER || (rc == GIT_ENOTFOUND && discoverable(path)))
+			return not_owned(path);
 		if (rc == GIT_ENOTFOUND)
 			return mlint_error_setc(MLINT_ENOTFOUND, "'%s' is not in a git repository",
 						path);
-		if (rc == GIT_EOWNER)
-			return not_owned(path);
 		return git_failed("cannot open the git repository at", path);
 	}
 	root = git_repository_is_bare(g->repo) ? git_repository_path(g->repo)

@@ -143,7 +143,7 @@ int mlint_hook_install(const char *path, const char *exe, int force)
 		       "mlint=");
 	put_shell_quoted(&text, exe);
 	mlint_buf_puts(&text, "\n[ -x \"$mlint\" ] || mlint=mlint\n"
-		       "exec \"$mlint\" check --staged --new-only\n");
+		       "exec \"$mlint\" check --staged --new-only --quiet\n");
 	error = make_dirs(path);
 	if (error == 0)
 		error = write_file(path, text.ptr);

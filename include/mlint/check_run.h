@@ -115,12 +115,12 @@ void mlint_check_result_release(struct mlint_check_result *r);
 int mlint_check_run(struct mlint_check_result *out, const struct mlint_check_request *req);
 
 /*
- * The rules `check` would run for `req` (built-in, shipped, and the
- * rules-dir of the config read as check reads it); for `mlint rules`.
- * A directory without a project gives the built-in rules.
+ * The rules `check` would run for `req` (built-in, shipped, --rules-dir, or
+ * else the rules-dir of the policy, read as check reads it); for `mlint
+ * rules`. Where no project is found: the built-in rules and --rules-dir.
+ * `out` is initialised and empty.
  */
-int mlint_check_rules(struct mlint_ruleset *out, const struct mlint_check_request *req,
-		      struct mlint_notes *notes);
+int mlint_check_rules(struct mlint_ruleset *out, const struct mlint_check_request *req);
 
 /* --show-config: the base, the applied refs, then each script directory's
  * settings and where each came from. Needs a plan_only (or full) run. */

@@ -72,7 +72,7 @@ void mlint_project_release(struct mlint_project *p);
 int mlint_discover(struct mlint_project *out, const char *const *paths, size_t nr,
 		   const struct mlint_discover_opts *opts);
 
-/* Whether `d` is a Flask-Migrate project: migrations/alembic.ini without a
+/* Whether `d` is a Flask-Migrate project: an alembic.ini without a
  * script_location (`flask db merge` works there, `alembic merge` does not). */
 int mlint_scriptdir_is_flask(const struct mlint_scriptdir_config *d);
 

@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
+#include "mlint/check_run.h"
 #include "mlint/ruleset.h"
 #include "cmd.h"
 #include "error.h"
@@ -79,6 +80,19 @@ static int explain_rule(const struct mlint_ruleset *rs, const char *id)
 	return MLINT_EXIT_OK;
 }
 
+/* The rules check would run here: those of the project's config too
+ * (rules-dir in .mlint.ini or [mlint]); outside a project the built-in ones
+ * and --rules-dir. */
+static int load_rules(struct mlint_ruleset *rs, const struct rules_args *a)
+{
+	struct mlint_check_request req;
+
+	memset(&req, 0, sizeof(req));
+	req.rules_dirs = a->dirs;
+	req.nr_rules_dirs = a->nr_dirs;
+	return mlint_check_rules(rs, &req) < 0 ? cli_library_error() : 0;
+}
+
 int cmd_rules(int argc, char **argv)
 {
 	struct rules_args args = {0};
@@ -94,15 +108,8 @@ int cmd_rules(int argc, char **argv)
 		code = code == CLI_HELP ? MLINT_EXIT_OK : code;
 		goto done;
 	}
-	if (mlint_ruleset_load_builtin(&rs) < 0) {
-		code = cli_library_error();
+	if ((code = load_rules(&rs, &args)) != 0)
 		goto done;
-	}
-	for (size_t i = 0; i < args.nr_dirs; i++)
-		if (mlint_ruleset_load_dir(&rs, args.dirs[i]) < 0) {
-			code = cli_library_error();
-			goto done;
-		}
 	if (nr > 1)
 		code = cli_error("'mlint rules' takes at most one rule id; see 'mlint rules --help'");
 	else

@@ -257,18 +257,22 @@ run_mlint check
 assert_eq "unborn: status" 0 "$RC"
 assert_contains "unborn: notice" "$ERR" "has no commit yet: git rules skipped"
 
-# A repository owned by someone else: libgit2 will not open it. Without a
-# base asked for, lint what is on disk with a warning; with --base, exit 2.
-# (The repository is opened while the files are scanned: its failure is
-# reported after the scan, the same as before.)
+# A repository owned by someone else (a CI container): git does not trust
+# it unless safe.directory names it. Then exit 2 with git's advice, never a
+# silent pass without the git rules; with safe.directory it is read.
 if [ "$(id -u)" -eq 0 ]; then
   w=$TMP/owned; cp -r "$r" "$w"; chown -R 65534:65534 "$w"; cd "$w"
   run_mlint check --no-excerpt
-  assert_eq "not ours: status" 0 "$RC"
-  assert_contains "not ours: warned" "$ERR" "git rules skipped"
-  assert_contains "not ours: still linted" "$OUT" "in 2 migrations"
+  assert_eq "not ours: exit 2" 2 "$RC"
+  assert_contains "not ours: git's advice" "$ERR" "git config --global --add safe.directory $w"
+  assert_not_contains "not ours: not 'not in a repository'" "$ERR" "not in a git repository"
   run_mlint check --base main
   assert_eq "not ours, --base: status 2" 2 "$RC"
+  git config --global --add safe.directory "$w"
+  run_mlint check --no-excerpt --verbose
+  assert_eq "not ours, safe.directory: read" 0 "$RC"
+  assert_contains "not ours, safe.directory: git rules ran" "$ERR" "base row:"
+  git config --global --unset-all safe.directory
   chown -R "$(id -u):$(id -g)" "$w"
 fi
 
