@@ -637,8 +637,12 @@ static int prepare_git(struct run *r)
 	if (!r->p->repo_root)
 		return (error = outside_repository(r)) < 0 ? error : read_policy(r);
 	if (r->req->source == MLINT_CHECK_WORKTREE && !r->ci && !r->g) {
-		/* the opener chooses the base after the policy is read */
-		return read_policy(r) < 0 || policy_refs(r) < 0 ? MLINT_ERROR : 0;
+		/* the policy is on disk; the repository opens, and the base is
+		 * chosen, while the rules load and the files are scanned */
+		if ((error = read_policy(r)) < 0 || (error = policy_refs(r)) < 0)
+			return error;
+		start_opener(r, 1);
+		return 0;
 	}
 	if ((error = open_now(r)) < 0 || (error = read_policy(r)) < 0 ||
 	    (error = policy_refs(r)) < 0)
@@ -853,8 +857,11 @@ static int load_files(struct run *r)
 	int error = 0, joined;
 
 	/* the working tree: the repository opens (or reads ahead) meanwhile */
-	if (may_open_later(r))
-		start_opener(r, !r->g);
+	if (may_open_later(r) && !r->opening && !start_opener(r, !r->g) && !r->g &&
+	    ((error = open_now(r)) < 0 ||
+	     (r->g && (error = pick_base(r->g, r->base, (const char *const *)r->applied,
+					 r->nr_applied, r->notes)) < 0)))
+		return error; /* no thread: the same work, now */
 	for (size_t i = 0; i < r->p->nr_dirs && error == 0; i++)
 		error = load_dir(r, i, flags);
 	joined = finish_opener(r);
@@ -1022,8 +1029,6 @@ int mlint_check_run(struct mlint_check_result *out, const struct mlint_check_req
 	    (error = check_options(&r)) < 0 || (error = plan_dirs(&r)) < 0)
 		goto done;
 	if (req->plan_only) {
-		if (may_open_later(&r) && !r.g)
-			start_opener(&r, 1);
 		error = finish_opener(&r);
 		goto done;
 	}
