@@ -7,11 +7,11 @@
 #include "mlint/buf.h"
 #include "util.h"
 
-static char empty_string[1];
+char mlint_buf_slop[1];
 
 void mlint_buf_init(struct mlint_buf *buf, size_t max)
 {
-	buf->ptr = empty_string;
+	buf->ptr = mlint_buf_slop;
 	buf->len = 0;
 	buf->cap = 0;
 	buf->max = max;
@@ -31,7 +31,16 @@ void mlint_buf_clear(struct mlint_buf *buf)
 	if (buf->cap)
 		buf->ptr[0] = '\0';
 	else
-		buf->ptr = empty_string; /* shared by every thread: never written */
+		buf->ptr = mlint_buf_slop; /* shared by every thread: never written */
+}
+
+void mlint_buf_truncate(struct mlint_buf *buf, size_t len)
+{
+	if (len >= buf->len)
+		return;
+	buf->len = len;
+	if (buf->cap)
+		buf->ptr[len] = '\0';
 }
 
 int mlint_buf_grow(struct mlint_buf *buf, size_t extra)
@@ -126,7 +135,7 @@ char *mlint_buf_detach(struct mlint_buf *buf, size_t *len_out)
 	char *p = buf->cap ? buf->ptr : calloc(1, 1);
 	if (len_out)
 		*len_out = buf->len;
-	buf->ptr = empty_string;
+	buf->ptr = mlint_buf_slop;
 	buf->len = buf->cap = 0;
 	if (!p)
 		mlint_error_set("out of memory");

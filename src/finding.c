@@ -130,6 +130,21 @@ int mlint_findings_add_rule(struct mlint_findings *f, const struct mlint_rule *r
 	return error;
 }
 
+int mlint_findings_addf(struct mlint_findings *f, const struct mlint_rule *rule,
+			const struct mlint_location *at, const char *fmt, ...)
+{
+	va_list ap;
+	int error;
+
+	if (!rule)
+		return mlint_error_set("internal: a finding without its rule");
+	va_start(ap, fmt);
+	error = findings_vadd(f, rule, at->path, at->line, at->col, at->revision, at->excerpt,
+			      at->excerpt_len, fmt, ap);
+	va_end(ap);
+	return error;
+}
+
 void mlint_findings_filter(struct mlint_findings *f,
 			   int (*keep)(void *ctx, const struct mlint_finding *x), void *ctx)
 {

@@ -6,6 +6,7 @@
 #include <git2.h>
 #include "mlint/git.h"
 #include "mlint/snapshot.h"
+#include "git_init.h"
 #include "util.h"
 
 void mlint_libgit2_init(void)

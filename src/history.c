@@ -4,6 +4,7 @@
 #include "mlint/history.h"
 #include "strmap.h"
 #include "treediff.h"
+#include "git_init.h"
 #include "util.h"
 
 /* Paths a commit adds or deletes under the version directories. */

@@ -7,6 +7,7 @@
 #include <git2.h>
 #include "mlint/buf.h"
 #include "mlint/hook.h"
+#include "git_init.h"
 #include "util.h"
 
 static int hooks_dir(char **out, git_repository *repo)

@@ -595,13 +595,8 @@ static int parse_header_text(struct mlint_header *h, const char *text, size_t le
 
 static int header_from_string(struct extractor *x, const struct mlint_token *t)
 {
-	size_t q = (t->flags & MLINT_STR_TRIPLE) ? 3 : 1;
-	size_t a = t->off + t->prefix_len + q;
-	size_t b = t->off + t->len;
-	if (!(t->flags & MLINT_STR_UNTERMINATED) && b >= a + q)
-		b -= q;
-	if (b < a)
-		b = a;
+	size_t a, b;
+	mlint_pyscan_string_body(t, &a, &b);
 	return parse_header_text(&x->m->header, x->src + a, b - a, t->line, 0);
 }
 

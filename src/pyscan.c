@@ -196,6 +196,8 @@ static unsigned prefix_flags(const char *p, size_t n)
 	return flags;
 }
 
+static int scan_string_body(struct mlint_pyscan *s, unsigned char q, int triple, int format);
+
 /* Skips a string literal nested in an f-string field; stays on one line
  * unless triple-quoted. */
 static void skip_nested_string(struct mlint_pyscan *s)
@@ -204,29 +206,7 @@ static void skip_nested_string(struct mlint_pyscan *s)
 	int triple = peek_at(s, 1) == q && peek_at(s, 2) == q;
 
 	s->pos += triple ? 3 : 1;
-	while (!at_eof(s)) {
-		unsigned char c = peek(s);
-		size_t nl = newline_len(s);
-		if (c == '\\') {
-			s->pos++;
-			if ((nl = newline_len(s)) > 0)
-				advance_newline(s, nl);
-			else if (!at_eof(s))
-				s->pos++;
-			continue;
-		}
-		if (c == q && (!triple || (peek_at(s, 1) == q && peek_at(s, 2) == q))) {
-			s->pos += triple ? 3 : 1;
-			return;
-		}
-		if (nl) {
-			if (!triple)
-				return;
-			advance_newline(s, nl);
-			continue;
-		}
-		s->pos++;
-	}
+	scan_string_body(s, q, triple, 0);
 }
 
 /*
@@ -263,6 +243,46 @@ static int skip_format_field(struct mlint_pyscan *s, int triple)
 	return 0;
 }
 
+/*
+ * The body of a string after its opening quotes, up to and past its closing
+ * ones: 1 when it closed; 0 when a line end ended a one-line string (the
+ * position is left on that line end) or the input ended. With `format`,
+ * replacement fields are skipped whole ("{{" is a literal brace).
+ */
+static int scan_string_body(struct mlint_pyscan *s, unsigned char q, int triple, int format)
+{
+	while (!at_eof(s)) {
+		unsigned char c = peek(s);
+		size_t nl = newline_len(s);
+		if (c == '\\') {
+			s->pos++;
+			if ((nl = newline_len(s)) > 0)
+				advance_newline(s, nl);
+			else if (!at_eof(s))
+				s->pos++;
+			continue;
+		}
+		if (c == q && (!triple || (peek_at(s, 1) == q && peek_at(s, 2) == q))) {
+			s->pos += triple ? 3 : 1;
+			return 1;
+		}
+		if (nl) {
+			if (!triple)
+				return 0; /* unterminated: ends at its line */
+			advance_newline(s, nl);
+			continue;
+		}
+		s->pos++;
+		if (c == '{' && format) {
+			if (peek(s) == '{')
+				s->pos++;
+			else if (skip_format_field(s, triple) < 0)
+				return 0;
+		}
+	}
+	return 0;
+}
+
 static void scan_string(struct mlint_pyscan *s, struct mlint_token *t, size_t prefix)
 {
 	unsigned char q;
@@ -277,40 +297,9 @@ static void scan_string(struct mlint_pyscan *s, struct mlint_token *t, size_t pr
 	if (triple)
 		t->flags |= MLINT_STR_TRIPLE;
 	s->pos += triple ? 3 : 1;
-
-	while (!at_eof(s)) {
-		unsigned char c = peek(s);
-		size_t nl = newline_len(s);
-		if (c == '\\') {
-			s->pos++;
-			if ((nl = newline_len(s)) > 0)
-				advance_newline(s, nl);
-			else if (!at_eof(s))
-				s->pos++;
-			continue;
-		}
-		if (c == q && (!triple || (peek_at(s, 1) == q && peek_at(s, 2) == q))) {
-			s->pos += triple ? 3 : 1;
-			end_token(s, t);
-			return;
-		}
-		if (nl) {
-			if (!triple)
-				break; /* unterminated: ends at its line */
-			advance_newline(s, nl);
-			continue;
-		}
-		if (c == '{' && (t->flags & MLINT_STR_FORMAT)) {
-			s->pos++;
-			if (peek(s) == '{') {
-				s->pos++;
-				continue;
-			}
-			if (skip_format_field(s, triple) < 0)
-				break;
-			continue;
-		}
-		s->pos++;
+	if (scan_string_body(s, q, triple, (t->flags & MLINT_STR_FORMAT) != 0)) {
+		end_token(s, t);
+		return;
 	}
 	t->flags |= MLINT_STR_UNTERMINATED;
 	end_token(s, t);
@@ -601,8 +590,7 @@ static size_t decode_escape(const char *p, size_t n, struct out_bytes *b, int by
 	return 0;
 }
 
-/* The bytes between the quotes of a string token: [*start, *end). */
-static void string_body(const struct mlint_token *tok, size_t *start, size_t *end)
+void mlint_pyscan_string_body(const struct mlint_token *tok, size_t *start, size_t *end)
 {
 	size_t quote = (tok->flags & MLINT_STR_TRIPLE) ? 3 : 1;
 	*start = tok->off + tok->prefix_len + quote;
@@ -616,7 +604,7 @@ static void string_body(const struct mlint_token *tok, size_t *start, size_t *en
 size_t mlint_pyscan_string_value_max(const struct mlint_token *tok)
 {
 	size_t start, end;
-	string_body(tok, &start, &end);
+	mlint_pyscan_string_body(tok, &start, &end);
 	/* A decoded escape is never longer than 4 bytes of output for the
 	 * at-least-2 input bytes it takes, so 2x input is enough. */
 	return (end - start) * 2 + 1;
@@ -627,7 +615,7 @@ size_t mlint_pyscan_string_decode(const char *src, const struct mlint_token *tok
 	size_t start, end;
 	struct out_bytes b;
 
-	string_body(tok, &start, &end);
+	mlint_pyscan_string_body(tok, &start, &end);
 	if ((tok->flags & MLINT_STR_RAW) || !memchr(src + start, '\\', end - start)) {
 		memcpy(out, src + start, end - start); /* nothing to decode */
 		out[end - start] = '\0';

@@ -11,6 +11,7 @@
 #include <git2.h>
 #include "mlint/buf.h"
 #include "mlint/rename.h"
+#include "git_init.h"
 #include "util.h"
 
 /*

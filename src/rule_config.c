@@ -65,11 +65,15 @@ static int report(struct mlint_findings *out, const char *path, const struct mli
 			return MLINT_ERROR;
 		}
 	}
-	error = mlint_findings_add(out, "committed-credentials", path, e->line, (unsigned)col, NULL,
-				   hit ? masked.ptr : NULL, masked.len,
-				   "'%s' in [%s] holds a password (not shown): everyone with the "
-				   "repository can read it; read the URL from an environment variable "
-				   "in env.py, and change the password", e->key, e->section);
+	{
+		struct mlint_location loc = {path, e->line, (unsigned)col, NULL,
+					     hit ? masked.ptr : NULL, masked.len};
+		error = mlint_findings_addf(out, mlint_rule_find("committed-credentials"), &loc,
+					    "'%s' in [%s] holds a password (not shown): everyone "
+					    "with the repository can read it; read the URL from an "
+					    "environment variable in env.py, and change the password",
+					    e->key, e->section);
+	}
 	mlint_buf_release(&masked);
 	return error;
 }

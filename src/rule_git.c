@@ -279,41 +279,47 @@ static int line_stats(struct line_stats *st, const struct old_file *o,
 
 /* ---- edited-applied, cosmetic-edit, deleted-applied --------------------- */
 
-static int add_finding_at(struct git_run *r, const char *rule, const struct mlint_script *s,
-			  unsigned line, const char *message)
+/* Line `line` of `s`, the caret under its first character, not its indentation. */
+static struct mlint_location line_of(const struct mlint_script *s, unsigned line)
 {
-	size_t len = 0, indent = 0;
+	struct mlint_location loc = {s->path, line, 1, mlint_migration_revision(&s->m), NULL, 0};
+	size_t indent = 0, len = 0;
 	const char *text = mlint_script_line(s, line, &len);
-	/* The caret goes under the line's first character, not its indentation. */
+
 	while (text && indent < len && (text[indent] == ' ' || text[indent] == '\t'))
 		indent++;
 	if (text && (indent == len || text[indent] == '\n' || text[indent] == '\r'))
 		indent = 0;
-	return mlint_findings_add(r->out, rule, s->path, line, (unsigned)indent + 1,
-				  mlint_migration_revision(&s->m), text, len, "%s", message);
+	loc.col = (unsigned)indent + 1;
+	loc.excerpt = text;
+	loc.excerpt_len = len;
+	return loc;
+}
+
+static int add_finding_at(struct git_run *r, const char *rule, const struct mlint_script *s,
+			  unsigned line, const char *message)
+{
+	struct mlint_location loc = line_of(s, line);
+	return mlint_findings_addf(r->out, mlint_rule_find(rule), &loc, "%s", message);
 }
 
 static int report_deleted(struct git_run *r, const struct old_file *o, const char *rev)
 {
 	const char *line = o->bytes;
-	unsigned at = o->m.revision.line ? o->m.revision.line : 1;
-	char *display;
-	int error;
+	struct mlint_location loc = {o->path, o->m.revision.line ? o->m.revision.line : 1,
+				     o->m.revision.col, rev, NULL, 0};
 
-	for (unsigned l = 1; l < at && line; l++)
+	for (unsigned l = 1; l < loc.line && line; l++)
 		if ((line = strchr(line, '\n')))
 			line++;
-	if (!(display = mlint_strdup(o->path)))
-		return MLINT_ERROR;
-	error = mlint_findings_add(r->out, "deleted-applied", display, at, o->m.revision.col, rev,
-				   line, line ? strcspn(line, "\n") : 0,
+	loc.excerpt = line;
+	loc.excerpt_len = line ? strcspn(line, "\n") : 0;
+	return mlint_findings_addf(r->out, mlint_rule_find("deleted-applied"), &loc,
 				   "migration '%s' is applied (present in '%s') but was deleted: "
 				   "databases that ran it still record it and Alembic will fail on "
 				   "them with \"Can't locate revision\"; restore the file "
 				   "(git checkout %s -- %s)", rev, r->applied_name, r->applied_name,
 				   o->path);
-	free(display);
-	return error;
 }
 
 static int report_edited(struct git_run *r, const struct old_file *o,
@@ -354,16 +360,18 @@ static int report_cosmetic(struct git_run *r, const struct old_file *o,
 			   const struct mlint_script *s, const char *rev)
 {
 	struct line_stats st;
-	char msg[512];
+	struct mlint_location loc;
+	size_t n;
 
 	if (line_stats(&st, o, s) < 0)
 		return MLINT_ERROR;
-	snprintf(msg, sizeof(msg), "migration '%s' is applied (present in '%s') and changed only "
-		 "in comments, whitespace, line breaks or quote style (%zu line%s): harmless to "
-		 "the database", rev, r->applied_name,
-		 st.added > st.deleted ? st.added : st.deleted,
-		 (st.added > st.deleted ? st.added : st.deleted) == 1 ? "" : "s");
-	return add_finding_at(r, "cosmetic-edit", s, st.first, msg);
+	loc = line_of(s, st.first);
+	n = st.added > st.deleted ? st.added : st.deleted;
+	return mlint_findings_addf(r->out, mlint_rule_find("cosmetic-edit"), &loc,
+				   "migration '%s' is applied (present in '%s') and changed only in "
+				   "comments, whitespace, line breaks or quote style (%zu line%s): "
+				   "harmless to the database", rev, r->applied_name, n,
+				   n == 1 ? "" : "s");
 }
 
 static int judged_before(struct git_run *r, const char *rev)

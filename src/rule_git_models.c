@@ -172,9 +172,10 @@ static int report(const struct models_run *m, struct mlint_findings *out)
 				    ? "is staged" : "changed";
 	int error = 0;
 
-	for (size_t i = 0; i < m->nr_models && error == 0; i++)
-		error = mlint_findings_add(out, "model-without-migration", m->models[i], 1, 1, NULL,
-					   NULL, 0, "model file '%s' %s%s%s but no migration is "
+	for (size_t i = 0; i < m->nr_models && error == 0; i++) {
+		struct mlint_location loc = {m->models[i], 1, 1, NULL, NULL, 0};
+		error = mlint_findings_addf(out, mlint_rule_find("model-without-migration"), &loc,
+					   "model file '%s' %s%s%s but no migration is "
 					   "added with it: generate one (alembic revision "
 					   "--autogenerate -m \"...\", or flask db migrate), review it "
 					   "and commit it together with the model change",
@@ -182,6 +183,7 @@ static int report(const struct models_run *m, struct mlint_findings *out)
 					   mlint_git_head_kind(m->g) == MLINT_GIT_HEAD_INDEX ? ""
 					   : " since ", mlint_git_head_kind(m->g) ==
 					   MLINT_GIT_HEAD_INDEX ? "" : mlint_git_base_name(m->g));
+	}
 	return error;
 }
 

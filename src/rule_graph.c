@@ -7,13 +7,19 @@
 
 #define LIST_MAX 4 /* revisions named in one message before "and N more" */
 
+/* Where a finding in script `s` is, with its source line. */
+static struct mlint_location at(const struct mlint_script *s, unsigned line, unsigned col)
+{
+	struct mlint_location loc = {s->path, line, col, mlint_migration_revision(&s->m), NULL, 0};
+	loc.excerpt = mlint_script_line(s, line, &loc.excerpt_len);
+	return loc;
+}
+
 static int add_at(struct mlint_findings *out, const struct mlint_script *s, const char *rule,
 		  unsigned line, unsigned col, const char *message)
 {
-	size_t len = 0;
-	const char *text = mlint_script_line(s, line, &len);
-	return mlint_findings_add(out, rule, s->path, line, col, mlint_migration_revision(&s->m),
-				  text, len, "%s", message);
+	struct mlint_location loc = at(s, line, col);
+	return mlint_findings_addf(out, mlint_rule_find(rule), &loc, "%s", message);
 }
 
 /* ---- multiple-heads -------------------------------------------------- */
@@ -138,15 +144,15 @@ done:
 
 static int check_duplicates(const struct mlint_scriptdir *sd, struct mlint_findings *out)
 {
-	char msg[700];
+	const struct mlint_rule *rule = mlint_rule_find("duplicate-revision");
 	for (size_t i = 0; i < sd->graph.nr_duplicates; i++) {
 		const struct mlint_graph_duplicate *d = &sd->graph.duplicates[i];
 		const struct mlint_script *s = &sd->scripts[sd->inputs[d->input].tag];
 		const struct mlint_script *first = mlint_scriptdir_node_script(sd, d->first_node);
-		snprintf(msg, sizeof(msg), "revision '%.200s' is also declared by '%.300s': "
-			 "Alembic keeps only one of them", mlint_migration_revision(&s->m),
-			 first->path);
-		if (add_at(out, s, "duplicate-revision", s->m.revision.line, s->m.revision.col, msg) < 0)
+		struct mlint_location loc = at(s, s->m.revision.line, s->m.revision.col);
+		if (mlint_findings_addf(out, rule, &loc, "revision '%s' is also declared by '%s': "
+					"Alembic keeps only one of them",
+					mlint_migration_revision(&s->m), first->path) < 0)
 			return MLINT_ERROR;
 	}
 	return 0;
@@ -154,16 +160,17 @@ static int check_duplicates(const struct mlint_scriptdir *sd, struct mlint_findi
 
 static int check_missing(const struct mlint_scriptdir *sd, struct mlint_findings *out)
 {
-	char msg[700];
+	const struct mlint_rule *rule = mlint_rule_find("missing-parent");
 	for (size_t i = 0; i < sd->graph.nr_missing; i++) {
 		const struct mlint_graph_missing *x = &sd->graph.missing[i];
 		const struct mlint_script *s = mlint_scriptdir_node_script(sd, x->node);
 		const struct mlint_value *v = x->is_dependency ? &s->m.depends_on : &s->m.down_revision;
-		snprintf(msg, sizeof(msg), "%s names '%.200s', which no migration in '%.300s' "
-			 "declares (as a revision or a branch label)",
-			 x->is_dependency ? "depends_on" : "down_revision", x->name,
-			 sd->config && sd->config->display ? sd->config->display : ".");
-		if (add_at(out, s, "missing-parent", v->line, v->col, msg) < 0)
+		struct mlint_location loc = at(s, v->line, v->col);
+		if (mlint_findings_addf(out, rule, &loc, "%s names '%s', which no migration in '%s' "
+					"declares (as a revision or a branch label)",
+					x->is_dependency ? "depends_on" : "down_revision", x->name,
+					sd->config && sd->config->display ? sd->config->display
+									  : ".") < 0)
 			return MLINT_ERROR;
 	}
 	return 0;
@@ -173,16 +180,15 @@ static int check_missing(const struct mlint_scriptdir *sd, struct mlint_findings
 
 static int check_label_parents(const struct mlint_scriptdir *sd, struct mlint_findings *out)
 {
-	char msg[700];
+	const struct mlint_rule *rule = mlint_rule_find("parent-is-label");
 	for (size_t i = 0; i < sd->graph.nr_label_parents; i++) {
 		const struct mlint_graph_label_parent *x = &sd->graph.label_parents[i];
 		const struct mlint_script *s = mlint_scriptdir_node_script(sd, x->node);
-		snprintf(msg, sizeof(msg), "down_revision names '%.200s', a branch label, not a "
-			 "revision id: Alembic fails with KeyError; write the revision id of the "
-			 "parent (the label is declared by '%.100s')", x->name,
-			 sd->graph.nodes[x->target].revision);
-		if (add_at(out, s, "parent-is-label", s->m.down_revision.line,
-			   s->m.down_revision.col, msg) < 0)
+		struct mlint_location loc = at(s, s->m.down_revision.line, s->m.down_revision.col);
+		if (mlint_findings_addf(out, rule, &loc, "down_revision names '%s', a branch label, "
+					"not a revision id: Alembic fails with KeyError; write the "
+					"revision id of the parent (the label is declared by '%s')",
+					x->name, sd->graph.nodes[x->target].revision) < 0)
 			return MLINT_ERROR;
 	}
 	return 0;

@@ -186,10 +186,10 @@ static int keep_unsuppressed(void *ctx, const struct mlint_finding *x)
 static int report_unused(struct mlint_findings *f, const struct file_sup *fs,
 			 const struct mlint_suppression *sup, const char *message, const char *id)
 {
-	size_t len = 0;
-	const char *text = mlint_script_line(fs->s, sup->line, &len);
-	return mlint_findings_add(f, "unused-suppression", fs->s->path, sup->line, sup->col,
-				  mlint_migration_revision(&fs->s->m), text, len, message, id);
+	struct mlint_location loc = {fs->s->path, sup->line, sup->col,
+				     mlint_migration_revision(&fs->s->m), NULL, 0};
+	loc.excerpt = mlint_script_line(fs->s, sup->line, &loc.excerpt_len);
+	return mlint_findings_addf(f, mlint_rule_find("unused-suppression"), &loc, message, id);
 }
 
 static int check_unused(struct applier *a, struct mlint_findings *f,

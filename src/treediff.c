@@ -110,8 +110,7 @@ static int one_side(struct differ *d, const struct entry *e, int added)
 	} else {
 		error = diff_ids(d, added ? e->id : NULL, added ? NULL : e->id);
 	}
-	d->path.len = keep;
-	d->path.ptr[keep] = '\0';
+	mlint_buf_truncate(&d->path, keep);
 	return error;
 }
 
@@ -130,8 +129,7 @@ static int both_sides(struct differ *d, const struct entry *a, const struct entr
 	    mlint_buf_put(&d->path, (const char *)a->name, a->name_len) < 0)
 		return MLINT_ERROR;
 	error = diff_ids(d, a->id, b->id);
-	d->path.len = keep;
-	d->path.ptr[keep] = '\0';
+	mlint_buf_truncate(&d->path, keep);
 	return error;
 }
 
@@ -180,7 +178,6 @@ int mlint_treediff(git_odb *odb, const char *prefix, const unsigned char *new_da
 	struct differ d = {odb, fn, ctx, MLINT_BUF_INIT};
 	int error;
 
-	mlint_buf_init(&d.path, 0);
 	if ((error = mlint_buf_puts(&d.path, prefix)) == 0)
 		error = diff_raw(&d, new_data, new_data ? new_len : 0, old_data,
 				 old_data ? old_len : 0);

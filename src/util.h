@@ -27,14 +27,6 @@ int mlint_array_grow(void **ptr, size_t *alloc, size_t want, size_t item);
  */
 size_t mlint_thread_count(size_t files);
 
-/*
- * git_libgit2_init() as mlint wants libgit2: objects read without
- * re-hashing each one (git reads them that way too; libgit2's default
- * check costs a SHA-1 per blob and tree, a quarter of `check --staged`).
- * Pair with git_libgit2_shutdown().
- */
-void mlint_libgit2_init(void);
-
 /* strdup/strndup that record an error on failure. */
 char *mlint_strdup(const char *s);
 char *mlint_strndup(const char *s, size_t len);

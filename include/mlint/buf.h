@@ -20,11 +20,19 @@ struct mlint_buf {
 	size_t max;
 };
 
-#define MLINT_BUF_INIT {0}
+/* The empty string every buffer points at before its first write; never
+ * written (shared by every thread). */
+extern char mlint_buf_slop[1];
+
+/* A static initialiser that keeps the invariants: mlint_buf_init(buf, 0)
+ * as a value. */
+#define MLINT_BUF_INIT {mlint_buf_slop, 0, 0, 0}
 
 void mlint_buf_init(struct mlint_buf *buf, size_t max);
 void mlint_buf_release(struct mlint_buf *buf);
 void mlint_buf_clear(struct mlint_buf *buf);
+/* Shortens the contents to `len` bytes (no-op when already shorter). */
+void mlint_buf_truncate(struct mlint_buf *buf, size_t len);
 
 /* Makes room for `extra` more bytes. */
 int mlint_buf_grow(struct mlint_buf *buf, size_t extra);

@@ -7,6 +7,7 @@
 #ifndef MLINT_CHECK_H
 #define MLINT_CHECK_H
 
+#include "mlint/config.h"
 #include "mlint/finding.h"
 #include "mlint/scriptdir.h"
 
@@ -18,13 +19,6 @@ int mlint_check_graph(const struct mlint_scriptdir *sd, struct mlint_findings *o
 
 /* filename-format, out-of-order, missing-message */
 int mlint_check_naming(const struct mlint_scriptdir *sd, struct mlint_findings *out);
-
-/* What missing-downgrade asks for (config key `downgrade`). */
-enum mlint_downgrade_policy {
-	MLINT_DOWNGRADE_REQUIRE = 0, /* a downgrade that does something */
-	MLINT_DOWNGRADE_ALLOW_RAISE, /* ... or an explicit raise (declared irreversible) */
-	MLINT_DOWNGRADE_OFF,         /* no downgrades wanted: no missing/asymmetric findings */
-};
 
 struct mlint_check_opts {
 	enum mlint_downgrade_policy downgrade;

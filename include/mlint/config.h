@@ -25,10 +25,16 @@
 
 #include <stddef.h>
 #include "mlint/buf.h"
-#include "mlint/check.h"
 #include "mlint/common.h"
 #include "mlint/discover.h"
 #include "mlint/ini.h"
+
+/* What missing-downgrade asks for (config key `downgrade`). */
+enum mlint_downgrade_policy {
+	MLINT_DOWNGRADE_REQUIRE = 0, /* a downgrade that does something */
+	MLINT_DOWNGRADE_ALLOW_RAISE, /* ... or an explicit raise (declared irreversible) */
+	MLINT_DOWNGRADE_OFF,         /* no downgrades wanted: no missing/asymmetric findings */
+};
 
 struct mlint_id_list {
 	char **ids;

@@ -60,6 +60,29 @@ int mlint_findings_add_rule(struct mlint_findings *f, const struct mlint_rule *r
 #endif
 	;
 
+/* Where a finding is: the file, the position, the revision and the source
+ * line to show under it (all but path may be 0/NULL). Borrowed: copied by
+ * the add. */
+struct mlint_location {
+	const char *path;     /* relative to the repository root */
+	unsigned line, col;   /* 1-based; 0 means 1 */
+	const char *revision; /* the file's revision id, or NULL */
+	const char *excerpt;  /* the source line (up to its end is copied), or NULL */
+	size_t excerpt_len;
+};
+
+/*
+ * Adds a finding of `rule` at `at`, the message formatted from `fmt` with no
+ * length limit. `rule` is a registry entry (mlint_rule_find) or a pattern
+ * rule's, which must outlive the list.
+ */
+int mlint_findings_addf(struct mlint_findings *f, const struct mlint_rule *rule,
+			const struct mlint_location *at, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+
 /* Keeps the findings for which keep(ctx, x) is true, in order. */
 void mlint_findings_filter(struct mlint_findings *f,
 			   int (*keep)(void *ctx, const struct mlint_finding *x), void *ctx);

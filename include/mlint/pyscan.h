@@ -112,6 +112,9 @@ char *mlint_pyscan_string_value(const char *src, const struct mlint_token *tok);
 /* The same into a caller's buffer of at least mlint_pyscan_string_value_max()
  * bytes; returns the decoded length (without the NUL). */
 size_t mlint_pyscan_string_value_max(const struct mlint_token *tok);
+/* Where the bytes between the quotes of string token `tok` are: offsets
+ * [*start, *end) into the source (an unterminated string runs to its end). */
+void mlint_pyscan_string_body(const struct mlint_token *tok, size_t *start, size_t *end);
 size_t mlint_pyscan_string_decode(const char *src, const struct mlint_token *tok, char *out);
 
 #endif
