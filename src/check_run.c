@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "mlint/baseline.h"
 #include "mlint/check.h"
 #include "mlint/check_run.h"
 #include "mlint/git.h"
@@ -171,6 +172,8 @@ struct run {
 	const char **applied;             /* --applied, else [mlint] applied */
 	size_t nr_applied;
 	struct mlint_config policy;       /* .mlint.ini and every [mlint], merged */
+	struct mlint_baseline baseline;   /* .mlint-baseline, as the policy snapshot has it */
+	int has_baseline;
 	struct mlint_file_checker **checkers;
 	const struct mlint_scan_visitor **visitors;
 	struct opener *opening;           /* the repository opened in the background */
@@ -408,9 +411,30 @@ static int merge_policy(struct run *r)
 	return error;
 }
 
+static int read_baseline(struct run *r)
+{
+	struct mlint_buf text;
+	int error;
+
+	mlint_baseline_release(&r->baseline);
+	r->has_baseline = 0;
+	if (r->req->no_baseline)
+		return 0;
+	mlint_buf_init(&text, 1u << 26);
+	if ((error = read_policy_file(&text, r, MLINT_BASELINE_FILE)) == MLINT_ENOTFOUND)
+		error = 0;
+	else if (error == 0 && (error = mlint_baseline_parse(&r->baseline, text.ptr, text.len,
+							      MLINT_BASELINE_FILE)) == 0)
+		r->has_baseline = 1;
+	mlint_buf_release(&text);
+	return error;
+}
+
 static int read_policy(struct run *r)
 {
-	int error = read_project_ini(r);
+	int error = read_baseline(r);
+	if (error == 0)
+		error = read_project_ini(r);
 	for (size_t i = 0; error == 0 && i < r->p->nr_dirs; i++)
 		error = read_dir_ini(r, &r->p->dirs[i]);
 	return error ? error : merge_policy(r);
@@ -898,9 +922,17 @@ static int check_dir(struct run *r, size_t i, struct mlint_findings *out)
 	    mlint_suppress_apply(out, sd, &res->rules, cfg, &res->summary.suppressed) < 0)
 		return MLINT_ERROR;
 	mlint_findings_filter(out, keep_enabled, (void *)cfg);
-	if (cfg->new_only)
-		mlint_check_new_only(&res->change, out);
 	return 0;
+}
+
+/* The baseline hides what it holds (before --new-only, so that entries for
+ * files outside the change still count as matched). */
+static void apply_baseline(struct run *r, struct mlint_findings *f)
+{
+	if (!r->has_baseline)
+		return;
+	mlint_findings_sort(f);
+	r->res->baseline_hidden += mlint_baseline_apply(&r->baseline, f);
 }
 
 /* Findings about the whole change (model-without-migration), under the
@@ -917,11 +949,31 @@ static int check_project(struct run *r)
 	error = mlint_check_git_models(r->g, r->p, &res->change, &f);
 	if (error == 0) {
 		mlint_findings_filter(&f, keep_enabled, &res->project_config);
+		apply_baseline(r, &f);
 		res->fail |= mlint_findings_fail(&f, res->project_config.fail_on);
 		error = mlint_findings_move(&res->findings, &f);
 	}
 	mlint_findings_release(&f);
 	return error;
+}
+
+static int report_baseline(struct run *r)
+{
+	struct mlint_check_result *res = r->res;
+
+	if (!(res->has_baseline = r->has_baseline))
+		return 0;
+	res->baseline_unused = mlint_baseline_unused(&r->baseline);
+	if (mlint_notes_add(r->notes, MLINT_NOTE_VERBOSE, "baseline: %zu finding(s) hidden by "
+			    "'%s'", res->baseline_hidden, MLINT_BASELINE_FILE) < 0)
+		return MLINT_ERROR;
+	if (res->baseline_unused == 0)
+		return 0;
+	return mlint_notes_add(r->notes, MLINT_NOTE_WARNING, "%zu entr%s of '%s' no longer "
+			       "match%s a finding: fixed, or changed; run 'mlint baseline' to "
+			       "refresh it", res->baseline_unused,
+			       res->baseline_unused == 1 ? "y" : "ies", MLINT_BASELINE_FILE,
+			       res->baseline_unused == 1 ? "es" : "");
 }
 
 static int run_rules(struct run *r)
@@ -935,6 +987,9 @@ static int run_rules(struct run *r)
 		res->summary.migrations += res->dirs[i].nr_migrations;
 		mlint_findings_init(&dir);
 		error = check_dir(r, i, &dir);
+		apply_baseline(r, &dir);
+		if (res->configs[i].new_only)
+			mlint_check_new_only(&res->change, &dir);
 		res->fail |= mlint_findings_fail(&dir, res->configs[i].fail_on);
 		if (error == 0)
 			error = mlint_findings_move(&res->findings, &dir);
@@ -942,6 +997,8 @@ static int run_rules(struct run *r)
 	}
 	if (error == 0)
 		error = check_project(r);
+	if (error == 0)
+		error = report_baseline(r);
 	mlint_findings_sort(&res->findings);
 	mlint_findings_count(&res->findings, &res->summary);
 	return error;
@@ -997,6 +1054,7 @@ static void run_release(struct run *r)
 	mlint_ini_release(&r->project_ini);
 	free(r->project_ini_display);
 	mlint_config_release(&r->policy);
+	mlint_baseline_release(&r->baseline);
 }
 
 static int validate(const struct mlint_check_request *req)
@@ -1024,6 +1082,7 @@ int mlint_check_run(struct mlint_check_result *out, const struct mlint_check_req
 	r.ci = is_ci();
 	mlint_ini_init(&r.project_ini);
 	mlint_config_init(&r.policy);
+	mlint_baseline_init(&r.baseline);
 	if ((error = validate(req)) < 0 || (error = discover(&r)) < 0 ||
 	    (error = prepare_git(&r)) < 0 || (error = load_rules(&out->rules, &r)) < 0 ||
 	    (error = check_options(&r)) < 0 || (error = plan_dirs(&r)) < 0)

@@ -44,6 +44,7 @@ struct mlint_check_request {
 	const char *const *rules_dirs; /* instead of the config's rules-dir */
 	size_t nr_rules_dirs;
 	int no_git;                   /* no git rules, no libgit2 */
+	int no_baseline;              /* report the findings .mlint-baseline holds too */
 	int plan_only;                /* discover, read the policy and choose the
 				       * base, but read no migration (--show-config) */
 	/* The command line's settings (select, ignore, fail-on, downgrade,
@@ -100,6 +101,10 @@ struct mlint_check_result {
 	char **applied;           /* the --applied refs in force */
 	size_t nr_applied;
 	struct mlint_change_set change;
+	/* .mlint-baseline (read from the policy snapshot): findings it hid,
+	 * and its entries that matched no finding (stale). */
+	int has_baseline;
+	size_t baseline_hidden, baseline_unused;
 };
 
 void mlint_check_result_init(struct mlint_check_result *r);
@@ -125,5 +130,9 @@ int mlint_check_rules(struct mlint_ruleset *out, const struct mlint_check_reques
 /* --show-config: the base, the applied refs, then each script directory's
  * settings and where each came from. Needs a plan_only (or full) run. */
 int mlint_check_show_config(struct mlint_buf *out, const struct mlint_check_result *r);
+
+/* check --summary: the findings counted by rule (with its severity), the
+ * five files with the most findings, and the counts by severity. */
+int mlint_check_summary(struct mlint_buf *out, const struct mlint_check_result *r);
 
 #endif

@@ -21,6 +21,7 @@ int cmd_check(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_install_hook(int argc, char **argv);
+int cmd_baseline(int argc, char **argv);
 int cmd_rename(int argc, char **argv);
 
 /* Shared by commands that read a project. */

@@ -10,7 +10,8 @@
 
 enum {
 	OPT_FORMAT = 1, OPT_FAIL_ON, OPT_NO_EXCERPT, OPT_RULES_DIR,
-	OPT_SELECT, OPT_IGNORE, OPT_DOWNGRADE, OPT_SHOW_CONFIG, OPT_QUIET,
+	OPT_SELECT, OPT_IGNORE, OPT_DOWNGRADE, OPT_SHOW_CONFIG, OPT_QUIET, OPT_NO_BASELINE,
+	OPT_SUMMARY,
 };
 
 static const struct cli_opt check_opts[] = {
@@ -29,6 +30,10 @@ static const struct cli_opt check_opts[] = {
 	{OPT_SHOW_CONFIG, 0, "show-config", NULL, "print the effective settings and where each "
 						  "came from, then exit"},
 	{OPT_QUIET, 'q', "quiet", NULL, "text: print nothing when there is no finding (hooks)"},
+	{OPT_NO_BASELINE, 0, "no-baseline", NULL, "report the findings .mlint-baseline accepts "
+						  "too (see mlint baseline)"},
+	{OPT_SUMMARY, 0, "summary", NULL, "text: counts by rule and severity and the five "
+					  "noisiest files, instead of each finding"},
 	CLI_GIT_OPTS,
 	{0, 0, NULL, NULL, NULL},
 };
@@ -85,7 +90,7 @@ enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF, FORMAT_GITHUB, FORMAT_MARK
 
 struct check_args {
 	enum format format;
-	int no_excerpt, show_config, quiet;
+	int no_excerpt, show_config, quiet, no_baseline, summary;
 	const char **rules_dirs;
 	size_t nr_rules_dirs;
 	struct mlint_config cli; /* --select, --ignore, --fail-on, --downgrade */
@@ -131,6 +136,12 @@ static int check_option(void *ctx, int id, const char *value)
 	case OPT_QUIET:
 		a->quiet = 1;
 		return 0;
+	case OPT_NO_BASELINE:
+		a->no_baseline = 1;
+		return 0;
+	case OPT_SUMMARY:
+		a->summary = 1;
+		return 0;
 	case CLI_GIT_OPT_NEW_ONLY:
 		if (mlint_config_set(&a->cli, "new-only", "true", "--new-only") < 0)
 			return cli_library_error();
@@ -175,6 +186,8 @@ static int render(struct mlint_buf *out, const struct check_args *a,
 		/* --quiet (the hook): nothing at all when all is well */
 		if (a->quiet && f->nr == 0)
 			return 0;
+		if (a->summary)
+			return mlint_check_summary(out, res);
 		return mlint_report_text(out, f, s, &ropts);
 	}
 }
@@ -195,6 +208,7 @@ static int run(struct mlint_check_result *res, struct check_args *a, char **path
 	req.rules_dirs = a->rules_dirs;
 	req.nr_rules_dirs = a->nr_rules_dirs;
 	req.plan_only = a->show_config;
+	req.no_baseline = a->no_baseline;
 	req.overrides = &a->cli;
 	error = mlint_check_run(res, &req);
 	cli_print_notes(&res->notes, a->project.verbose);

@@ -18,6 +18,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{"baseline", cmd_baseline, "write .mlint-baseline: accept today's findings, report new ones"},
 	{"check", cmd_check, "lint the migrations: graph, content and git rules"},
 	{"graph", cmd_graph, "print the revision graph: text, json, dot or mermaid"},
 	{"heads", cmd_heads, "print the heads, like `alembic heads`, without importing anything"},
