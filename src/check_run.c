@@ -532,11 +532,8 @@ static void *open_in_background(void *arg)
 	o->opened = error == 0 || error == MLINT_EUSAGE;
 	if (error == 0 && o->choose)
 		error = pick_base(o->g, o->base, o->applied, o->nr_applied, &o->notes);
-	if (error == 0) {
-		if (!o->locations)
-			o->locations = NULL;
+	if (error == 0)
 		mlint_git_read_ahead(o->g, o->locations, o->nr_locations);
-	}
 	o->error = error;
 	if (error < 0)
 		snprintf(o->message, sizeof(o->message), "%s", mlint_error_last());
