@@ -605,6 +605,15 @@ static int finish_opener(struct run *r)
 	return error;
 }
 
+static void drop_opener(struct run *r)
+{
+	if (r->opening) {
+		pthread_join(r->opening->thread, NULL);
+		opener_free(r->opening);
+		r->opening = NULL;
+	}
+}
+
 static int outside_repository(struct run *r)
 {
 	/* the script directory, not the current one, which may well be in a
@@ -875,7 +884,7 @@ static int may_open_later(const struct run *r)
 static int load_files(struct run *r)
 {
 	const unsigned flags = MLINT_LOAD_KEEP_SOURCE | MLINT_LOAD_DROP_CALLS;
-	int error = 0, joined;
+	int error = 0;
 
 	/* the working tree: the repository opens (or reads ahead) meanwhile */
 	if (may_open_later(r) && !r->opening && !start_opener(r, !r->g) && !r->g &&
@@ -885,8 +894,11 @@ static int load_files(struct run *r)
 		return error; /* no thread: the same work, now */
 	for (size_t i = 0; i < r->p->nr_dirs && error == 0; i++)
 		error = load_dir(r, i, flags);
-	joined = finish_opener(r);
-	return error == 0 ? joined : error;
+	if (error < 0) {
+		drop_opener(r); /* the scan's error is the one to report */
+		return error;
+	}
+	return finish_opener(r);
 }
 
 /* ---- 5. the rules ---- */
@@ -1039,10 +1051,7 @@ static int check_options(const struct run *r)
 
 static void run_release(struct run *r)
 {
-	if (r->opening) {
-		pthread_join(r->opening->thread, NULL);
-		opener_free(r->opening);
-	}
+	drop_opener(r);
 	for (size_t i = 0; r->checkers && i < r->p->nr_dirs; i++)
 		mlint_file_checker_free(r->checkers[i]);
 	free(r->checkers);
