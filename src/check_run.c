@@ -1159,6 +1159,13 @@ int mlint_check_rules(struct mlint_ruleset *out, const struct mlint_check_reques
 	int error;
 
 	plan.plan_only = 1;
+	/* git is needed only where the policy comes from the base */
+	plan.no_git = plan.no_git || !is_ci();
+	if (plan.no_git) {
+		plan.source = MLINT_CHECK_WORKTREE;
+		plan.base = NULL;
+		plan.nr_applied = 0;
+	}
 	mlint_check_result_init(&res);
 	error = mlint_check_run(&res, &plan);
 	if (error == 0) {
