@@ -496,21 +496,49 @@ static int ci_push_base(struct mlint_git *g, struct mlint_notes *notes, const ch
 	return base_is_commit(g, notes, "HEAD^1", tip, why);
 }
 
+/*
+ * The remote-tracking branch `branch` follows (branch.B.remote and
+ * branch.B.merge, under the default refspec), when it exists; else NULL.
+ * Read from the config directly: libgit2 1.5's git_branch_upstream() leaks
+ * the regular expressions it matches the remote's refspecs with.
+ */
+static char *upstream_of(const struct mlint_git *g, const char *branch)
+{
+	git_config *cfg = NULL;
+	git_buf remote = GIT_BUF_INIT, merge = GIT_BUF_INIT;
+	git_commit *c = NULL;
+	char key[512], name[1024], *out = NULL;
+
+	if (git_repository_config_snapshot(&cfg, g->repo) < 0)
+		return NULL;
+	snprintf(key, sizeof(key), "branch.%s.remote", branch);
+	if (git_config_get_string_buf(&remote, cfg, key) == 0 && strcmp(remote.ptr, ".") != 0) {
+		snprintf(key, sizeof(key), "branch.%s.merge", branch);
+		if (git_config_get_string_buf(&merge, cfg, key) == 0 &&
+		    mlint_starts_with(merge.ptr, "refs/heads/")) {
+			snprintf(name, sizeof(name), "%s/%s", remote.ptr,
+				 merge.ptr + strlen("refs/heads/"));
+			if (lookup_commit(&c, g->repo, name) == 0)
+				out = mlint_strdup(name);
+		}
+	}
+	git_commit_free(c);
+	git_buf_dispose(&merge);
+	git_buf_dispose(&remote);
+	git_config_free(cfg);
+	git_error_clear();
+	return out;
+}
+
 /* The checked branch is the base branch: CI push, the upstream, or HEAD. */
 static int on_base_branch(struct mlint_git *g, struct mlint_notes *notes, const char *branch)
 {
-	git_reference *local = NULL, *up = NULL;
 	char why[256], *name = NULL;
 	int error;
 
 	if (env_is_true("CI"))
 		return ci_push_base(g, notes, branch);
-	if (git_branch_lookup(&local, g->repo, branch, GIT_BRANCH_LOCAL) == 0 &&
-	    git_branch_upstream(&up, local) == 0)
-		name = mlint_strdup(git_reference_shorthand(up));
-	git_reference_free(up);
-	git_reference_free(local);
-	if (!name)
+	if (!(name = upstream_of(g, branch)))
 		return base_is_head(g, notes, branch);
 	snprintf(why, sizeof(why), "on the base branch '%s', which has the upstream '%s': "
 		 "commits not pushed yet are not applied", branch, name);
