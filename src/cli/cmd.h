@@ -53,38 +53,6 @@ int cli_load(struct cli_loaded *out, char **paths, size_t nr_paths,
 	     const struct cli_project_opts *opts, unsigned load_flags);
 void cli_loaded_release(struct cli_loaded *l);
 
-/*
- * Where a command's content comes from, when not the working tree: each
- * hook is optional and returns 0 or a library error (mlint_error_set).
- * discover replaces mlint_discover; prepare runs after discovery; list
- * replaces the working-tree listing of each script directory.
- */
-struct mlint_snapshot;
-struct cli_source {
-	int (*discover)(void *ctx, struct mlint_project *out, char **paths, size_t nr,
-			const struct mlint_discover_opts *opts);
-	int (*prepare)(void *ctx, struct mlint_project *p);
-	int (*list)(void *ctx, struct mlint_snapshot *out, const struct mlint_project *p,
-		    const struct mlint_scriptdir_config *d, struct mlint_notes *notes);
-	void *ctx;
-};
-
-int cli_load_with(struct cli_loaded *out, char **paths, size_t nr_paths,
-		  const struct cli_project_opts *opts, unsigned load_flags,
-		  const struct cli_source *src);
-
-/*
- * cli_load_with in two steps, for a command that needs the project (its
- * config, its script directories) before the files are read: discovery,
- * then the files of each directory, with visitors[i] (or none) run on each
- * file of directory i as it is scanned.
- */
-int cli_load_project(struct cli_loaded *out, char **paths, size_t nr_paths,
-		     const struct cli_project_opts *opts, const struct cli_source *src);
-int cli_load_dirs(struct cli_loaded *out, const struct cli_project_opts *opts,
-		  unsigned load_flags, const struct cli_source *src,
-		  const struct mlint_scan_visitor *const *visitors);
-
 /* Prints the project's notes: warnings always, the rest with --verbose. */
 void cli_print_notes(const struct mlint_notes *notes, int verbose);
 

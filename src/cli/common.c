@@ -4,7 +4,6 @@
 #include <string.h>
 #include <unistd.h>
 #include "mlint/common.h"
-#include "mlint/snapshot.h"
 #include "cmd.h"
 #include "error.h"
 
@@ -73,81 +72,38 @@ static void describe_dir(const struct mlint_scriptdir_config *d, const struct ml
 	}
 }
 
+/* Discovery, then each script directory's files. */
 int cli_load(struct cli_loaded *out, char **paths, size_t nr_paths,
 	     const struct cli_project_opts *opts, unsigned load_flags)
 {
-	return cli_load_with(out, paths, nr_paths, opts, load_flags, NULL);
-}
-
-static int load_dir(struct cli_loaded *out, size_t i, unsigned load_flags,
-		    const struct cli_source *src)
-{
-	const struct mlint_scriptdir_config *d = &out->project.dirs[i];
-	struct mlint_snapshot snap;
-	int error;
-
-	if (!src || !src->list)
-		return mlint_scriptdir_load(&out->dirs[i], &out->project, d, load_flags,
-					    &out->project.notes);
-	mlint_snapshot_init(&snap);
-	if ((error = src->list(src->ctx, &snap, &out->project, d, &out->project.notes)) == 0)
-		error = mlint_scriptdir_load_snapshot(&out->dirs[i], d, &snap, load_flags,
-						      &out->project.notes);
-	mlint_snapshot_release(&snap);
-	return error;
-}
-
-int cli_load_project(struct cli_loaded *out, char **paths, size_t nr_paths,
-		     const struct cli_project_opts *opts, const struct cli_source *src)
-{
 	struct mlint_discover_opts dopts = {opts->config};
-	int error;
 
 	memset(out, 0, sizeof(*out));
 	mlint_project_init(&out->project);
-	if (src && src->discover)
-		error = src->discover(src->ctx, &out->project, paths, nr_paths, &dopts);
-	else
-		error = mlint_discover(&out->project, (const char *const *)paths, nr_paths, &dopts);
-	if (error < 0 || (src && src->prepare && src->prepare(src->ctx, &out->project) < 0)) {
+	if (mlint_discover(&out->project, (const char *const *)paths, nr_paths, &dopts) < 0) {
 		cli_print_notes(&out->project.notes, opts->verbose);
 		return cli_library_error();
 	}
 	if (opts->verbose)
 		fprintf(stderr, "mlint: repository root: %s\n",
 			out->project.repo_root ? out->project.repo_root : "(not a git repository)");
-	out->dirs = calloc(out->project.nr_dirs + 1, sizeof(*out->dirs));
-	if (!out->dirs)
+	if (!(out->dirs = calloc(out->project.nr_dirs + 1, sizeof(*out->dirs))))
 		return cli_error("out of memory");
 	for (size_t i = 0; i < out->project.nr_dirs; i++)
 		mlint_scriptdir_init(&out->dirs[i]);
 	out->nr_dirs = out->project.nr_dirs;
-	return 0;
-}
-
-int cli_load_dirs(struct cli_loaded *out, const struct cli_project_opts *opts,
-		  unsigned load_flags, const struct cli_source *src,
-		  const struct mlint_scan_visitor *const *visitors)
-{
 	for (size_t i = 0; i < out->nr_dirs; i++) {
+		const struct mlint_scriptdir_config *d = &out->project.dirs[i];
 		if (opts->verbose)
-			describe_dir(&out->project.dirs[i], &out->project);
-		out->dirs[i].visitor = visitors ? visitors[i] : NULL;
-		if (load_dir(out, i, load_flags, src) < 0) {
+			describe_dir(d, &out->project);
+		if (mlint_scriptdir_load(&out->dirs[i], &out->project, d, load_flags,
+					 &out->project.notes) < 0) {
 			cli_print_notes(&out->project.notes, opts->verbose);
 			return cli_library_error();
 		}
 	}
 	cli_print_notes(&out->project.notes, opts->verbose);
 	return 0;
-}
-
-int cli_load_with(struct cli_loaded *out, char **paths, size_t nr_paths,
-		  const struct cli_project_opts *opts, unsigned load_flags,
-		  const struct cli_source *src)
-{
-	int code = cli_load_project(out, paths, nr_paths, opts, src);
-	return code ? code : cli_load_dirs(out, opts, load_flags, src, NULL);
 }
 
 void cli_loaded_release(struct cli_loaded *l)
