@@ -563,8 +563,8 @@ static void gen_zsh(struct doc *d)
 	       "_mlint_refs() { local -a refs; refs=(${(f)\"$(git for-each-ref "
 	       "--format='%%(refname:short)' 2>/dev/null)\"}); compadd -a refs; }\n"
 	       "_mlint() {\n"
-	       "  local -a commands\n"
-	       "  commands=(\n");
+	       "  local -a mlint_commands\n"
+	       "  mlint_commands=(\n");
 	for (size_t i = 0; i < d->nr; i++) {
 		char entry[256];
 		snprintf(entry, sizeof(entry), "%s:%s", d->commands[i].name, d->commands[i].summary);
@@ -574,7 +574,7 @@ static void gen_zsh(struct doc *d)
 	}
 	put(d, "    'help:show the help of a command'\n  )\n"
 	       "  if (( CURRENT == 2 )); then\n"
-	       "    _describe -t commands 'mlint command' commands\n"
+	       "    _describe -t commands 'mlint command' mlint_commands\n"
 	       "    _arguments '(- *)'{-h,--help}'[show the help]' '(- *)--version[show the version]'\n"
 	       "    return\n  fi\n"
 	       "  local cmd=$words[2]\n"
@@ -582,7 +582,7 @@ static void gen_zsh(struct doc *d)
 	       "  case $cmd in\n");
 	for (size_t i = 0; i < d->nr; i++)
 		zsh_command(d, d->specs[i]);
-	put(d, "    help) _describe -t commands 'mlint command' commands ;;\n"
+	put(d, "    help) _describe -t commands 'mlint command' mlint_commands ;;\n"
 	       "  esac\n}\n_mlint \"$@\"\n");
 }
 
