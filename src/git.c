@@ -2,6 +2,8 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+#include <stdlib.h>
 #include <git2.h>
 #include "mlint/git.h"
 #include "mlint/snapshot.h"
@@ -50,6 +52,48 @@ static int git_failed(const char *fmt, const char *subject)
 			       e && e->message ? e->message : "unknown error");
 }
 
+/* The object format in the config of the repository holding `path`:
+ * "sha1" (the default) or what extensions.objectformat says. */
+static int object_format(char *out, size_t size, const char *path)
+{
+	git_buf gitdir = {0}, value = {0};
+	git_config *cfg = NULL;
+	char *config_path = NULL;
+	int found = 0;
+
+	snprintf(out, size, "sha1");
+	if (git_repository_discover(&gitdir, path, 0, NULL) == 0 &&
+	    (config_path = mlint_path_join(gitdir.ptr, "config")) != NULL &&
+	    git_config_open_ondisk(&cfg, config_path) == 0 &&
+	    git_config_get_string_buf(&value, cfg, "extensions.objectformat") == 0 && value.ptr) {
+		snprintf(out, size, "%s", value.ptr);
+		found = 1;
+	}
+	git_buf_dispose(&value);
+	git_config_free(cfg);
+	free(config_path);
+	git_buf_dispose(&gitdir);
+	git_error_clear();
+	return found;
+}
+
+int mlint_git_refuse_unreadable(const char *path)
+{
+	char format[64];
+	const git_error *e = git_error_last();
+	char why[512];
+
+	snprintf(why, sizeof(why), "%s", e && e->message ? e->message : "unknown error");
+	if (!object_format(format, sizeof(format), path) || strcasecmp(format, "sha1") == 0) {
+		git_error_set_str(GIT_ERROR_REPOSITORY, why); /* keep libgit2's reason */
+		return 0;
+	}
+	return mlint_error_setc(MLINT_EUSAGE, "'%s' is in a git repository with %s object ids "
+				"(extensions.objectformat = %s), which libgit2, and so mlint, cannot "
+				"read ('mlint check --no-git' lints the files without the git "
+				"rules)", path, format, format);
+}
+
 int mlint_git_open(struct mlint_git **out, const char *path)
 {
 	struct mlint_git *g;
@@ -68,6 +112,8 @@ int mlint_git_open(struct mlint_git **out, const char *path)
 		if (rc == GIT_ENOTFOUND)
 			return mlint_error_setc(MLINT_ENOTFOUND, "'%s' is not in a git repository",
 						path);
+		if ((rc = mlint_git_refuse_unreadable(path)) < 0)
+			return rc;
 		return git_failed("cannot open the git repository at", path);
 	}
 	root = git_repository_is_bare(g->repo) ? git_repository_path(g->repo)

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <git2.h>
+#include "mlint/git.h"
 #include "mlint/buf.h"
 #include "mlint/rename.h"
 #include "util.h"
@@ -124,7 +125,8 @@ static int open_index(struct repo *g)
 {
 	mlint_libgit2_init();
 	if (git_repository_open_ext(&g->repo, g->root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
-		return git_fail(g, "open the git repository");
+		return mlint_git_refuse_unreadable(g->root) < 0 ? MLINT_EUSAGE
+			: git_fail(g, "open the git repository");
 	if (git_repository_index(&g->index, g->repo) < 0)
 		return git_fail(g, "read the git index");
 	return 0;

@@ -284,7 +284,8 @@ static int finish_opening(struct cli_git *a, struct mlint_notes *notes)
 	if (error == 0 && o->error == 0) {
 		a->g = o->g;
 		o->g = NULL;
-	} else if (error == 0 && !o->opened && !a->base && !a->nr_applied) {
+	} else if (error == 0 && !o->opened && !a->base && !a->nr_applied &&
+		   o->error != MLINT_EUSAGE) {
 		a->outside = 1;
 		error = mlint_notes_add(notes, MLINT_NOTE_WARNING, "%s: git rules skipped",
 					o->message);
@@ -328,7 +329,8 @@ static int git_prepare(void *ctx, struct mlint_project *p)
 			return 0;
 	}
 	if (!a->g && (error = open_git(a, p->repo_root)) < 0) {
-		if (a->staged || a->head || a->base || a->nr_applied)
+		/* MLINT_EUSAGE: a repository mlint cannot read (SHA-256) */
+		if (a->staged || a->head || a->base || a->nr_applied || error == MLINT_EUSAGE)
 			return error;
 		/* Unopenable (another owner, say): lint what is on disk. */
 		mlint_git_free(a->g);
