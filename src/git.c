@@ -80,14 +80,9 @@ static int object_format(char *out, size_t size, const char *path)
 int mlint_git_refuse_unreadable(const char *path)
 {
 	char format[64];
-	const git_error *e = git_error_last();
-	char why[512];
 
-	snprintf(why, sizeof(why), "%s", e && e->message ? e->message : "unknown error");
-	if (!object_format(format, sizeof(format), path) || strcasecmp(format, "sha1") == 0) {
-		git_error_set_str(GIT_ERROR_REPOSITORY, why); /* keep libgit2's reason */
+	if (!object_format(format, sizeof(format), path) || strcasecmp(format, "sha1") == 0)
 		return 0;
-	}
 	return mlint_error_setc(MLINT_EUSAGE, "'%s' is in a git repository with %s object ids "
 				"(extensions.objectformat = %s), which libgit2, and so mlint, cannot "
 				"read ('mlint check --no-git' lints the files without the git "
@@ -108,12 +103,13 @@ int mlint_git_open(struct mlint_git **out, const char *path)
 		return mlint_error_set("out of memory");
 	}
 	*out = g;
+	/* before libgit2 tries: its failed open of such a repository leaks */
+	if ((rc = mlint_git_refuse_unreadable(path)) < 0)
+		return rc;
 	if ((rc = git_repository_open_ext(&g->repo, path, 0, NULL)) < 0) {
 		if (rc == GIT_ENOTFOUND)
 			return mlint_error_setc(MLINT_ENOTFOUND, "'%s' is not in a git repository",
 						path);
-		if ((rc = mlint_git_refuse_unreadable(path)) < 0)
-			return rc;
 		return git_failed("cannot open the git repository at", path);
 	}
 	root = git_repository_is_bare(g->repo) ? git_repository_path(g->repo)

@@ -43,11 +43,11 @@ enum mlint_git_head {
 int mlint_git_open(struct mlint_git **out, const char *path);
 
 /*
- * After libgit2 failed to open the repository holding `path`: when it is
- * one mlint cannot read at all (SHA-256 object ids, `extensions.objectformat
+ * Before opening the repository holding `path` with libgit2: when it is one
+ * mlint cannot read at all (SHA-256 object ids, `extensions.objectformat
  * = sha256`: libgit2 1.5 reads SHA-1 repositories only), sets an MLINT_EUSAGE
- * error saying so and what to do, and returns it; otherwise returns 0 and
- * leaves the error alone.
+ * error saying so and what to do, and returns it; otherwise returns 0
+ * (also when there is no repository: the open then says so).
  */
 int mlint_git_refuse_unreadable(const char *path);
 void mlint_git_free(struct mlint_git *g);

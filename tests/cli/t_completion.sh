@@ -33,7 +33,7 @@ fi
 # zsh: syntax, then the _arguments specs the function hands over for a
 # command (completion widgets need a terminal; the specs are what matters).
 if command -v zsh >/dev/null; then
-  zsh -n "$C/_mlint" && pass "zsh: syntax" || fail "zsh: syntax"
+  if zsh -n "$C/_mlint"; then pass "zsh: syntax"; else fail "zsh: syntax"; fi
   specs=$(zsh -f -c '_arguments() { print -rl -- "$@"; }; _describe() { print -r -- "describe $*"; }
     words=(mlint check --downgrade ""); CURRENT=4; source "$1"' _ "$C/_mlint" 2>&1)
   assert_contains "zsh: --downgrade values" "$specs" "--downgrade=[what missing-downgrade asks for\\: require (default), allow-raise, off]:POLICY:(require allow-raise off)"

@@ -4,7 +4,7 @@
 # and every rule id, every option of every command and every [mlint] config
 # key is documented.
 source "$(dirname "$0")/lib.sh"
-cd "$MLINT_SRC"
+cd "$MLINT_SRC" || exit 1
 
 # 1. Generated files are fresh.
 if out=$(MLINT=$MLINT scripts/gendocs.sh --check 2>&1); then
@@ -32,7 +32,7 @@ while read -r cmd long short; do
   grep -q -- "\`$long\`" docs/cli.md || missing="$missing cli.md:$cmd$long"
   grep -q -- "\\\\fB\\\\-\\\\-${name//-/\\\\-}\\\\fR" docs/mlint.1 || missing="$missing mlint.1:$cmd$long"
   grep -q -- "\"$cmd $long\"\\|$long " completion/mlint.bash || missing="$missing bash:$cmd$long"
-  grep -q -- "'[^']*$long[=\\[]" completion/_mlint || missing="$missing zsh:$cmd$long"
+  grep -q -- "'[^']*${long}[=\\[]" completion/_mlint || missing="$missing zsh:$cmd$long"
   grep -q -- "subcommand_from $cmd'.* -l $name " completion/mlint.fish ||
     missing="$missing fish:$cmd$long"
   if [ -n "$short" ]; then
@@ -66,5 +66,5 @@ for doc in docs/cli.md docs/rules.md docs/configuration.md docs/formats.md docs/
   grep -q "($doc)" README.md || fail "README does not link $doc"
 done
 lines=$(wc -l < README.md)
-[ "$lines" -le 260 ] && pass "README is $lines lines" || fail "README is $lines lines (at most ~250)"
+if [ "$lines" -le 260 ]; then pass "README is $lines lines"; else fail "README is $lines lines (at most ~250)"; fi
 finish

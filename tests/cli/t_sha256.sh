@@ -13,7 +13,7 @@ printf '[alembic]\nscript_location = migrations\n' > "$r/alembic.ini"
 printf '"""m\n\nRevision ID: a1\nCreate Date: 2025-01-02 10:00:00\n"""\nrevision = "a1"\ndown_revision = None\n\n\ndef upgrade():\n    op.create_table("t")\n\n\ndef downgrade():\n    op.drop_table("t")\n' \
   > "$r/migrations/versions/a1_create_t.py"
 git_commit_all "$r" "first"
-cd "$r"
+cd "$r" || exit 1
 why="is in a git repository with sha256 object ids (extensions.objectformat = sha256), which libgit2, and so mlint, cannot read"
 
 run_mlint check
