@@ -5,6 +5,7 @@
 #include <strings.h>
 #include <stdlib.h>
 #include <git2.h>
+#include "mlint/buf.h"
 #include "mlint/git.h"
 #include "mlint/snapshot.h"
 #include "util.h"
@@ -52,6 +53,31 @@ static int git_failed(const char *fmt, const char *subject)
 			       e && e->message ? e->message : "unknown error");
 }
 
+/* The repository's own config: in a linked worktree's git directory,
+ * `commondir` names the main one, which holds it. */
+static char *config_file(const char *gitdir)
+{
+	char *commondir = mlint_path_join(gitdir, "commondir"), *config = NULL;
+	struct mlint_buf common;
+
+	mlint_buf_init(&common, 4096);
+	if (commondir && mlint_buf_read_file(&common, commondir) == 0 && common.len > 0) {
+		char *dir;
+		while (common.len > 0 && (common.ptr[common.len - 1] == '\n' ||
+					  common.ptr[common.len - 1] == '\r'))
+			common.ptr[--common.len] = '\0';
+		dir = common.ptr[0] == '/' ? mlint_strdup(common.ptr)
+					   : mlint_path_join(gitdir, common.ptr);
+		config = dir ? mlint_path_join(dir, "config") : NULL;
+		free(dir);
+	} else {
+		config = mlint_path_join(gitdir, "config");
+	}
+	mlint_buf_release(&common);
+	free(commondir);
+	return config;
+}
+
 /* The object format in the config of the repository holding `path`:
  * "sha1" (the default) or what extensions.objectformat says. */
 static int object_format(char *out, size_t size, const char *path)
@@ -63,7 +89,7 @@ static int object_format(char *out, size_t size, const char *path)
 
 	snprintf(out, size, "sha1");
 	if (git_repository_discover(&gitdir, path, 0, NULL) == 0 &&
-	    (config_path = mlint_path_join(gitdir.ptr, "config")) != NULL &&
+	    (config_path = config_file(gitdir.ptr)) != NULL &&
 	    git_config_open_ondisk(&cfg, config_path) == 0 &&
 	    git_config_get_string_buf(&value, cfg, "extensions.objectformat") == 0 && value.ptr) {
 		snprintf(out, size, "%s", value.ptr);

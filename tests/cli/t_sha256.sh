@@ -3,6 +3,7 @@
 # cannot open: every command that needs git refuses it with a message that
 # says why, exit 2; never a silent "git rules skipped" pass.
 source "$(dirname "$0")/lib.sh"
+setup_fail() { printf 'SETUP FAILED: %s\n' "$*" >&2; exit 1; }
 
 r=$TMP/sha256
 git init -q --object-format=sha256 -b main "$r" 2>/dev/null ||
@@ -30,4 +31,12 @@ run_mlint rename
 assert_eq "rename: exit 2" 2 "$RC"
 assert_contains "rename: says why" "$ERR" "$why"
 assert_eq "rename: nothing renamed" "a1_create_t.py" "$(ls migrations/versions)"
+
+# A linked worktree of it: the object format is in the main repository's
+# config (the worktree's git directory names it in `commondir`).
+git worktree add -q "$TMP/wt" -b side 2>/dev/null || setup_fail "git worktree add"
+cd "$TMP/wt" || exit 1
+run_mlint check
+assert_eq "linked worktree: check exit 2" 2 "$RC"
+assert_contains "linked worktree: says why" "$ERR" "$why"
 finish
