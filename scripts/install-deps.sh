@@ -14,6 +14,9 @@ packages=(
   pre-commit
   # benchmark and sanitizer/valgrind runs
   time valgrind clang
+  # the generated shell completions are run in their shells (t_completion);
+  # script(1) gives mlint a terminal for the colour checks
+  zsh fish bsdutils
 )
 if [ "${1:-}" = --build ]; then
   packages=(build-essential cmake pkg-config git libgit2-dev libpcre2-dev libjansson-dev)

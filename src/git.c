@@ -3,7 +3,9 @@
 #include <unistd.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <git2.h>
+#include "mlint/buf.h"
 #include "mlint/git.h"
 #include "mlint/snapshot.h"
 #include "git_init.h"
@@ -68,6 +70,68 @@ static int not_owned(const char *path)
 				"as its owner", path, path);
 }
 
+/* The repository's own config: in a linked worktree's git directory,
+ * `commondir` names the main one, which holds it. */
+static char *config_file(const char *gitdir)
+{
+	char *commondir = mlint_path_join(gitdir, "commondir"), *config = NULL;
+	struct mlint_buf common;
+
+	mlint_buf_init(&common, 4096);
+	if (commondir && mlint_buf_read_file(&common, commondir) == 0 && common.len > 0) {
+		char *dir;
+		while (common.len > 0 && (common.ptr[common.len - 1] == '\n' ||
+					  common.ptr[common.len - 1] == '\r'))
+			common.ptr[--common.len] = '\0';
+		dir = common.ptr[0] == '/' ? mlint_strdup(common.ptr)
+					   : mlint_path_join(gitdir, common.ptr);
+		config = dir ? mlint_path_join(dir, "config") : NULL;
+		free(dir);
+	} else {
+		config = mlint_path_join(gitdir, "config");
+	}
+	mlint_buf_release(&common);
+	free(commondir);
+	return config;
+}
+
+/* The object format in the config of the repository holding `path`:
+ * "sha1" (the default) or what extensions.objectformat says. */
+static int object_format(char *out, size_t size, const char *path)
+{
+	git_buf gitdir = {0}, value = {0};
+	git_config *cfg = NULL;
+	char *config_path = NULL;
+	int found = 0;
+
+	snprintf(out, size, "sha1");
+	if (git_repository_discover(&gitdir, path, 0, NULL) == 0 &&
+	    (config_path = config_file(gitdir.ptr)) != NULL &&
+	    git_config_open_ondisk(&cfg, config_path) == 0 &&
+	    git_config_get_string_buf(&value, cfg, "extensions.objectformat") == 0 && value.ptr) {
+		snprintf(out, size, "%s", value.ptr);
+		found = 1;
+	}
+	git_buf_dispose(&value);
+	git_config_free(cfg);
+	free(config_path);
+	git_buf_dispose(&gitdir);
+	git_error_clear();
+	return found;
+}
+
+int mlint_git_refuse_unreadable(const char *path)
+{
+	char format[64];
+
+	if (!object_format(format, sizeof(format), path) || strcasecmp(format, "sha1") == 0)
+		return 0;
+	return mlint_error_setc(MLINT_EUSAGE, "'%s' is in a git repository with %s object ids "
+				"(extensions.objectformat = %s), which libgit2, and so mlint, cannot "
+				"read ('mlint check --no-git' lints the files without the git "
+				"rules)", path, format, format);
+}
+
 int mlint_git_open(struct mlint_git **out, const char *path)
 {
 	struct mlint_git *g;
@@ -82,6 +146,9 @@ int mlint_git_open(struct mlint_git **out, const char *path)
 		return mlint_error_set("out of memory");
 	}
 	*out = g;
+	/* before libgit2 tries: its failed open of such a repository leaks */
+	if ((rc = mlint_git_refuse_unreadable(path)) < 0)
+		return rc;
 	if ((rc = git_repository_open_ext(&g->repo, path, 0, NULL)) < 0) {
 		if (rc == GIT_EOWNER || (rc == GIT_ENOTFOUND && discoverable(path)))
 			return not_owned(path);

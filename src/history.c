@@ -1,6 +1,7 @@
 /* One history walk that finds the commit adding each wanted file. */
 #include <string.h>
 #include <git2.h>
+#include "mlint/git.h"
 #include "mlint/history.h"
 #include "strmap.h"
 #include "treediff.h"
@@ -306,12 +307,15 @@ int mlint_history_first_added(struct mlint_history_entry *entries, size_t nr,
 		goto done;
 	}
 	mlint_libgit2_init();
-	if (git_repository_open_ext(&w.repo, repo_root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
-		error = git_fail(&w, "open the git repository");
-	else if (git_repository_odb(&w.odb, w.repo) < 0)
-		error = git_fail(&w, "open the object database");
-	else
-		error = walk_history(&w);
+	if ((error = mlint_git_refuse_unreadable(repo_root)) == 0) {
+		if (git_repository_open_ext(&w.repo, repo_root, GIT_REPOSITORY_OPEN_NO_SEARCH,
+					    NULL) < 0)
+			error = git_fail(&w, "open the git repository");
+		else if (git_repository_odb(&w.odb, w.repo) < 0)
+			error = git_fail(&w, "open the object database");
+		else
+			error = walk_history(&w);
+	}
 	for (size_t i = 0; i < w.nr_cache; i++)
 		git_odb_object_free(w.cache[i].tree);
 	git_odb_free(w.odb);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <git2.h>
+#include "mlint/git.h"
 #include "mlint/buf.h"
 #include "mlint/rename.h"
 #include "git_init.h"
@@ -124,6 +125,8 @@ static const char *relative(const struct repo *g, const char *abs)
 static int open_index(struct repo *g)
 {
 	mlint_libgit2_init();
+	if (mlint_git_refuse_unreadable(g->root) < 0)
+		return MLINT_EUSAGE;
 	if (git_repository_open_ext(&g->repo, g->root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
 		return git_fail(g, "open the git repository");
 	if (git_repository_index(&g->index, g->repo) < 0)

@@ -1,4 +1,5 @@
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 #include "mlint/report.h"
 #include "report_json.h"
@@ -29,14 +30,29 @@ static void put_parents(struct mlint_buf *out, const struct mlint_scriptdir *sd,
 		mlint_buf_printf(out, "%s%s", k ? ", " : "", down->items[k]);
 }
 
+/* depends_on as written, in parentheses, as Alembic prints it. */
+static void put_dependencies(struct mlint_buf *out, const struct mlint_value *deps)
+{
+	if (deps->nr == 0)
+		return;
+	mlint_buf_puts(out, " (");
+	for (size_t k = 0; k < deps->nr; k++)
+		mlint_buf_printf(out, "%s%s", k ? ", " : "", deps->items[k]);
+	mlint_buf_putc(out, ')');
+}
+
 static int graph_text(struct mlint_buf *out, const struct mlint_scriptdir *sd)
 {
 	const struct mlint_graph *g = &sd->graph;
+	size_t *order, nr;
 
-	for (size_t o = g->nr_order; o-- > 0;) {
-		const struct mlint_graph_node *n = &g->nodes[g->order[o]];
-		const struct mlint_script *s = mlint_scriptdir_node_script(sd, g->order[o]);
+	if (mlint_graph_history_order(g, &order, &nr) < 0)
+		return MLINT_ERROR;
+	for (size_t o = 0; o < nr; o++) {
+		const struct mlint_graph_node *n = &g->nodes[order[o]];
+		const struct mlint_script *s = mlint_scriptdir_node_script(sd, order[o]);
 		put_parents(out, sd, n);
+		put_dependencies(out, &s->m.depends_on);
 		mlint_buf_printf(out, " -> %s", n->revision);
 		if (n->nr_labels) {
 			mlint_buf_puts(out, " (");
@@ -51,6 +67,7 @@ static int graph_text(struct mlint_buf *out, const struct mlint_scriptdir *sd)
 				 n->is_merge_point ? " (mergepoint)" : "",
 				 s->m.header.message ? s->m.header.message : "");
 	}
+	free(order);
 	return 0;
 }
 

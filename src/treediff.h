@@ -6,6 +6,9 @@
  * thousands of commits to a large directory cheap. Subtrees that differ are
  * read from the object database and compared in turn.
  *
+ * Object ids are SHA-1 (GIT_OID_RAWSZ, 20 bytes), all libgit2 1.5 reads:
+ * SHA-256 repositories are refused when opened (mlint_git_refuse_unreadable).
+ *
  * Ownership: everything is borrowed for the call; `path` passed to the
  * callback is valid during the callback only.
  */

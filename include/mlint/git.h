@@ -37,9 +37,19 @@ enum mlint_git_head {
 /*
  * Opens the repository holding `path` (searching upward; a linked worktree,
  * a submodule and a bare repository all work). MLINT_ENOTFOUND when `path`
- * is in no repository.
+ * is in no repository; MLINT_EUSAGE for a repository mlint cannot read (see
+ * mlint_git_refuse_unreadable).
  */
 int mlint_git_open(struct mlint_git **out, const char *path);
+
+/*
+ * Before opening the repository holding `path` with libgit2: when it is one
+ * mlint cannot read at all (SHA-256 object ids, `extensions.objectformat
+ * = sha256`: libgit2 1.5 reads SHA-1 repositories only), sets an MLINT_EUSAGE
+ * error saying so and what to do, and returns it; otherwise returns 0
+ * (also when there is no repository: the open then says so).
+ */
+int mlint_git_refuse_unreadable(const char *path);
 void mlint_git_free(struct mlint_git *g);
 
 struct git_repository *mlint_git_repository(const struct mlint_git *g);

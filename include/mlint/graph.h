@@ -107,4 +107,13 @@ int mlint_graph_build(struct mlint_graph *g, const struct mlint_graph_input *inp
 /* Node index of a revision id, or (size_t)-1. */
 size_t mlint_graph_find(const struct mlint_graph *g, const char *revision);
 
+/*
+ * The nodes in the order `alembic history` prints them, newest first
+ * (Alembic 1.8's topological sort, heads taken in input order): *out (owned
+ * by the caller) holds *nr node indices. With a cycle, which Alembic
+ * refuses, or with more heads than the ancestor sets can hold in 256 MB,
+ * the reverse of `order`.
+ */
+int mlint_graph_history_order(const struct mlint_graph *g, size_t **out, size_t *nr);
+
 #endif

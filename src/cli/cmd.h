@@ -24,6 +24,13 @@ int cmd_install_hook(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_rename(int argc, char **argv);
 
+/* A row of the command table (src/cli/main.c). */
+struct cli_command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
 /* Shared by commands that read a project. */
 struct cli_project_opts {
 	const char *config;

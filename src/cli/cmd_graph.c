@@ -17,8 +17,9 @@ static const struct cli_opt graph_opts[] = {
 static const struct cli_spec graph_spec = {
 	"graph", "[PATH...] [options]",
 	"Print the revision graph of each script directory.\n"
-	"  text     newest first, as `alembic history`: parents -> revision, with\n"
-	"           (head), (branchpoint), (mergepoint) and the message\n"
+	"  text     what `alembic history` prints, in its order: parents\n"
+	"           (depends_on) -> revision (labels), with (head), (branchpoint),\n"
+	"           (mergepoint) and the message\n"
 	"  json     every revision with its parents, labels and flags, plus the\n"
 	"           heads, bases, branch points and merge points\n"
 	"  dot      Graphviz: mlint graph -f dot | dot -Tsvg > graph.svg\n"

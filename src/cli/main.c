@@ -6,18 +6,13 @@
 #include <jansson.h>
 #include "cmd.h"
 #include "error.h"
+#include "gendoc.h"
 
 #ifndef MLINT_VERSION
 #define MLINT_VERSION "0.0.0"
 #endif
 
-struct command {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *summary;
-};
-
-static const struct command commands[] = {
+static const struct cli_command commands[] = {
 	{"baseline", cmd_baseline, "write .mlint-baseline: accept today's findings, report new ones"},
 	{"check", cmd_check, "lint the migrations: graph, content and git rules"},
 	{"graph", cmd_graph, "print the revision graph: text, json, dot or mermaid"},
@@ -33,7 +28,7 @@ static void print_usage(FILE *out)
 	fputs("usage: mlint <command> [PATH...] [options]\n\n"
 	      "A Git-aware linter for Alembic / Flask-Migrate migrations. It reads\n"
 	      "migration files as text and never imports or runs them.\n\ncommands:\n", out);
-	for (const struct command *c = commands; c->name; c++)
+	for (const struct cli_command *c = commands; c->name; c++)
 		fprintf(out, "  %-13s %s\n", c->name, c->summary);
 	fputs("\nRun 'mlint <command> --help' (or 'mlint help <command>') for its options.\n"
 	      "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or I/O error.\n",
@@ -51,9 +46,9 @@ static int print_version(void)
 	return MLINT_EXIT_OK;
 }
 
-static const struct command *find_command(const char *name)
+static const struct cli_command *find_command(const char *name)
 {
-	for (const struct command *c = commands; c->name; c++)
+	for (const struct cli_command *c = commands; c->name; c++)
 		if (strcmp(c->name, name) == 0)
 			return c;
 	return NULL;
@@ -61,7 +56,7 @@ static const struct command *find_command(const char *name)
 
 int main(int argc, char **argv)
 {
-	const struct command *c;
+	const struct cli_command *c;
 
 	if (argc < 2) {
 		print_usage(stderr);
@@ -73,6 +68,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0)
 		return print_version();
+	if (strcmp(argv[1], "__generate") == 0) /* hidden: the docs build */
+		return cli_generate(argc - 1, argv + 1, commands);
 	if (strcmp(argv[1], "help") == 0) {
 		char *help_argv[3];
 		if (argc < 3) {

@@ -3,6 +3,52 @@
 #include "error.h"
 #include "opt.h"
 
+static const struct cli_spec **spec_sink;
+
+void cli_capture_spec(const struct cli_spec **sink)
+{
+	spec_sink = sink;
+}
+
+/* Whether s[0..n) is a value word: lower-case letters, digits and '-'. */
+static int is_value_word(const char *s, size_t n)
+{
+	if (n == 0 || n >= 32)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+size_t cli_opt_values(const struct cli_opt *o, char (*words)[32], size_t max)
+{
+	const char *p = o->help, *colon;
+	size_t nr = 0;
+
+	if (!o->value_name)
+		return 0;
+	while ((colon = strstr(p, ": ")) != NULL)
+		p = colon + 2;
+	while (*p) {
+		size_t n = strcspn(p, " ,");
+		if (!is_value_word(p, n) || nr == max)
+			return 0;
+		memcpy(words[nr], p, n);
+		words[nr++][n] = '\0';
+		p += n;
+		if (strncmp(p, " (default)", 10) == 0)
+			p += 10;
+		if (strncmp(p, ", ", 2) == 0)
+			p += 2;
+		else if (strncmp(p, " or ", 4) == 0)
+			p += 4;
+		else if (*p)
+			return 0;
+	}
+	return nr >= 2 ? nr : 0;
+}
+
 void cli_print_help(FILE *out, const struct cli_spec *spec)
 {
 	fprintf(out, "usage: mlint %s %s\n\n%s\n\noptions:\n", spec->name, spec->usage,
@@ -96,7 +142,10 @@ int cli_parse(const struct cli_spec *spec, int argc, char **argv, cli_opt_fn fn,
 			continue;
 		}
 		if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-			cli_print_help(stdout, spec);
+			if (spec_sink)
+				*spec_sink = spec;
+			else
+				cli_print_help(stdout, spec);
 			free(pos);
 			return CLI_HELP;
 		}

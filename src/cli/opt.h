@@ -38,4 +38,19 @@ int cli_parse(const struct cli_spec *spec, int argc, char **argv, cli_opt_fn fn,
 
 void cli_print_help(FILE *out, const struct cli_spec *spec);
 
+/*
+ * For the generators (gendoc.c): while a sink is set, --help stores the
+ * command's spec there instead of printing it. NULL turns capture off.
+ */
+void cli_capture_spec(const struct cli_spec **sink);
+
+/*
+ * The values an option takes, when its help lists them: the text after its
+ * last ": " (or all of it) is "word (default), word, word or word". Writes
+ * up to `max` words (each at most 31 bytes) and returns how many, 0 when the
+ * help lists none. Completions and the man page use it, so a new option's
+ * values are offered as soon as its help names them that way.
+ */
+size_t cli_opt_values(const struct cli_opt *o, char (*words)[32], size_t max);
+
 #endif

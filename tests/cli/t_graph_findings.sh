@@ -110,11 +110,15 @@ assert_eq "json: summary" "1 3 3" "$(json_field "$OUT" "'%d %d %d' % (doc['summa
 # No colour when stdout is not a terminal, nor with NO_COLOR.
 run_mlint check
 assert_not_contains "no colour in a pipe" "$OUT" $'\033['
+# On a terminal (script(1) gives mlint one): a missing `script` is a failure,
+# never a silently smaller test.
 if command -v script >/dev/null; then
   tty_out=$(script -qec "$MLINT check" /dev/null || true)
   assert_contains "colour on a terminal" "$tty_out" $'\033['
   tty_out=$(NO_COLOR=1 script -qec "$MLINT check" /dev/null || true)
   assert_not_contains "NO_COLOR on a terminal" "$tty_out" $'\033['
+else
+  fail "script(1) (Debian: bsdutils) is missing: the colour checks cannot run"
 fi
 
 finish

@@ -692,6 +692,71 @@ static void test_graph_chain_100000(void **state)
 		assert_ptr_equal(f->g.nodes[f->g.order[i]].revision, f->ids[i]);
 }
 
+/* alembic history's order: after a merge, Alembic walks its first parent's
+ * line until another branch still needs a revision, then the next. */
+static void history(struct fixture *f, const char *const *want)
+{
+	size_t *order, nr;
+	assert_int_equal(mlint_graph_history_order(&f->g, &order, &nr), 0);
+	assert_ids(f, order, nr, want);
+	free(order);
+}
+
+static void test_graph_history_order_merge(void **state)
+{
+	struct fixture *f = *state;
+	static const struct rev revs[] = {
+		{"a", {NULL}, {NULL}, {NULL}},
+		{"b", {"a", NULL}, {NULL}, {NULL}},
+		{"c", {"a", NULL}, {NULL}, {NULL}},
+		{"b2", {"b", NULL}, {NULL}, {NULL}},
+		{"m", {"b2", "c", NULL}, {NULL}, {NULL}},
+	};
+	build(f, revs, 5);
+	history(f, (const char *[]){"m", "b2", "b", "c", "a", NULL});
+}
+
+/* Two heads in input order; the shared base comes once, after both. */
+static void test_graph_history_order_heads(void **state)
+{
+	struct fixture *f = *state;
+	static const struct rev revs[] = {
+		{"z", {"a", NULL}, {NULL}, {NULL}},
+		{"a", {NULL}, {NULL}, {NULL}},
+		{"y", {"a", NULL}, {NULL}, {NULL}},
+	};
+	build(f, revs, 3);
+	history(f, (const char *[]){"z", "y", "a", NULL});
+}
+
+/* A head that only depends_on names (an effective head) is reached through
+ * the dependency, not walked from first. */
+static void test_graph_history_order_depends_on(void **state)
+{
+	struct fixture *f = *state;
+	static const struct rev revs[] = {
+		{"a", {NULL}, {NULL}, {NULL}},
+		{"b", {"a", NULL}, {NULL}, {NULL}},
+		{"x", {NULL}, {"b", NULL}, {NULL}},
+		{"c", {"a", NULL}, {NULL}, {NULL}},
+	};
+	build(f, revs, 4);
+	history(f, (const char *[]){"x", "b", "c", "a", NULL});
+}
+
+/* Alembic refuses a cycle; mlint still prints what is not on it. */
+static void test_graph_history_order_cycle(void **state)
+{
+	struct fixture *f = *state;
+	static const struct rev revs[] = {
+		{"a", {NULL}, {NULL}, {NULL}},
+		{"b", {"a", "c", NULL}, {NULL}, {NULL}},
+		{"c", {"b", NULL}, {NULL}, {NULL}},
+	};
+	build(f, revs, 3);
+	history(f, (const char *[]){"a", NULL});
+}
+
 static void test_graph_10000_heads(void **state)
 {
 	struct fixture *f = *state;
@@ -745,6 +810,10 @@ int main(void)
 		T(test_graph_cycle_of_5000),
 		T(test_graph_chain_100000),
 		T(test_graph_10000_heads),
+		T(test_graph_history_order_merge),
+		T(test_graph_history_order_heads),
+		T(test_graph_history_order_depends_on),
+		T(test_graph_history_order_cycle),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
