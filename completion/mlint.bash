@@ -9,10 +9,12 @@ _mlint() {
   prev=${COMP_WORDS[COMP_CWORD-1]}
   cmd=${COMP_WORDS[1]:-}
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W 'check graph heads install-hook rename rules help --help --version' -- "$cur"))
+    COMPREPLY=($(compgen -W 'baseline check graph heads install-hook rename rules help --help --version' -- "$cur"))
     return
   fi
   case "$cmd $prev" in
+    "baseline --config"|"baseline -c")
+      COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "check --format"|"check -f")
       COMPREPLY=($(compgen -W 'text json sarif github markdown gitlab junit' -- "$cur")); return ;;
     "check --fail-on")
@@ -51,7 +53,13 @@ _mlint() {
       COMPREPLY=($(compgen -d -- "$cur")); return ;;
   esac
   case $cmd in
-    check) opts='--format --fail-on --select --ignore --downgrade --rules-dir --verbose --config --no-excerpt --show-config --base --applied --staged --head --new-only --no-git --help'
+    baseline) opts='--verbose --config --help'
+      if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+      else
+        COMPREPLY=($(compgen -f -- "$cur"))
+      fi ;;
+    check) opts='--format --fail-on --select --ignore --downgrade --rules-dir --verbose --config --no-excerpt --show-config --quiet --no-baseline --summary --base --applied --staged --head --new-only --no-git --help'
       if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
       else
@@ -87,7 +95,7 @@ _mlint() {
       else
         COMPREPLY=($(compgen -W "$(_mlint_rules)" -- "$cur"))
       fi ;;
-    help) COMPREPLY=($(compgen -W 'check graph heads install-hook rename rules' -- "$cur")) ;;
+    help) COMPREPLY=($(compgen -W 'baseline check graph heads install-hook rename rules' -- "$cur")) ;;
   esac
 }
 complete -F _mlint mlint
