@@ -160,6 +160,17 @@ CI=true run_mlint check --new-only --no-excerpt --verbose
 assert_eq "push, no before: the first parent" 0 "$RC"
 assert_contains "push, no before: the row" "$ERR" "base row: CI push to the base branch: the first parent"
 
+# GitLab: a detached HEAD on the pushed branch, CI_COMMIT_BEFORE_SHA
+git checkout -q --detach HEAD
+CI=true CI_COMMIT_BRANCH=main CI_COMMIT_BEFORE_SHA=$before run_mlint check --new-only --no-excerpt --verbose
+assert_eq "push, GitLab detached: checked" 1 "$RC"
+assert_contains "push, GitLab detached: c3's drop" "$OUT" "error[drop-table]"
+assert_contains "push, GitLab detached: the row" "$ERR" "CI push to the base branch 'main': CI_COMMIT_BEFORE_SHA"
+# a new branch's first push: GitLab sends zeros; the first parent then
+CI=true CI_COMMIT_BRANCH=main CI_COMMIT_BEFORE_SHA=0000000000000000000000000000000000000000 run_mlint check --new-only --no-excerpt --verbose
+assert_contains "push, zeros: the first parent" "$ERR" "base row: CI push to the base branch: the first parent"
+git checkout -q main
+
 # ---- stale base when the branch renamed its parent's file -------------------
 r=$TMP/stale; new_repo "$r"
 git checkout -q -b feature
