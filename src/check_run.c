@@ -237,16 +237,37 @@ static int open_git(struct run *r, const char *path)
 	return error;
 }
 
+/* The nearest directory above `path` that exists ("." for a relative path
+ * none of whose parents does): where its repository is found. */
+static char *existing_parent(const char *path)
+{
+	char *dir = mlint_strdup(path), *slash;
+
+	while (dir && access(dir, F_OK) != 0) {
+		if (!(slash = strrchr(dir, '/'))) {
+			free(dir);
+			return mlint_strdup(".");
+		}
+		if (slash == dir) {
+			slash[1] = '\0';
+			break;
+		}
+		*slash = '\0';
+	}
+	return dir;
+}
+
 /* --head REV: a bare repository, or a path the working tree does not have,
  * is discovered in REV's tree. */
 static int discover_head(struct run *r, const struct mlint_discover_opts *dopts)
 {
 	const char *path = r->req->nr_paths ? r->req->paths[0] : ".";
 	int on_disk = access(path, F_OK) == 0;
-	char *prefix;
-	int error;
+	char *from = on_disk ? mlint_strdup(path) : existing_parent(path), *prefix;
+	int error = from ? open_git(r, from) : MLINT_ERROR;
 
-	if ((error = open_git(r, on_disk ? path : ".")) < 0)
+	free(from);
+	if (error < 0)
 		return error;
 	if (on_disk && !mlint_git_is_bare(r->g))
 		return mlint_discover(r->p, r->req->paths, r->req->nr_paths, dopts);

@@ -105,6 +105,11 @@ run_mlint check --head main svc
 assert_eq "head PATH in neither: exit 2" 2 "$RC"
 assert_contains "head PATH in neither: names both" "$ERR" "'svc' does not exist in revision 'main'"
 assert_not_contains "head PATH in neither: no (null)" "$ERR" "(null)"
+# A bare repository with the project in a subdirectory, from outside it.
+git clone -q --bare "$r" "$TMP/bare.git"
+(cd "$TMP" && run_mlint check --head moved "$TMP/bare.git/svc" --no-excerpt && printf '%s\n%s' "$RC" "$OUT" > "$TMP/.bare")
+assert_eq "bare, nested alembic.ini: exit 0" 0 "$(head -n 1 "$TMP/.bare")"
+assert_contains "bare, nested alembic.ini: both migrations" "$(cat "$TMP/.bare")" "in 2 migrations"
 # An old REV without today's version directory: not a silent pass.
 git checkout -q --orphan early; git rm -rq --cached . ; printf 'x\n' > README; git add README
 git commit -q -m "before migrations"; git checkout -q -f main
