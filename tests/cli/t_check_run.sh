@@ -204,6 +204,17 @@ run_mlint check --base main --no-excerpt
 assert_eq "dangling: caught" 1 "$RC"
 assert_contains "dangling: says so" "$OUT" "c3' revises 'b2', which 'main' no longer has"
 
+# ---- CI: base and applied from the config survive the second read ------------
+r=$TMP/cirefs; new_repo "$r"
+printf '\n[mlint]\nbase = main\napplied = main\n' >> alembic.ini; git_commit_all "$r" "refs"
+git checkout -q -b pr; mig c3 b2 'op.create_table("v")'; git_commit_all "$r" "c3"
+CI=true run_mlint check --show-config
+assert_eq "ci refs: exit 0" 0 "$RC"
+assert_contains "ci refs: base from the config" "$OUT" "base             = main                             ; [mlint] base"
+assert_contains "ci refs: applied from the config" "$OUT" "applied          = main"
+CI=true run_mlint check --no-excerpt
+assert_eq "ci refs: check" 0 "$RC"
+
 # ---- the hook is quiet when all is well -------------------------------------
 r=$TMP/quiet; new_repo "$r"
 mig c3 b2 'op.create_table("v")'; git add -A
