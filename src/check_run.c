@@ -168,8 +168,10 @@ struct run {
 	int outside;                      /* not in (or not opening) a repository */
 	struct mlint_ini project_ini;     /* .mlint.ini as the policy snapshot has it */
 	char *project_ini_display;        /* NULL: there is none */
-	const char *base;                 /* --base, else [mlint] base */
-	const char **applied;             /* --applied, else [mlint] applied */
+	const char *base;                 /* --base, else [mlint] base (in refs) */
+	const char **applied;             /* --applied, else [mlint] applied (in refs) */
+	struct mlint_config refs;         /* the policy base and applied were taken from:
+					   * kept while CI reads the policy again */
 	size_t nr_applied;
 	struct mlint_config policy;       /* .mlint.ini and every [mlint], merged */
 	struct mlint_baseline baseline;   /* .mlint-baseline, as the policy snapshot has it */
@@ -237,16 +239,37 @@ static int open_git(struct run *r, const char *path)
 	return error;
 }
 
+/* The nearest directory above `path` that exists ("." for a relative path
+ * none of whose parents does): where its repository is found. */
+static char *existing_parent(const char *path)
+{
+	char *dir = mlint_strdup(path), *slash;
+
+	while (dir && access(dir, F_OK) != 0) {
+		if (!(slash = strrchr(dir, '/'))) {
+			free(dir);
+			return mlint_strdup(".");
+		}
+		if (slash == dir) {
+			slash[1] = '\0';
+			break;
+		}
+		*slash = '\0';
+	}
+	return dir;
+}
+
 /* --head REV: a bare repository, or a path the working tree does not have,
  * is discovered in REV's tree. */
 static int discover_head(struct run *r, const struct mlint_discover_opts *dopts)
 {
 	const char *path = r->req->nr_paths ? r->req->paths[0] : ".";
 	int on_disk = access(path, F_OK) == 0;
-	char *prefix;
-	int error;
+	char *from = on_disk ? mlint_strdup(path) : existing_parent(path), *prefix;
+	int error = from ? open_git(r, from) : MLINT_ERROR;
 
-	if ((error = open_git(r, on_disk ? path : ".")) < 0)
+	free(from);
+	if (error < 0)
 		return error;
 	if (on_disk && !mlint_git_is_bare(r->g))
 		return mlint_discover(r->p, r->req->paths, r->req->nr_paths, dopts);
@@ -443,8 +466,10 @@ static int read_policy(struct run *r)
 /* base and applied: the options, else the policy's. */
 static int policy_refs(struct run *r)
 {
-	const struct mlint_config *c = &r->policy;
+	const struct mlint_config *c = &r->refs;
 
+	if (mlint_config_merge(&r->refs, &r->policy) < 0)
+		return MLINT_ERROR;
 	r->base = r->req->base;
 	r->applied = (const char **)r->req->applied;
 	r->nr_applied = r->req->nr_applied;
@@ -1060,6 +1085,7 @@ static void run_release(struct run *r)
 	mlint_ini_release(&r->project_ini);
 	free(r->project_ini_display);
 	mlint_config_release(&r->policy);
+	mlint_config_release(&r->refs);
 	mlint_baseline_release(&r->baseline);
 }
 
@@ -1088,6 +1114,7 @@ int mlint_check_run(struct mlint_check_result *out, const struct mlint_check_req
 	r.ci = is_ci();
 	mlint_ini_init(&r.project_ini);
 	mlint_config_init(&r.policy);
+	mlint_config_init(&r.refs);
 	mlint_baseline_init(&r.baseline);
 	if ((error = validate(req)) < 0 || (error = discover(&r)) < 0 ||
 	    (error = prepare_git(&r)) < 0 || (error = load_rules(&out->rules, &r)) < 0 ||

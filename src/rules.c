@@ -94,13 +94,19 @@ static const struct mlint_rule rules[] = {
 	 "merging the branch into its base would create multiple heads",
 	 "The branch's first migration revises an old head: the base branch has\n"
 	 "gained migrations since the branch was forked. Each side has one head,\n"
-	 "but after the merge Alembic sees two and `upgrade head` stops.\n"
+	 "but after the merge Alembic sees two and `upgrade head` stops. Also\n"
+	 "reported: a migration whose parent the base has since removed or\n"
+	 "renamed, which the merge would leave pointing at nothing. What is new\n"
+	 "on the branch is decided by revision id, so renaming a file of the base\n"
+	 "does not hide it.\n"
 	 "\n"
 	 "Bad:   main: a1 <- b2        branch: a1 <- c3\n"
 	 "Good:  branch rebased:       a1 <- b2 <- c3\n",
-	 "Rebase on the base and set down_revision of the branch's first\n"
-	 "migration to the base's head (the message names it), or add a merge\n"
-	 "migration: alembic merge -m \"merge heads\" HEAD1 HEAD2."},
+	 "First merge or rebase on the base branch (git rebase main), then set\n"
+	 "down_revision of the branch's first migration (and its Revises: line)\n"
+	 "to the base's head (the message names it); or add a merge migration:\n"
+	 "alembic merge -m \"merge heads\" HEAD1 HEAD2 (Flask-Migrate: flask db\n"
+	 "merge)."},
 	{"parse-error", MLINT_SEV_ERROR, "scan",
 	 "a file that looks like a migration has no readable revision",
 	 "The file assigns down_revision (or revision) but mlint cannot read a\n"

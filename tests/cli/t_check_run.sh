@@ -105,6 +105,11 @@ run_mlint check --head main svc
 assert_eq "head PATH in neither: exit 2" 2 "$RC"
 assert_contains "head PATH in neither: names both" "$ERR" "'svc' does not exist in revision 'main'"
 assert_not_contains "head PATH in neither: no (null)" "$ERR" "(null)"
+# A bare repository with the project in a subdirectory, from outside it.
+git clone -q --bare "$r" "$TMP/bare.git"
+(cd "$TMP" && run_mlint check --head moved "$TMP/bare.git/svc" --no-excerpt && printf '%s\n%s' "$RC" "$OUT" > "$TMP/.bare")
+assert_eq "bare, nested alembic.ini: exit 0" 0 "$(head -n 1 "$TMP/.bare")"
+assert_contains "bare, nested alembic.ini: both migrations" "$(cat "$TMP/.bare")" "in 2 migrations"
 # An old REV without today's version directory: not a silent pass.
 git checkout -q --orphan early; git rm -rq --cached . ; printf 'x\n' > README; git add README
 git commit -q -m "before migrations"; git checkout -q -f main
@@ -160,6 +165,17 @@ CI=true run_mlint check --new-only --no-excerpt --verbose
 assert_eq "push, no before: the first parent" 0 "$RC"
 assert_contains "push, no before: the row" "$ERR" "base row: CI push to the base branch: the first parent"
 
+# GitLab: a detached HEAD on the pushed branch, CI_COMMIT_BEFORE_SHA
+git checkout -q --detach HEAD
+CI=true CI_COMMIT_BRANCH=main CI_COMMIT_BEFORE_SHA=$before run_mlint check --new-only --no-excerpt --verbose
+assert_eq "push, GitLab detached: checked" 1 "$RC"
+assert_contains "push, GitLab detached: c3's drop" "$OUT" "error[drop-table]"
+assert_contains "push, GitLab detached: the row" "$ERR" "CI push to the base branch 'main': CI_COMMIT_BEFORE_SHA"
+# a new branch's first push: GitLab sends zeros; the first parent then
+CI=true CI_COMMIT_BRANCH=main CI_COMMIT_BEFORE_SHA=0000000000000000000000000000000000000000 run_mlint check --new-only --no-excerpt --verbose
+assert_contains "push, zeros: the first parent" "$ERR" "base row: CI push to the base branch: the first parent"
+git checkout -q main
+
 # ---- stale base when the branch renamed its parent's file -------------------
 r=$TMP/stale; new_repo "$r"
 git checkout -q -b feature
@@ -187,6 +203,17 @@ git checkout -q feature
 run_mlint check --base main --no-excerpt
 assert_eq "dangling: caught" 1 "$RC"
 assert_contains "dangling: says so" "$OUT" "c3' revises 'b2', which 'main' no longer has"
+
+# ---- CI: base and applied from the config survive the second read ------------
+r=$TMP/cirefs; new_repo "$r"
+printf '\n[mlint]\nbase = main\napplied = main\n' >> alembic.ini; git_commit_all "$r" "refs"
+git checkout -q -b pr; mig c3 b2 'op.create_table("v")'; git_commit_all "$r" "c3"
+CI=true run_mlint check --show-config
+assert_eq "ci refs: exit 0" 0 "$RC"
+assert_contains "ci refs: base from the config" "$OUT" "base             = main                             ; [mlint] base"
+assert_contains "ci refs: applied from the config" "$OUT" "applied          = main"
+CI=true run_mlint check --no-excerpt
+assert_eq "ci refs: check" 0 "$RC"
 
 # ---- the hook is quiet when all is well -------------------------------------
 r=$TMP/quiet; new_repo "$r"
