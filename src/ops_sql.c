@@ -6,6 +6,7 @@
  * MLINT_OP_EXECUTE_UNPARSED: the pattern rules still read its text.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
 #include <pg_query.h>
@@ -353,9 +354,14 @@ static int maintenance(struct sql_reader *r, json_t *st, enum mlint_maintenance_
 	if (!o)
 		return MLINT_ERROR;
 	o->maintenance = kind;
-	if (kind == MLINT_MAINT_REINDEX)
+	if (kind == MLINT_MAINT_REINDEX) {
+		const char *what = str_of(st, "kind");
 		o->concurrently = has_option(json_object_get(st, "params"), "concurrently")
 					  ? MLINT_TRI_YES : MLINT_TRI_NO;
+		/* REINDEX INDEX names the index, not its table */
+		if (what && strcmp(what, "REINDEX_OBJECT_INDEX") == 0)
+			return relation(r, st, &o->name);
+	}
 	if (first)
 		return relation(r, first, &o->table);
 	return relation(r, st, &o->table);
@@ -521,17 +527,63 @@ static int read_tree(struct sql_reader *r, const char *tree)
 	return error;
 }
 
+static int is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+/*
+ * text() writes bind parameters as :name, which PostgreSQL's grammar does
+ * not know: each becomes $1 padded with blanks to the same length, so
+ * offsets (and the lines found from them) stay right. Quoted text and ::
+ * casts are left alone. Returns a new string, or NULL when out of memory.
+ */
+static char *bind_params_to_dollars(const char *sql, size_t len)
+{
+	char *out = malloc(len + 1), quote = 0;
+
+	if (!out)
+		return NULL;
+	memcpy(out, sql, len + 1);
+	for (size_t i = 0; i < len; i++) {
+		char c = out[i];
+		if (quote) {
+			if (c == quote)
+				quote = 0;
+			continue;
+		}
+		if (c == '\'' || c == '"') {
+			quote = c;
+			continue;
+		}
+		if (c != ':' || i + 1 >= len || !is_name_char(out[i + 1]) ||
+		    (i > 0 && out[i - 1] == ':') || out[i + 1] == ':')
+			continue;
+		out[i] = '$';
+		out[i + 1] = '1';
+		for (i += 2; i < len && is_name_char(out[i]); i++)
+			out[i] = ' ';
+		i--;
+	}
+	return out;
+}
+
 int mlint_ops_read_sql(struct mlint_ops *out, const char *sql, size_t len,
 		       const struct mlint_op *proto)
 {
 	struct sql_reader r = {out, proto, sql, len, proto->line, proto->col};
 	PgQueryParseResult res;
+	char *text = NULL;
 	int error;
 
 	/* a NUL inside the string would cut it short: leave it to the patterns */
 	if (len > MAX_SQL_BYTES || memchr(sql, '\0', len) || sql[len] != '\0')
 		return unparsed(&r);
-	res = pg_query_parse(sql);
+	if (memchr(sql, ':', len) && !(text = bind_params_to_dollars(sql, len)))
+		return mlint_error_set("out of memory");
+	res = pg_query_parse(text ? text : sql);
+	free(text);
 	if (res.error || !res.parse_tree)
 		error = unparsed(&r);
 	else

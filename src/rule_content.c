@@ -312,8 +312,9 @@ static int check_maintenance(const struct ctx *c, size_t i)
 	if (o->kind == MLINT_OP_MAINTENANCE && o->maintenance == MLINT_MAINT_REINDEX &&
 	    o->concurrently != MLINT_TRI_YES)
 		return REPORT(c, "reindex-not-concurrently", o,
-			      "REINDEX without CONCURRENTLY: on PostgreSQL it blocks writes to "
-			      "'%s' and reads through the index being rebuilt", or_q(o->table));
+			      "REINDEX of %s '%s' without CONCURRENTLY: on PostgreSQL it blocks "
+			      "writes to the table and reads through the index being rebuilt",
+			      o->table ? "table" : "index", o->table ? o->table : or_q(o->name));
 	if (o->kind == MLINT_OP_MAINTENANCE && (o->maintenance == MLINT_MAINT_VACUUM_FULL ||
 						o->maintenance == MLINT_MAINT_CLUSTER))
 		return REPORT(c, "vacuum-full-or-cluster", o,
