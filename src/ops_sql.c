@@ -24,6 +24,8 @@ struct sql_reader {
 	const char *sql;
 	size_t len;
 	unsigned line, col; /* of the statement being read */
+	size_t at;          /* where locate() got to */
+	unsigned at_line, at_col;
 };
 
 static const char *str_of(json_t *obj, const char *key)
@@ -476,20 +478,26 @@ static int statement(struct sql_reader *r, json_t *stmt)
 	return 0;
 }
 
-/* Line and column of byte `at` of the SQL, from where the string starts. */
+/* Line and column of byte `at` of the SQL, counted on from the previous
+ * statement's (statements come in order): linear in the string. */
 static void locate(struct sql_reader *r, size_t at)
 {
-	unsigned line = r->proto->line, col = r->proto->col;
-	for (size_t i = 0; i < at && i < r->len; i++) {
+	if (at < r->at) {
+		r->at = 0;
+		r->at_line = r->proto->line;
+		r->at_col = r->proto->col;
+	}
+	for (size_t i = r->at; i < at && i < r->len; i++) {
 		if (r->sql[i] == '\n') {
-			line++;
-			col = 1;
+			r->at_line++;
+			r->at_col = 1;
 		} else if (((unsigned char)r->sql[i] & 0xC0) != 0x80) {
-			col++;
+			r->at_col++;
 		}
 	}
-	r->line = line;
-	r->col = col;
+	r->at = at;
+	r->line = r->at_line;
+	r->col = r->at_col;
 }
 
 /* Statements start after blanks the parser's location counts. */
@@ -572,7 +580,8 @@ static char *bind_params_to_dollars(const char *sql, size_t len)
 int mlint_ops_read_sql(struct mlint_ops *out, const char *sql, size_t len,
 		       const struct mlint_op *proto)
 {
-	struct sql_reader r = {out, proto, sql, len, proto->line, proto->col};
+	struct sql_reader r = {out, proto, sql, len, proto->line, proto->col, 0, proto->line,
+			       proto->col};
 	PgQueryParseResult res;
 	char *text = NULL;
 	int error;
