@@ -100,6 +100,7 @@ int mlint_sql_default_is_volatile(const char *text)
 
 #define MAX_ARGS 32
 #define NO_TOKEN ((size_t)-1)
+#define NO_OP ((size_t)-1)
 
 struct arg {
 	size_t kw;   /* token index of the keyword, or NO_TOKEN */
@@ -665,7 +666,7 @@ int mlint_ops_read(struct mlint_ops *out, const struct mlint_migration *m, const
 {
 	const struct mlint_function *fn;
 	struct reader r;
-	size_t top_end = 0, exec_end = 0;
+	size_t top_end = 0, exec_end = 0, loop_exec = NO_OP;
 	int error = 0;
 
 	if (function >= m->nr_functions || !source)
@@ -693,7 +694,21 @@ int mlint_ops_read(struct mlint_ops *out, const struct mlint_migration *m, const
 		 * server_default=sa.text('now()') */
 		if (c->first_arg && (is_execute(c) || (is_method(c->name, "text") &&
 							(top || c->off < exec_end)))) {
+			/* the SQL stands for the loop's execute() it is given to */
+			if (loop_exec != NO_OP && loop_exec == out->nr - 1 && c->off < exec_end)
+				out->nr--;
+			loop_exec = NO_OP;
 			error = add_sql_ops(&r, c);
+			continue;
+		}
+		/* execute(<an expression>) in a loop: a backfill whose SQL is
+		 * built at run time */
+		if (is_execute(c) && !c->first_arg &&
+		    mlint_migration_block_at(m, c->function, c->line, MLINT_BLOCK_LOOP, NULL)) {
+			struct mlint_op *o = new_op(&r, c, MLINT_OP_LOOP_DML);
+			if (!o)
+				error = MLINT_ERROR;
+			loop_exec = out->nr - 1;
 			continue;
 		}
 		if ((me = classify(m, c, &batch, &batch_table)) != NULL)

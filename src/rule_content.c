@@ -510,6 +510,13 @@ static int check_update_under_lock(const struct ctx *c, size_t i)
 	if (!is_large_update(o) || o->in_autocommit || !on_existing(c, i) ||
 	    !(lock = exclusive_before(c, i)))
 		return 0;
+	if (o->kind == MLINT_OP_LOOP_DML)
+		return REPORT(c, "update-under-lock", o,
+			      "a backfill loop (%s() in a loop) runs in the same transaction as line "
+			      "%u, which took an ACCESS EXCLUSIVE lock on '%s': on PostgreSQL that "
+			      "lock is held until the migration commits, so '%s' is blocked for the "
+			      "whole loop", o->call ? o->call->name : "execute", lock->line,
+			      lock->table, lock->table);
 	return REPORT(c, "update-under-lock", o,
 		      "%s of '%s'%s runs in the same transaction as line %u, which took an ACCESS "
 		      "EXCLUSIVE lock on '%s': on PostgreSQL that lock is held until the migration "

@@ -167,6 +167,9 @@ migration m_backfill "backfill" <<'PY'
     op.execute("UPDATE orders SET total = 0")
     for start in range(0, 1000000, 10000):
         op.execute(sa.text("UPDATE users SET name = 'x' WHERE id >= :s").bindparams(s=start))
+    conn = op.get_bind()
+    for row in conn.execute(sa.text("SELECT id FROM users")).fetchall():
+        conn.execute(users.update().where(users.c.id == row.id).values(name='y'))
 --
     op.drop_column('orders', 'total')
 PY
@@ -260,6 +263,8 @@ reported "SQL: CREATE INDEX CONCURRENTLY" "$S" "CONCURRENTLY ix_orders_remark" c
 B=$m_backfill
 reported "UPDATE without WHERE after ADD COLUMN" "$B" "UPDATE orders SET total" update-under-lock
 reported "backfill loop after ADD COLUMN" "$B" "UPDATE users SET name" update-under-lock
+reported "loop of execute(<expression>)" "$B" "conn.execute(users.update()" update-under-lock
+assert_eq "the SQL loop is reported once" 1 "$(printf '%s\n' "$OUT" | grep -c "$(at "$B" "UPDATE users SET name").*update-under-lock")"
 
 F=$m_safe
 for r in concurrently-in-transaction drop-index-not-concurrently create-index-not-concurrently \
