@@ -354,7 +354,9 @@ static int check_set_not_null(const struct ctx *c, size_t i)
 {
 	const struct mlint_op *o = &c->ops->items[i];
 
+	/* already NOT NULL (existing_nullable=False): PostgreSQL does nothing */
 	if (o->kind != MLINT_OP_ALTER_COLUMN || o->nullable != MLINT_TRI_NO ||
+	    o->existing_nullable == MLINT_TRI_NO ||
 	    !on_existing(c, i) || column_is_new(c, i, o->table, o->column) ||
 	    validated_before(c, i, o->table))
 		return 0;
@@ -814,7 +816,8 @@ static int check_pair(struct ctx *c, size_t f)
 	    is_merge(&s->m))
 		return 0;
 	mlint_ops_init(&dn);
-	if ((error = read_function_ops(s, (size_t)(down - s->m.functions), &dn)) == 0)
+	if ((error = mlint_ops_read_with(&dn, &s->m, s->source, s->source_len,
+					 (size_t)(down - s->m.functions), MLINT_OPS_NAMES)) == 0)
 		error = check_asymmetric(s, c->ops, &dn, down->name, c->out);
 	mlint_ops_release(&dn);
 	return error;

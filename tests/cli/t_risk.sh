@@ -185,6 +185,7 @@ migration m_safe "safe recipes and false alarms" <<'PY'
     op.create_check_constraint('ck_orders_total_nn', 'orders', 'total IS NOT NULL', postgresql_not_valid=True)
     op.execute("ALTER TABLE orders VALIDATE CONSTRAINT ck_orders_total_nn")
     op.alter_column('orders', 'total', existing_type=sa.Numeric(), nullable=False)
+    op.alter_column('users', 'email', existing_type=sa.VARCHAR(length=50), nullable=False, existing_nullable=False, comment='already NOT NULL')
     op.add_column('orders', sa.Column('flag', sa.Boolean(), server_default=sa.text('false'), nullable=False))
     op.alter_column('orders', 'remark', existing_type=sa.VARCHAR(length=50), type_=sa.String(length=100), existing_nullable=True)
     op.alter_column('users', 'email', existing_type=sa.VARCHAR(length=50), type_=sa.Text(), existing_nullable=False)

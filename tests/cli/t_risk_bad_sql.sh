@@ -51,7 +51,7 @@ assert_contains "rejected SQL: the patterns still read it" "$COUNTS" "a_reject.p
 assert_contains "20,000 statements: every index reported" "$COUNTS" "f_many_findings.py create-index-not-concurrently 20000"
 assert_contains "raw bytes: invalid-source" "$COUNTS" "g_raw.py invalid-source"
 assert_not_contains "10 MB string: silence" "$COUNTS" "d_big.py"
-assert_contains "NUL escape: the SQL before the NUL is read" "$COUNTS" "e_escapes.py create-index-not-concurrently 1"
+assert_contains "NUL escape, bad UTF-8 escapes: the SQL is read" "$COUNTS" "e_escapes.py create-index-not-concurrently 2"
 # the last statement of the big string is placed on its own line
 line=$($PY -c "
 import json,sys
