@@ -366,11 +366,9 @@ static int ends_with(const char *s, const char *tail)
 }
 
 /* The modelled method called `name`, or NULL: most callees (sa.Column,
- * sa.String, op.f) are out after a look at one byte. */
+ * sa.String, op.f) are out after comparing one byte per method. */
 static const struct method *find_method(const char *name)
 {
-	if (!strchr("cdarb", name[0]))
-		return NULL;
 	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
 		if (methods[i].name[0] == name[0] && strcmp(methods[i].name, name) == 0)
 			return &methods[i];
@@ -640,6 +638,9 @@ static const char *quick_first(const struct reader *r, const struct mlint_call *
 	return n->first_arg;
 }
 
+static const char TABLE_KW[] = "table_name=";
+#define TABLE_KW_LEN (sizeof(TABLE_KW) - 1)
+
 /* `, 'x'` at p, or `table_name='x'` anywhere in the call: the table. */
 static int quick_table(struct reader *r, const struct mlint_call *c, const char *after,
 		       const char **out)
@@ -650,11 +651,11 @@ static int quick_table(struct reader *r, const struct mlint_call *c, const char 
 	*out = NULL;
 	if (p < end && *p == ',' && simple_string(skip_blanks(p + 1, end), end, &v, &len))
 		return (*out = mlint_arena_strndup(&r->out->strings, v, len)) ? 1 : MLINT_ERROR;
-	for (p = r->src + c->off; (p = memchr(p, 't', (size_t)(end - p))) != NULL; p++)
-		if ((size_t)(end - p) > 11 && memcmp(p, "table_name=", 11) == 0 &&
+	for (p = r->src + c->off; (p = memchr(p, TABLE_KW[0], (size_t)(end - p))) != NULL; p++)
+		if ((size_t)(end - p) > TABLE_KW_LEN && memcmp(p, TABLE_KW, TABLE_KW_LEN) == 0 &&
 		    (p == r->src + c->off || !is_ident(p[-1])))
 			break;
-	if (!p || !simple_string(p + 11, end, &v, &len))
+	if (!p || !simple_string(p + TABLE_KW_LEN, end, &v, &len))
 		return 0;
 	return (*out = mlint_arena_strndup(&r->out->strings, v, len)) ? 1 : MLINT_ERROR;
 }
