@@ -735,6 +735,103 @@ static int quick_names(struct reader *r, const struct mlint_call *c, const struc
 	return (got = quick_table(r, c, after, name)) < 0 ? got : got;
 }
 
+/*
+ * The two calls autogenerate writes most, read without tokenizing them
+ * again when written the plain way (full options, not names only):
+ *   op.add_column('t', sa.Column('c', sa.Type(...), nullable=True))
+ *   op.create_index(op.f('ix'), 't', ['c'], unique=False)
+ * Anything else in the call (a default, an identity, a keyword this does
+ * not know, a comment) makes it 0: read the call in full.
+ */
+static const char *const plain_breakers[] = {
+	"#", "\\", "**", "_name", "server_default", "Identity", "Computed", "primary_key",
+	"concurrently", "if_", "SERIAL", "Serial", "nullable=False", "unique=True", "default",
+	"autoincrement", "schema",
+};
+
+static int plain_call(const struct reader *r, const struct mlint_call *c)
+{
+	for (size_t i = 0; i < sizeof(plain_breakers) / sizeof(plain_breakers[0]); i++)
+		if (span_has(r, c, plain_breakers[i]))
+			return 0;
+	return 1;
+}
+
+/* The keyword `word=True|False` of the call: its value, UNSET when absent,
+ * UNKNOWN when written another way. */
+static enum mlint_tri plain_flag(const struct reader *r, const struct mlint_call *c,
+				 const char *yes, const char *no, const char *word)
+{
+	if (span_has(r, c, yes))
+		return MLINT_TRI_YES;
+	if (span_has(r, c, no))
+		return MLINT_TRI_NO;
+	return span_has(r, c, word) ? MLINT_TRI_UNKNOWN : MLINT_TRI_UNSET;
+}
+
+static int quick_add_column(struct reader *r, const struct mlint_call *c, struct mlint_op *o)
+{
+	const struct mlint_call *col = c + 1, *type = c + 2, *last = r->m->calls + r->m->nr_calls;
+	const char *end = r->src + c->end, *p = NULL, *v;
+	size_t len;
+
+	if (!c->first_arg || col >= last || type >= last || !col->first_arg ||
+	    type->off >= col->end || !quick_first(r, c, &p))
+		return 0;
+	/* , sa.Column('c', sa.Type(...) */
+	if (skip_blanks(p, end) >= end || *skip_blanks(p, end) != ',' ||
+	    skip_blanks(skip_blanks(p, end) + 1, end) != r->src + col->off)
+		return 0;
+	p = memchr(r->src + col->off, '(', col->end - col->off);
+	if (!p || !(p = simple_string(skip_blanks(p + 1, end), end, &v, &len)) ||
+	    (p = skip_blanks(p, end)) >= end || *p != ',' ||
+	    skip_blanks(p + 1, end) != r->src + type->off)
+		return 0;
+	o->nullable = plain_flag(r, c, "nullable=True", "nullable=False", "nullable");
+	if (o->nullable == MLINT_TRI_UNKNOWN)
+		return 0;
+	if (!(o->type = mlint_arena_strndup(&r->out->strings, r->src + type->off,
+					    type->end - type->off)))
+		return MLINT_ERROR;
+	o->table = c->first_arg;
+	o->column = col->first_arg;
+	return 1;
+}
+
+static int quick_create_index(struct reader *r, const struct mlint_call *c, struct mlint_op *o)
+{
+	const char *after = NULL, *end = r->src + c->end, *p, *v;
+	size_t len;
+	int got = 0;
+
+	if (!(o->name = quick_first(r, c, &after)) ||
+	    (got = quick_table(r, c, after, &o->table)) <= 0)
+		return got < 0 ? got : 0;
+	/* , 't', ['c', ...] */
+	if (!(p = memchr(after, ',', (size_t)(end - after))) ||
+	    !(p = simple_string(skip_blanks(p + 1, end), end, &v, &len)) ||
+	    (p = skip_blanks(p, end)) >= end || *p != ',' ||
+	    (p = skip_blanks(p + 1, end)) >= end || *p != '[' ||
+	    !simple_string(skip_blanks(p + 1, end), end, &v, &len))
+		return 0;
+	o->unique = plain_flag(r, c, "unique=True", "unique=False", "unique");
+	if (o->unique == MLINT_TRI_UNKNOWN)
+		return 0;
+	return (o->column = mlint_arena_strndup(&r->out->strings, v, len)) ? 1 : MLINT_ERROR;
+}
+
+static int quick_full(struct reader *r, const struct mlint_call *c, const struct method *me,
+		      int batch, struct mlint_op *o)
+{
+	if (batch || !plain_call(r, c))
+		return 0;
+	if (me->kind == MLINT_OP_ADD_COLUMN)
+		return quick_add_column(r, c, o);
+	if (me->kind == MLINT_OP_CREATE_INDEX)
+		return quick_create_index(r, c, o);
+	return 0;
+}
+
 static int add_call_op(struct reader *r, const struct mlint_call *c, const struct method *me,
 		       int batch, const char *batch_table)
 {
@@ -752,8 +849,12 @@ static int add_call_op(struct reader *r, const struct mlint_call *c, const struc
 		if (me->kind == MLINT_OP_CREATE_TABLE || !memchr(r->src + c->off, '=', c->end - c->off))
 			return 0;
 	}
-	if (r->flags & MLINT_OPS_NAMES) {
-		int done = quick_names(r, c, me, batch, o);
+	{
+		const struct mlint_op fresh = *o; /* what a full read starts from */
+		int done = r->flags & MLINT_OPS_NAMES ? quick_names(r, c, me, batch, o)
+						      : quick_full(r, c, me, batch, o);
+		if (done == 0)
+			*o = fresh;
 		if (done < 0)
 			return done;
 		if (done) {
