@@ -757,16 +757,37 @@ static int plain_call(const struct reader *r, const struct mlint_call *c)
 	return 1;
 }
 
+/* Where the value of keyword `word` (at a word boundary, "word=") starts
+ * in the call, or NULL; *twice when it is there more than once. */
+static const char *kw_value(const struct reader *r, const struct mlint_call *c, const char *word)
+{
+	const char *start = r->src + c->off, *end = r->src + c->end, *p = start, *found = NULL;
+	size_t n = strlen(word);
+
+	for (; (p = memchr(p, word[0], (size_t)(end - p))) != NULL && (size_t)(end - p) > n; p++) {
+		if (memcmp(p, word, n) != 0 || p[n] != '=' || (p > start && is_ident(p[-1])))
+			continue;
+		if (found)
+			return NULL;
+		found = p + n + 1;
+	}
+	return found;
+}
+
 /* The keyword `word=True|False` of the call: its value, UNSET when absent,
  * UNKNOWN when written another way. */
 static enum mlint_tri plain_flag(const struct reader *r, const struct mlint_call *c,
-				 const char *yes, const char *no, const char *word)
+				 const char *word)
 {
-	if (span_has(r, c, yes))
+	const char *v = kw_value(r, c, word), *end = r->src + c->end;
+
+	if (!v)
+		return span_has(r, c, word) ? MLINT_TRI_UNKNOWN : MLINT_TRI_UNSET;
+	if ((size_t)(end - v) > 4 && memcmp(v, "True", 4) == 0 && !is_ident(v[4]))
 		return MLINT_TRI_YES;
-	if (span_has(r, c, no))
+	if ((size_t)(end - v) > 5 && memcmp(v, "False", 5) == 0 && !is_ident(v[5]))
 		return MLINT_TRI_NO;
-	return span_has(r, c, word) ? MLINT_TRI_UNKNOWN : MLINT_TRI_UNSET;
+	return MLINT_TRI_UNKNOWN;
 }
 
 static int quick_add_column(struct reader *r, const struct mlint_call *c, struct mlint_op *o)
@@ -787,7 +808,7 @@ static int quick_add_column(struct reader *r, const struct mlint_call *c, struct
 	    (p = skip_blanks(p, end)) >= end || *p != ',' ||
 	    skip_blanks(p + 1, end) != r->src + type->off)
 		return 0;
-	o->nullable = plain_flag(r, c, "nullable=True", "nullable=False", "nullable");
+	o->nullable = plain_flag(r, c, "nullable");
 	if (o->nullable == MLINT_TRI_UNKNOWN)
 		return 0;
 	if (!(o->type = mlint_arena_strndup(&r->out->strings, r->src + type->off,
@@ -814,16 +835,55 @@ static int quick_create_index(struct reader *r, const struct mlint_call *c, stru
 	    (p = skip_blanks(p + 1, end)) >= end || *p != '[' ||
 	    !simple_string(skip_blanks(p + 1, end), end, &v, &len))
 		return 0;
-	o->unique = plain_flag(r, c, "unique=True", "unique=False", "unique");
+	o->unique = plain_flag(r, c, "unique");
 	if (o->unique == MLINT_TRI_UNKNOWN)
 		return 0;
 	return (o->column = mlint_arena_strndup(&r->out->strings, v, len)) ? 1 : MLINT_ERROR;
 }
 
+/* alter_column('t', 'c', existing_type=sa.T(...), nullable=...,
+ * existing_nullable=...): what autogenerate writes for a nullability change. */
+static const char *const alter_breakers[] = {
+	"#", "\\", "**", "_name", "default", "type_=", "comment", "schema", "if_",
+	"autoincrement",
+};
+
+static int quick_alter_column(struct reader *r, const struct mlint_call *c, struct mlint_op *o)
+{
+	const char *after = NULL, *et;
+	const struct mlint_call *n;
+	int got = 0;
+
+	for (size_t i = 0; i < sizeof(alter_breakers) / sizeof(alter_breakers[0]); i++)
+		if (span_has(r, c, alter_breakers[i]))
+			return 0;
+	if (!c->first_arg || !quick_first(r, c, &after) ||
+	    (got = quick_table(r, c, after, &o->column)) <= 0)
+		return got < 0 ? got : 0;
+	o->table = c->first_arg;
+	o->nullable = plain_flag(r, c, "nullable");
+	o->existing_nullable = plain_flag(r, c, "existing_nullable");
+	if (o->nullable == MLINT_TRI_UNKNOWN || o->existing_nullable == MLINT_TRI_UNKNOWN)
+		return 0;
+	if (!(et = kw_value(r, c, "existing_type")))
+		return !span_has(r, c, "existing_type");
+	/* existing_type=sa.T(...): the nested call that starts there */
+	for (n = c + 1; n < r->m->calls + r->m->nr_calls && n->off < c->end; n++)
+		if (r->src + n->off == et)
+			return (o->existing_type = mlint_arena_strndup(&r->out->strings, et,
+								       n->end - n->off)) ? 1
+									 : MLINT_ERROR;
+	return 0;
+}
+
 static int quick_full(struct reader *r, const struct mlint_call *c, const struct method *me,
 		      int batch, struct mlint_op *o)
 {
-	if (batch || !plain_call(r, c))
+	if (batch)
+		return 0;
+	if (me->kind == MLINT_OP_ALTER_COLUMN)
+		return quick_alter_column(r, c, o);
+	if (!plain_call(r, c))
 		return 0;
 	if (me->kind == MLINT_OP_ADD_COLUMN)
 		return quick_add_column(r, c, o);

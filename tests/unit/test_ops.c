@@ -253,6 +253,11 @@ static const char PLAIN[] =
 	"    op.create_index('ix_t_d', 't', ['d', 'c'])\n"
 	"    op.add_column('t', sa.Column('e', sa.Integer(), nullable=flag))\n"
 	"    op.create_index('ix_t_e', 't', ['e'], unique=flag)\n"
+	"    op.alter_column('t', 'c',\n"
+	"               existing_type=sa.VARCHAR(length=50),\n"
+	"               nullable=False)\n"
+	"    op.alter_column('t', 'd', existing_type=sa.Integer(), nullable=False,\n"
+	"                    existing_nullable=False)\n"
 	"def downgrade():\n"
 	"    op.drop_index('ix_t_e', table_name='t')\n"
 	"    op.drop_index(op.f('ix_t_c'), table_name='t')\n"
@@ -271,7 +276,7 @@ static void test_ops_plain_forms(void **state)
 	(void)state;
 
 	read_model(&x, PLAIN, 0);
-	assert_int_equal(x.ops.nr, 6);
+	assert_int_equal(x.ops.nr, 8);
 	o = &x.ops.items[0];
 	assert_string_equal(o->table, "t");
 	assert_string_equal(o->column, "c");
@@ -293,6 +298,17 @@ static void test_ops_plain_forms(void **state)
 	assert_int_equal(o->unique, MLINT_TRI_UNSET);
 	assert_int_equal(x.ops.items[4].nullable, MLINT_TRI_UNKNOWN); /* read in full */
 	assert_int_equal(x.ops.items[5].unique, MLINT_TRI_UNKNOWN);
+	o = &x.ops.items[6];
+	assert_int_equal(o->kind, MLINT_OP_ALTER_COLUMN);
+	assert_string_equal(o->table, "t");
+	assert_string_equal(o->column, "c");
+	assert_string_equal(o->existing_type, "sa.VARCHAR(length=50)");
+	assert_null(o->type);
+	assert_int_equal(o->nullable, MLINT_TRI_NO);
+	assert_int_equal(o->existing_nullable, MLINT_TRI_UNSET);
+	o = &x.ops.items[7];
+	assert_string_equal(o->existing_type, "sa.Integer()");
+	assert_int_equal(o->existing_nullable, MLINT_TRI_NO);
 	mlint_ops_release(&x.ops);
 
 	/* the downgrade, names only */
