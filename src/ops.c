@@ -744,7 +744,7 @@ static int quick_names(struct reader *r, const struct mlint_call *c, const struc
  * not know, a comment) makes it 0: read the call in full.
  */
 static const char *const plain_breakers[] = {
-	"#", "\\", "**", "_name", "server_default", "Identity", "Computed", "primary_key",
+	"#", "\\", "**", "_name=", "server_default", "Identity", "Computed", "primary_key",
 	"concurrently", "if_", "SERIAL", "Serial", "nullable=False", "unique=True", "default",
 	"autoincrement", "schema",
 };
@@ -844,7 +844,7 @@ static int quick_create_index(struct reader *r, const struct mlint_call *c, stru
 /* alter_column('t', 'c', existing_type=sa.T(...), nullable=...,
  * existing_nullable=...): what autogenerate writes for a nullability change. */
 static const char *const alter_breakers[] = {
-	"#", "\\", "**", "_name", "default", "type_=", "comment", "schema", "if_",
+	"#", "\\", "**", "_name=", "default", "type_=", "comment", "schema", "if_",
 	"autoincrement",
 };
 
