@@ -806,12 +806,16 @@ static int dir_config(struct mlint_config *cfg, const struct run *r,
 		if (!(display = mlint_project_display_path(r->p, d->ini_path)))
 			return MLINT_ERROR;
 		error = mlint_config_read_ini(cfg, &d->ini, display, r->notes);
+		/* no dialect set: the one sqlalchemy.url names */
+		if (error == 0)
+			error = mlint_config_detect_dialect(cfg, &d->ini, display);
 		free(display);
 		if (error < 0)
 			return error;
 	}
 	if ((error = check_ids(&cfg->select, rs, r->notes)) < 0 ||
-	    (error = check_ids(&cfg->ignore, rs, r->notes)) < 0)
+	    (error = check_ids(&cfg->ignore, rs, r->notes)) < 0 ||
+	    (error = check_ids(&cfg->enable, rs, r->notes)) < 0)
 		return error;
 	return r->req->overrides ? mlint_config_merge(cfg, r->req->overrides) : 0;
 }
@@ -839,7 +843,9 @@ static int plan_dirs(struct run *r)
 		res->nr_dirs++;
 		if ((error = dir_config(&res->configs[i], r, &r->p->dirs[i])) < 0)
 			break;
-		copts.downgrade = res->configs[i].downgrade;
+		mlint_config_check_opts(&res->configs[i], &copts);
+		copts.env_sets_lock_timeout = mlint_env_mentions(r->p->dirs[i].script_location,
+								 "lock_timeout");
 		if (!(r->checkers[i] = mlint_file_checker_new(&res->rules, &copts)))
 			return MLINT_ERROR;
 		r->visitors[i] = mlint_file_checker_visitor(r->checkers[i]);

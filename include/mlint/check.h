@@ -22,6 +22,9 @@ int mlint_check_naming(const struct mlint_scriptdir *sd, struct mlint_findings *
 
 struct mlint_check_opts {
 	enum mlint_downgrade_policy downgrade;
+	enum mlint_dialect dialect;
+	unsigned optional_rules;  /* mlint_optional_rule bits switched on */
+	int env_sets_lock_timeout; /* env.py mentions lock_timeout */
 };
 
 struct mlint_ruleset;
@@ -29,9 +32,8 @@ struct mlint_ruleset;
 /*
  * The rules about each file's content, on several threads when there are
  * many files: the C content rules (missing-downgrade, empty-upgrade,
- * asymmetric-downgrade, not-null-without-default,
- * create-index-not-concurrently, rename-column, rename-table,
- * alter-column-type) and the pattern rules of `rs`. Needs the sources
+ * asymmetric-downgrade and the rules on the operation model: ops.h,
+ * rules.c) and the pattern rules of `rs`. Needs the sources
  * (MLINT_LOAD_KEEP_SOURCE) and the call lists. Findings come in file order
  * (sort them for output).
  */
