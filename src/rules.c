@@ -163,11 +163,16 @@ static const struct mlint_rule rules[] = {
 	 "directory listing should be the order the migrations run in. A file\n"
 	 "whose date is older than its parent's was usually rebased onto a newer\n"
 	 "head without being renamed. Files of the same date (at the template's\n"
-	 "resolution) are not compared.\n"
+	 "resolution) are compared by the rest of their names, as `ls` lists\n"
+	 "them: without a time, 20250823_add_z.py sorts after its child\n"
+	 "20250823_add_a.py.\n"
 	 "\n"
-	 "Bad:   20250801_add_index.py  (down_revision: 20250815_add_table's id)\n",
+	 "Bad:   20250801_add_index.py  (down_revision: 20250815_add_table's id)\n"
+	 "Bad:   20250823_change_10.py  (down_revision: 20250823_change_2's id)\n",
 	 "Rename the file with a date after its parent's, and update its\n"
-	 "Create Date header to match."},
+	 "Create Date header to match. `mlint rename` orders the files of one\n"
+	 "day: 20250823_1432_add_x.py from the Create Date's time, or\n"
+	 "20250823_02_add_x.py in graph order when the times are missing or equal."},
 
 	{"missing-downgrade", MLINT_SEV_ERROR, "downgrade",
 	 "the upgrade changes the schema but there is no downgrade that reverts it",
