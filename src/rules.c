@@ -303,6 +303,21 @@ static const struct mlint_rule rules[] = {
 	 "Bad:   op.create_table('t', ...)  # mlint: ignore[drop-table]\n"
 	 "Good:  op.drop_table('t')  # mlint: ignore[drop-table] -- emptied in 2024\n",
 	 "Remove the suppression, or fix the rule id (`mlint rules` lists them)."},
+	{"file-template-not-unique", MLINT_SEV_WARNING, "config",
+	 "alembic.ini's file_template can give two new migrations the same name",
+	 "`alembic revision -m MSG` (and `flask db migrate`, `flask db merge`)\n"
+	 "writes the file the file_template names without looking whether it\n"
+	 "exists. A template without %%(rev)s gives two migrations with the same\n"
+	 "message, written on the same day (or minute, or second), the same name:\n"
+	 "the second silently replaces the first, and `alembic heads` then fails\n"
+	 "with KeyError on the lost revision.\n"
+	 "\n"
+	 "Bad:   file_template = %%(year)d%%(month).2d%%(day).2d_%%(slug)s\n"
+	 "Good:  file_template = %%(year)d%%(month).2d%%(day).2d_"
+	 "%%(hour).2d%%(minute).2d%%(second).2d_%%(rev)s_%%(slug)s\n",
+	 "Add %%(rev)s to the file_template; `mlint rename --write-config` writes\n"
+	 "the line above (the time to the second and the revision id) and renames\n"
+	 "nothing. Files already named keep their names."},
 };
 
 const struct mlint_rule *mlint_rules_all(size_t *nr)
