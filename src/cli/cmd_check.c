@@ -453,9 +453,35 @@ static int render_markdown(struct mlint_buf *out, const struct check_args *a,
 	return mlint_report_markdown(out, f, s, l->dirs, l->nr_dirs, &mopts);
 }
 
+/* JUnit: the rules that ran (the project's select and ignore, and the
+ * options') pass when they found nothing. */
+static int render_junit(struct mlint_buf *out, const struct check_args *a,
+			const struct mlint_config *file_cfg, const struct mlint_findings *f,
+			const struct mlint_summary *s, const struct mlint_ruleset *rs)
+{
+	const char **ran = calloc(rs->nr + 1, sizeof(*ran));
+	struct mlint_config cfg;
+	size_t nr = 0;
+	int error;
+
+	mlint_config_init(&cfg);
+	if (!ran || mlint_config_merge(&cfg, file_cfg) < 0 || mlint_config_merge(&cfg, &a->cli) < 0) {
+		error = ran ? MLINT_ERROR : mlint_error_set("out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < rs->nr; i++)
+		if (mlint_config_enabled(&cfg, rs->entries[i].rule->id))
+			ran[nr++] = rs->entries[i].rule->id;
+	error = mlint_report_junit_rules(out, f, s, ran, nr);
+done:
+	mlint_config_release(&cfg);
+	free(ran);
+	return error;
+}
+
 static int render(struct mlint_buf *out, const struct check_args *a, const struct cli_loaded *l,
 		  const struct mlint_findings *f, const struct mlint_summary *s,
-		  const struct mlint_ruleset *rs, int fail)
+		  const struct mlint_ruleset *rs, const struct mlint_config *file_cfg, int fail)
 {
 	struct mlint_report_opts ropts;
 	ropts.color = a->format == FORMAT_TEXT && cli_use_color();
@@ -466,7 +492,7 @@ static int render(struct mlint_buf *out, const struct check_args *a, const struc
 	case FORMAT_GITHUB: return mlint_report_github(out, f, s);
 	case FORMAT_MARKDOWN: return render_markdown(out, a, l, f, s, fail);
 	case FORMAT_GITLAB: return mlint_report_gitlab(out, f);
-	case FORMAT_JUNIT: return mlint_report_junit(out, f, s);
+	case FORMAT_JUNIT: return render_junit(out, a, file_cfg, f, s, rs);
 	default: return mlint_report_text(out, f, s, &ropts);
 	}
 }
@@ -520,7 +546,7 @@ int cmd_check(int argc, char **argv)
 				      plan.visitors)) != 0 ||
 	    (code = run_checks(&loaded, &rs, &plan, &args, &findings, &summary, &fail)) != 0)
 		goto done;
-	if (render(&out, &args, &loaded, &findings, &summary, &rs, fail) < 0) {
+	if (render(&out, &args, &loaded, &findings, &summary, &rs, &plan.file_cfg, fail) < 0) {
 		code = cli_library_error();
 		goto done;
 	}
