@@ -13,7 +13,7 @@
 
 enum {
 	OPT_FORMAT = 1, OPT_FAIL_ON, OPT_NO_EXCERPT, OPT_RULES_DIR,
-	OPT_SELECT, OPT_IGNORE, OPT_DOWNGRADE, OPT_SHOW_CONFIG,
+	OPT_SELECT, OPT_IGNORE, OPT_DOWNGRADE, OPT_SHOW_CONFIG, OPT_COLOR,
 };
 
 static const struct cli_opt check_opts[] = {
@@ -29,6 +29,7 @@ static const struct cli_opt check_opts[] = {
 	CLI_VERBOSE_OPT(CLI_VERBOSE_HELP),
 	CLI_CONFIG_OPT,
 	{OPT_NO_EXCERPT, 0, "no-excerpt", NULL, "text: do not show the source line under a finding"},
+	{OPT_COLOR, 0, "color", "WHEN", CLI_COLOR_HELP},
 	{OPT_SHOW_CONFIG, 0, "show-config", NULL, "print the effective settings and where each "
 						  "came from, then exit"},
 	CLI_GIT_OPTS,
@@ -47,7 +48,8 @@ static const struct cli_spec check_spec = {
 	"Default: the current directory.\n\n"
 	"output:\n"
 	"  text  path:line:col: severity[rule-id]: message, then the line and a caret;\n"
-	"        colour on a terminal only, never with NO_COLOR set\n"
+	"        colour on a terminal only, never with NO_COLOR set (and not empty)\n"
+	"        or TERM=dumb; --color=always|never decides instead\n"
 	"  json  {\"version\": 1, \"findings\": [{\"rule\", \"severity\", \"path\", \"line\",\n"
 	"        \"column\", \"message\", \"revision\"}], \"summary\": {...}}\n"
 	"  sarif SARIF 2.1.0, for GitHub code scanning (upload-sarif)\n"
@@ -55,7 +57,8 @@ static const struct cli_spec check_spec = {
 	"  markdown  a job summary or PR comment: verdict, table of findings, and a\n"
 	"        Mermaid graph with the heads and the change's new migrations\n"
 	"  gitlab  GitLab Code Quality JSON (artifacts:reports:codequality)\n"
-	"  junit   JUnit XML: a test case per rule and file, a failure per finding\n\n"
+	"  junit   JUnit XML: a failed test case per finding, a passed one per rule\n"
+	"        that ran and found nothing\n\n"
 	"config: select, ignore, fail-on, downgrade, new-only, exclude (globs) and\n"
 	"per-path-ignores (glob:rule,rule; glob:rule) in an [mlint] section of the\n"
 	"alembic.ini, or of .mlint.ini at the repository root; options override them;\n"
@@ -83,6 +86,7 @@ enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF, FORMAT_GITHUB, FORMAT_MARK
 struct check_args {
 	enum format format;
 	int no_excerpt, show_config;
+	enum cli_color color;
 	const char **rules_dirs;
 	size_t nr_rules_dirs;
 	struct mlint_config cli; /* --select, --ignore, --fail-on, --downgrade */
@@ -125,6 +129,8 @@ static int check_option(void *ctx, int id, const char *value)
 	case OPT_SHOW_CONFIG:
 		a->show_config = 1;
 		return 0;
+	case OPT_COLOR:
+		return cli_parse_color(&a->color, value);
 	case CLI_GIT_OPT_NEW_ONLY:
 		if (mlint_config_set(&a->cli, "new-only", "true", "--new-only") < 0)
 			return cli_library_error();
@@ -484,7 +490,7 @@ static int render(struct mlint_buf *out, const struct check_args *a, const struc
 		  const struct mlint_ruleset *rs, const struct mlint_config *file_cfg, int fail)
 {
 	struct mlint_report_opts ropts;
-	ropts.color = a->format == FORMAT_TEXT && cli_use_color();
+	ropts.color = a->format == FORMAT_TEXT && cli_use_color(a->color);
 	ropts.excerpt = !a->no_excerpt;
 	switch (a->format) {
 	case FORMAT_JSON: return mlint_report_json(out, f, s);
