@@ -90,6 +90,10 @@ void cli_print_notes(const struct mlint_notes *notes, int verbose);
 /* Writes a whole buffer to stdout; returns 2 on a write error. */
 int cli_write_stdout(const char *data, size_t len);
 
+/* At exit: `code`, or 2 with a message when anything written to stdout
+ * (printf included) could not be written. */
+int cli_finish_stdout(int code);
+
 /* --color=WHEN of the commands that colour. */
 enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };
 #define CLI_COLOR_HELP "colour: auto (default: on a terminal, unless NO_COLOR is set and " \

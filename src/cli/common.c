@@ -159,11 +159,26 @@ void cli_loaded_release(struct cli_loaded *l)
 	memset(l, 0, sizeof(*l));
 }
 
+static int stdout_error_said;
+
 int cli_write_stdout(const char *data, size_t len)
 {
-	if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
+	if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+		stdout_error_said = 1;
 		return cli_error("cannot write to standard output: %s", strerror(errno));
+	}
 	return 0;
+}
+
+int cli_finish_stdout(int code)
+{
+	int flushed = fflush(stdout) == 0, err = errno;
+	if (flushed && !ferror(stdout))
+		return code;
+	if (!stdout_error_said)
+		cli_error("cannot write to standard output: %s",
+			  flushed ? "a write failed" : strerror(err));
+	return MLINT_EXIT_USAGE;
 }
 
 int cli_parse_color(enum cli_color *out, const char *value)
