@@ -142,20 +142,40 @@ static int check_option(void *ctx, int id, const char *value)
 	return cli_git_option(&a->git, id, value);
 }
 
-/* Rule ids in --select/--ignore must exist (an error); in a config file a
- * warning. */
-static int check_ids(const struct mlint_id_list *l, const struct mlint_ruleset *rs,
-		     struct mlint_notes *notes)
+/* One rule id of select, ignore or per-path-ignores: a known one (those of
+ * --rules-dir included), or "all". */
+static int check_id(const char *id, size_t len, const char *where, const struct mlint_ruleset *rs)
+{
+	char name[128];
+	const char *closest;
+
+	snprintf(name, sizeof(name), "%.*s", (int)(len < 127 ? len : 127), id);
+	if (strcmp(name, "all") == 0 || mlint_ruleset_find(rs, name))
+		return 0;
+	closest = mlint_ruleset_closest(rs, name);
+	return cli_error("%s: unknown rule '%s'%s%s%s; run 'mlint rules' for the list", where,
+			 name, closest ? " (did you mean '" : "", closest ? closest : "",
+			 closest ? "'?)" : "");
+}
+
+/* Rule ids in select, ignore and per-path-ignores, in a file or an option,
+ * must exist: a typo would silently run no rule, or ignore none. */
+static int check_ids(const struct mlint_id_list *l, const struct mlint_ruleset *rs)
 {
 	for (size_t i = 0; l->where && i < l->nr; i++) {
-		if (strcmp(l->ids[i], "all") == 0 || mlint_ruleset_find(rs, l->ids[i]))
-			continue;
-		if (l->where[0] == '-')
-			return cli_error("unknown rule '%s' in %s; run 'mlint rules' for the list",
-					 l->ids[i], l->where);
-		if (mlint_notes_add(notes, MLINT_NOTE_WARNING, "%s: unknown rule '%s'; run 'mlint "
-				    "rules' for the list", l->where, l->ids[i]) < 0)
-			return cli_library_error();
+		const char *p = l->ids[i];
+		int code;
+		/* per-path-ignores keeps "id,id" per glob */
+		for (;;) {
+			size_t n = strcspn(p, ","), lead = strspn(p, " \t"), len = n - lead;
+			while (len && (p[lead + len - 1] == ' ' || p[lead + len - 1] == '\t'))
+				len--;
+			if (len && (code = check_id(p + lead, len, l->where, rs)) != 0)
+				return code;
+			if (!p[n])
+				break;
+			p += n + 1;
+		}
 	}
 	return 0;
 }
@@ -180,8 +200,8 @@ static int dir_config(struct mlint_config *cfg, const struct mlint_config *file_
 		if (code)
 			return code;
 	}
-	if ((code = check_ids(&cfg->select, rs, notes)) != 0 ||
-	    (code = check_ids(&cfg->ignore, rs, notes)) != 0)
+	if ((code = check_ids(&cfg->select, rs)) != 0 || (code = check_ids(&cfg->ignore, rs)) != 0 ||
+	    (code = check_ids(&cfg->path_rules, rs)) != 0)
 		return code;
 	return mlint_config_merge(cfg, &a->cli) < 0 ? cli_library_error() : 0;
 }
@@ -537,8 +557,9 @@ int cmd_check(int argc, char **argv)
 	/* The rules come after discovery: the project's config may name rule
 	 * dirs; and before the files are read: they run as each is read. */
 	if ((code = load_rules(&rs, &args, &loaded)) != 0 ||
-	    (code = check_ids(&args.cli.select, &rs, NULL)) != 0 ||
-	    (code = check_ids(&args.cli.ignore, &rs, NULL)) != 0)
+	    (code = check_ids(&args.cli.select, &rs)) != 0 ||
+	    (code = check_ids(&args.cli.ignore, &rs)) != 0 ||
+	    (code = check_ids(&args.cli.path_rules, &rs)) != 0)
 		goto done;
 	if (args.show_config) {
 		if ((code = cli_git_load_dirs(&loaded, &args.git, &args.project, 0, NULL)) == 0 &&
