@@ -183,7 +183,6 @@ struct pending {
 	const struct mlint_template *template;
 	int dated, candidate, drop;
 	int orders; /* its template starts with a date and has no time */
-	size_t dir;
 	struct mlint_template_values named;
 	char infix[32]; /* "_1432" or "_02" when the day is shared, else "" */
 };
@@ -226,8 +225,7 @@ static void header_date(struct planner *pl, struct mlint_rename *r, struct pendi
 }
 
 static int add_item(struct planner *pl, const struct mlint_script *s,
-		    const struct dir_forms *f, size_t dir,
-		    const struct mlint_template_values *named)
+		    const struct dir_forms *f, const struct mlint_template_values *named)
 {
 	struct mlint_rename_plan *plan = pl->plan;
 	struct mlint_rename *r;
@@ -243,7 +241,6 @@ static int add_item(struct planner *pl, const struct mlint_script *s,
 	plan->nr++;
 	pd->script = s;
 	pd->template = f->t;
-	pd->dir = dir;
 	pd->orders = f->orders_days;
 	if (named) {
 		pd->candidate = 1;
@@ -260,7 +257,7 @@ static int add_item(struct planner *pl, const struct mlint_script *s,
 /* Adds script s when it needs a new name, or as a candidate when its name
  * has the form but another migration of its day may need ordering. */
 static int consider(struct planner *pl, const struct mlint_script *s,
-		    const struct dir_forms *f, size_t dir)
+		    const struct dir_forms *f)
 {
 	const char *rev = mlint_migration_revision(&s->m), *name = base_name(s->path);
 	struct mlint_template_values named;
@@ -271,13 +268,13 @@ static int consider(struct planner *pl, const struct mlint_script *s,
 		return 0; /* Alembic's own name for it: unique, leave it */
 	memset(&named, 0, sizeof(named));
 	if (!mlint_template_match(f->t, name, rev, &named))
-		return add_item(pl, s, f, dir, NULL);
-	return f->orders_days ? add_item(pl, s, f, dir, &named) : 0;
+		return add_item(pl, s, f, NULL);
+	return f->orders_days ? add_item(pl, s, f, &named) : 0;
 }
 
 /* Every script that needs a new name, parents before children. */
 static int collect_dir(struct planner *pl, const struct mlint_scriptdir *sd,
-		       const struct dir_forms *t, size_t dir)
+		       const struct dir_forms *t)
 {
 	char *seen = calloc(sd->nr_scripts + 1, 1);
 	int error = 0;
@@ -288,11 +285,11 @@ static int collect_dir(struct planner *pl, const struct mlint_scriptdir *sd,
 		size_t node = sd->graph.order[k];
 		size_t script = sd->inputs[sd->graph.nodes[node].input].tag;
 		seen[script] = 1;
-		error = consider(pl, &sd->scripts[script], t, dir);
+		error = consider(pl, &sd->scripts[script], t);
 	}
 	for (size_t i = 0; i < sd->nr_scripts && error == 0; i++)
 		if (!seen[i])
-			error = consider(pl, &sd->scripts[i], t, dir);
+			error = consider(pl, &sd->scripts[i], t);
 	for (size_t i = 0; i < sd->nr_scripts && error == 0; i++) {
 		char *abs = abs_path(pl->p, sd->scripts[i].path);
 		error = abs ? mlint_strmap_add(&pl->taken, abs, 0) : MLINT_ERROR;
@@ -408,15 +405,24 @@ static void day_of(const struct planner *pl, size_t i, int out[3])
 
 static const struct planner *sorting; /* qsort has no context argument */
 
-/* By script directory, day, then plan order (graph order). */
+/* Which directory holds item i: `ls` orders each directory alone. */
+static int dir_cmp(const struct planner *pl, size_t i, size_t j)
+{
+	const char *a = pl->plan->items[i].from_abs, *b = pl->plan->items[j].from_abs;
+	const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+	size_t la = sa ? (size_t)(sa - a) : 0, lb = sb ? (size_t)(sb - b) : 0;
+	int c = memcmp(a, b, la < lb ? la : lb);
+	return c ? c : (la > lb) - (la < lb);
+}
+
+/* By directory, day, then plan order (graph order). */
 static int by_dir_day(const void *a, const void *b)
 {
 	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	const struct pending *x = &sorting->pending[i], *y = &sorting->pending[j];
-	int dx[3], dy[3];
+	int dx[3], dy[3], c;
 
-	if (x->dir != y->dir)
-		return x->dir < y->dir ? -1 : 1;
+	if ((c = dir_cmp(sorting, i, j)) != 0)
+		return c;
 	day_of(sorting, i, dx);
 	day_of(sorting, j, dy);
 	for (int k = 0; k < 3; k++)
@@ -430,8 +436,7 @@ static int same_day(const struct planner *pl, size_t i, size_t j)
 	int a[3], b[3];
 	day_of(pl, i, a);
 	day_of(pl, j, b);
-	return pl->pending[i].dir == pl->pending[j].dir && a[0] == b[0] && a[1] == b[1] &&
-	       a[2] == b[2];
+	return dir_cmp(pl, i, j) == 0 && a[0] == b[0] && a[1] == b[1] && a[2] == b[2];
 }
 
 /* A time that orders member k of a day: written, of that day, later than
@@ -603,9 +608,9 @@ static int name_all(struct planner *pl)
 	return error;
 }
 
-/* Reads the templates of script directory i into t[0] (rename) and t[1]
+/* Reads the templates of a script directory into t[0] (rename) and t[1]
  * (Alembic's own), then collects its files. */
-static int dir_templates(struct planner *pl, const struct mlint_scriptdir *sd, size_t i,
+static int dir_templates(struct planner *pl, const struct mlint_scriptdir *sd,
 			 struct mlint_template *t, const struct mlint_rename_opts *opts)
 {
 	enum mlint_template_origin origin;
@@ -620,7 +625,7 @@ static int dir_templates(struct planner *pl, const struct mlint_scriptdir *sd, s
 		return error;
 	f.own = found ? &t[1] : NULL;
 	f.orders_days = mlint_template_date_leads(&t[0]) && !mlint_template_has_time(&t[0]);
-	return collect_dir(pl, sd, &f, i);
+	return collect_dir(pl, sd, &f);
 }
 
 int mlint_rename_plan_build(struct mlint_rename_plan *plan, const struct mlint_project *p,
@@ -637,7 +642,7 @@ int mlint_rename_plan_build(struct mlint_rename_plan *plan, const struct mlint_p
 	if (!templates)
 		return mlint_error_set("out of memory");
 	for (size_t i = 0; i < nr && error == 0; i++)
-		error = dir_templates(&pl, &dirs[i], i, &templates[2 * i], opts);
+		error = dir_templates(&pl, &dirs[i], &templates[2 * i], opts);
 	if (error == 0 && (error = git_dates(&pl)) == 0 && (error = mtime_dates(&pl)) == 0 &&
 	    (error = order_days(&pl)) == 0 && (error = name_all(&pl)) == 0)
 		drop_unchanged(&pl);

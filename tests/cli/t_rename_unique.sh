@@ -110,6 +110,15 @@ run_mlint rename
 assert_eq "times against the graph: sequence" "20250823_01_early.py 20250823_02_late.py" \
   "$(cd "$V" && echo *)"
 
+# Two version directories: each is listed alone, so one migration a day in
+# each keeps the plain form.
+d=$TMP/twodirs; mkdir -p "$d/pg" "$d/lite"; cd "$d"
+mkmig pg p1 None first "2025-08-23 10:00:00"
+mkmig lite l1 None first "2025-08-23 11:00:00"
+run_mlint rename pg lite
+assert_eq "two directories: a day of one in each keeps the plain form" "20250823_first.py|20250823_first.py" \
+  "$(cd pg && echo *)|$(cd lite && echo *)"
+
 # Files named in the guide's form already, one day, listed against the graph:
 # out-of-order says so (same day, compared by name), rename orders them.
 d=$TMP/named; V=$d/migrations/versions; mkdir -p "$V"; cd "$d"
