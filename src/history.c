@@ -6,6 +6,12 @@
 #include "treediff.h"
 #include "util.h"
 
+/* What the walk needs of a raw commit. */
+struct commit_ids {
+	git_oid id, tree, parent;
+	int has_parent, known;
+};
+
 /* Paths a commit adds or deletes under the version directories. */
 struct change {
 	char *path;
@@ -26,16 +32,17 @@ struct walk {
 	size_t nr_dirs;
 	const char *root;
 	struct changes adds, dels;
-	struct tree_cache *cache; /* version directory trees of this and the last commit */
+	struct tree_cache *cache; /* trees down to each version directory, this commit and the last */
 	size_t nr_cache;
 	unsigned generation;      /* of the commit being visited */
+	struct commit_ids memo;   /* the last commit's first parent */
 };
 
 /*
- * A version directory's tree is read for a commit and again for its child
- * (as the parent's), and libgit2 does not cache trees over 4 KiB: a few
- * slots keep them, so each is inflated once. A slot used by the commit being
- * visited is never evicted.
+ * The trees down to a version directory are read for a commit and again for
+ * its child (as the parent's), and libgit2 does not cache trees over 4 KiB:
+ * a few slots keep them raw, so each is inflated once. A slot used by the
+ * commit being visited is never evicted.
  */
 struct tree_cache {
 	git_oid id;
@@ -104,27 +111,50 @@ static int cached_tree(git_odb_object **out, struct walk *w, const git_oid *id)
 	return 0;
 }
 
-/* The id of the tree at `dir` in `root`; 0 when there is none. */
-static int subtree_id(git_oid *out, git_tree *root, const char *dir)
+/*
+ * Steps down `dir` from the root trees of a commit and of its parent at
+ * once, as `git log -- dir` does: where the two ids meet, nothing below
+ * changed and no further tree is read (most commits stop at the root or one
+ * level down). Sets *changed, and the ids of `dir` on each side that has it.
+ */
+static int dir_pair(struct walk *w, const git_oid *new_root, const git_oid *old_root,
+		    const char *dir, int *changed, git_oid *nid, int *has_new, git_oid *oid,
+		    int *has_old)
 {
-	git_tree_entry *e = NULL;
-	int found;
-	if (!root)
-		return 0;
-	if (!*dir) {
-		git_oid_cpy(out, git_tree_id(root));
-		return 1;
+	int hn = new_root != NULL, ho = old_root != NULL;
+	const char *p = dir;
+
+	if (hn)
+		git_oid_cpy(nid, new_root);
+	if (ho)
+		git_oid_cpy(oid, old_root);
+	for (;;) {
+		git_odb_object *t = NULL;
+		size_t len;
+		if ((hn && ho && git_oid_equal(nid, oid)) || (!hn && !ho)) {
+			*changed = 0;
+			return 0;
+		}
+		if (!*p)
+			break;
+		len = strcspn(p, "/");
+		if (hn && ((cached_tree(&t, w, nid)) < 0 ||
+			   (hn = mlint_treediff_subtree(nid, git_odb_object_data(t),
+							git_odb_object_size(t), p, len)) < 0))
+			return MLINT_ERROR;
+		if (ho && ((cached_tree(&t, w, oid)) < 0 ||
+			   (ho = mlint_treediff_subtree(oid, git_odb_object_data(t),
+							git_odb_object_size(t), p, len)) < 0))
+			return MLINT_ERROR;
+		p += len + (p[len] == '/');
 	}
-	if (git_tree_entry_bypath(&e, root, dir) < 0)
-		return 0;
-	found = git_tree_entry_type(e) == GIT_OBJECT_TREE;
-	if (found)
-		git_oid_cpy(out, git_tree_entry_id(e));
-	git_tree_entry_free(e);
-	return found;
+	*changed = 1;
+	*has_new = hn;
+	*has_old = ho;
+	return 0;
 }
 
-static int collect_changes(struct walk *w, git_tree *tree, git_tree *parent_tree)
+static int collect_changes(struct walk *w, const git_oid *tree, const git_oid *parent_tree)
 {
 	static const char *const whole[] = {""};
 	const char *const *dirs = w->nr_dirs ? w->dirs : whole;
@@ -135,11 +165,13 @@ static int collect_changes(struct walk *w, git_tree *tree, git_tree *parent_tree
 	w->generation++;
 	for (size_t d = 0; d < nr; d++) {
 		git_oid nid, oid;
-		int has_new = subtree_id(&nid, tree, dirs[d]);
-		int has_old = subtree_id(&oid, parent_tree, dirs[d]);
-		if ((has_new && has_old && git_oid_equal(&nid, &oid)) || (!has_new && !has_old))
-			continue;
+		int changed = 0, has_new = 0, has_old = 0;
 		git_odb_object *nt = NULL, *ot = NULL;
+		if (dir_pair(w, tree, parent_tree, dirs[d], &changed, &nid, &has_new, &oid,
+			     &has_old) < 0)
+			return MLINT_ERROR;
+		if (!changed)
+			continue;
 		if ((has_new && cached_tree(&nt, w, &nid) < 0) ||
 		    (has_old && cached_tree(&ot, w, &oid) < 0) ||
 		    mlint_treediff(w->odb, dirs[d], nt ? git_odb_object_data(nt) : NULL,
@@ -228,20 +260,92 @@ static int note_add(struct walk *w, const git_commit *c, git_tree *tree, git_tre
 	return error;
 }
 
+static int any_wanted(const struct walk *w)
+{
+	for (size_t i = 0; i < w->adds.nr; i++)
+		if (mlint_strmap_find(&w->want, w->adds.items[i].path))
+			return 1;
+	return 0;
+}
+
+/* A raw commit's "tree" id (and, when `parent` is not NULL, its first
+ * "parent" id): 1 when it has one, 0 when not, -1 for a malformed commit. */
+static int raw_commit_ids(git_oid *tree, git_oid *parent, const char *data, size_t len)
+{
+	if (len < 46 || memcmp(data, "tree ", 5) != 0 || git_oid_fromstrn(tree, data + 5, 40) < 0 ||
+	    data[45] != '\n')
+		return -1;
+	if (!parent)
+		return 1;
+	if (len < 46 + 48 || memcmp(data + 46, "parent ", 7) != 0)
+		return 0;
+	return git_oid_fromstrn(parent, data + 53, 40) < 0 ? -1 : 1;
+}
+
+/* Commit `id`'s root tree and first parent: from the walk's memo when the
+ * commit is the parent of the one visited before (the usual case in a
+ * topological walk), else read. */
+static int commit_ids(struct walk *w, const git_oid *id, struct commit_ids *out)
+{
+	git_odb_object *o = NULL;
+	int rc = -1;
+
+	if (w->memo.known && git_oid_equal(&w->memo.id, id)) {
+		*out = w->memo;
+		return 0;
+	}
+	if (git_odb_read(&o, w->odb, id) == 0)
+		rc = raw_commit_ids(&out->tree, &out->parent, git_odb_object_data(o),
+				    git_odb_object_size(o));
+	git_odb_object_free(o);
+	if (rc < 0)
+		return git_fail(w, "read a commit");
+	git_oid_cpy(&out->id, id);
+	out->has_parent = rc;
+	out->known = 1;
+	return 0;
+}
+
+/* The root tree ids of commit `id` and of its first parent (*has_parent);
+ * the parent's ids stay in the memo for the next commit visited. */
+static int root_trees(struct walk *w, const git_oid *id, git_oid *tree, git_oid *parent_tree,
+		      int *has_parent)
+{
+	struct commit_ids c, p;
+
+	if (commit_ids(w, id, &c) < 0)
+		return MLINT_ERROR;
+	git_oid_cpy(tree, &c.tree);
+	*has_parent = c.has_parent;
+	if (!c.has_parent)
+		return 0;
+	if (commit_ids(w, &c.parent, &p) < 0)
+		return MLINT_ERROR;
+	git_oid_cpy(parent_tree, &p.tree);
+	w->memo = p;
+	return 0;
+}
+
+/* The raw commit gives the root tree ids, which is all it takes to find
+ * what changed: commits are parsed (and cached by libgit2) only when a
+ * wanted file was added, which is rare. */
 static int visit_commit(struct walk *w, const git_oid *id)
 {
 	git_commit *c = NULL, *parent = NULL;
 	git_tree *tree = NULL, *parent_tree = NULL;
-	int error = 0;
+	git_oid tree_id, parent_tree_id;
+	int has_parent = 0, error = 0;
 
-	if (git_commit_lookup(&c, w->repo, id) < 0 || git_commit_tree(&tree, c) < 0 ||
-	    (git_commit_parentcount(c) > 0 &&
-	     (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&parent_tree, parent) < 0))) {
+	if ((error = root_trees(w, id, &tree_id, &parent_tree_id, &has_parent)) < 0 ||
+	    (error = collect_changes(w, &tree_id, has_parent ? &parent_tree_id : NULL)) < 0 ||
+	    w->adds.nr == 0 || !any_wanted(w))
+		goto done;
+	if (git_commit_lookup(&c, w->repo, id) < 0 ||
+	    (git_commit_parentcount(c) > 0 && git_commit_parent(&parent, c, 0) < 0) ||
+	    git_commit_tree(&tree, c) < 0 || (parent && git_commit_tree(&parent_tree, parent) < 0)) {
 		error = git_fail(w, "read a commit");
 		goto done;
 	}
-	if ((error = collect_changes(w, tree, parent_tree)) < 0)
-		goto done;
 	for (size_t i = 0; i < w->adds.nr && error == 0; i++)
 		error = note_add(w, c, tree, parent_tree, &w->adds.items[i]);
 done:
@@ -299,7 +403,15 @@ int mlint_history_first_added(struct mlint_history_entry *entries, size_t nr,
 	}
 	if (nr == 0)
 		goto done;
-	w.nr_cache = 2 * (w.nr_dirs ? w.nr_dirs : 1) + 2;
+	/* every tree on the way down to each directory, on both sides, and one */
+	w.nr_cache = 2;
+	for (size_t d = 0; d < w.nr_dirs || (d == 0 && w.nr_dirs == 0); d++) {
+		const char *dir = w.nr_dirs ? dirs[d] : "";
+		size_t levels = 1;
+		for (const char *p = dir; *p; p++)
+			levels += *p == '/';
+		w.nr_cache += 2 * (levels + 1);
+	}
 	if (!(w.cache = calloc(w.nr_cache, sizeof(*w.cache)))) {
 		error = mlint_error_set("out of memory");
 		goto done;
