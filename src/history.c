@@ -1,16 +1,12 @@
 /* One history walk that finds the commit adding each wanted file. */
+#include <stdio.h>
 #include <string.h>
 #include <git2.h>
 #include "mlint/history.h"
 #include "strmap.h"
+#include "topowalk.h"
 #include "treediff.h"
 #include "util.h"
-
-/* What the walk needs of a raw commit. */
-struct commit_ids {
-	git_oid id, tree, parent;
-	int has_parent, known;
-};
 
 /* Paths a commit adds or deletes under the version directories. */
 struct change {
@@ -35,7 +31,6 @@ struct walk {
 	struct tree_cache *cache; /* trees down to each version directory, this commit and the last */
 	size_t nr_cache;
 	unsigned generation;      /* of the commit being visited */
-	struct commit_ids memo;   /* the last commit's first parent */
 };
 
 /*
@@ -268,79 +263,20 @@ static int any_wanted(const struct walk *w)
 	return 0;
 }
 
-/* A raw commit's "tree" id (and, when `parent` is not NULL, its first
- * "parent" id): 1 when it has one, 0 when not, -1 for a malformed commit. */
-static int raw_commit_ids(git_oid *tree, git_oid *parent, const char *data, size_t len)
-{
-	if (len < 46 || memcmp(data, "tree ", 5) != 0 || git_oid_fromstrn(tree, data + 5, 40) < 0 ||
-	    data[45] != '\n')
-		return -1;
-	if (!parent)
-		return 1;
-	if (len < 46 + 48 || memcmp(data + 46, "parent ", 7) != 0)
-		return 0;
-	return git_oid_fromstrn(parent, data + 53, 40) < 0 ? -1 : 1;
-}
-
-/* Commit `id`'s root tree and first parent: from the walk's memo when the
- * commit is the parent of the one visited before (the usual case in a
- * topological walk), else read. */
-static int commit_ids(struct walk *w, const git_oid *id, struct commit_ids *out)
-{
-	git_odb_object *o = NULL;
-	int rc = -1;
-
-	if (w->memo.known && git_oid_equal(&w->memo.id, id)) {
-		*out = w->memo;
-		return 0;
-	}
-	if (git_odb_read(&o, w->odb, id) == 0)
-		rc = raw_commit_ids(&out->tree, &out->parent, git_odb_object_data(o),
-				    git_odb_object_size(o));
-	git_odb_object_free(o);
-	if (rc < 0)
-		return git_fail(w, "read a commit");
-	git_oid_cpy(&out->id, id);
-	out->has_parent = rc;
-	out->known = 1;
-	return 0;
-}
-
-/* The root tree ids of commit `id` and of its first parent (*has_parent);
- * the parent's ids stay in the memo for the next commit visited. */
-static int root_trees(struct walk *w, const git_oid *id, git_oid *tree, git_oid *parent_tree,
-		      int *has_parent)
-{
-	struct commit_ids c, p;
-
-	if (commit_ids(w, id, &c) < 0)
-		return MLINT_ERROR;
-	git_oid_cpy(tree, &c.tree);
-	*has_parent = c.has_parent;
-	if (!c.has_parent)
-		return 0;
-	if (commit_ids(w, &c.parent, &p) < 0)
-		return MLINT_ERROR;
-	git_oid_cpy(parent_tree, &p.tree);
-	w->memo = p;
-	return 0;
-}
-
-/* The raw commit gives the root tree ids, which is all it takes to find
- * what changed: commits are parsed (and cached by libgit2) only when a
- * wanted file was added, which is rare. */
-static int visit_commit(struct walk *w, const git_oid *id)
+/* The root tree ids are all it takes to find what changed: commits are
+ * parsed (and cached by libgit2) only when a wanted file was added, which
+ * is rare. */
+static int visit_commit(struct walk *w, const struct mlint_topo_commit *tc,
+			const git_oid *parent_tree_id)
 {
 	git_commit *c = NULL, *parent = NULL;
 	git_tree *tree = NULL, *parent_tree = NULL;
-	git_oid tree_id, parent_tree_id;
-	int has_parent = 0, error = 0;
+	int error = 0;
 
-	if ((error = root_trees(w, id, &tree_id, &parent_tree_id, &has_parent)) < 0 ||
-	    (error = collect_changes(w, &tree_id, has_parent ? &parent_tree_id : NULL)) < 0 ||
-	    w->adds.nr == 0 || !any_wanted(w))
+	if ((error = collect_changes(w, &tc->tree, parent_tree_id)) < 0 || w->adds.nr == 0 ||
+	    !any_wanted(w))
 		goto done;
-	if (git_commit_lookup(&c, w->repo, id) < 0 ||
+	if (git_commit_lookup(&c, w->repo, &tc->id) < 0 ||
 	    (git_commit_parentcount(c) > 0 && git_commit_parent(&parent, c, 0) < 0) ||
 	    git_commit_tree(&tree, c) < 0 || (parent && git_commit_tree(&parent_tree, parent) < 0)) {
 		error = git_fail(w, "read a commit");
@@ -356,32 +292,31 @@ done:
 	return error;
 }
 
+/* Every commit reachable from HEAD, children before parents (the last add
+ * seen of a path is its first), each diffed against its first parent. */
 static int walk_history(struct walk *w)
 {
-	git_revwalk *rw = NULL;
-	git_oid id;
-	int error, rc;
+	struct mlint_topowalk tw;
+	git_oid head;
+	int error = 0, rc;
 
-	if (git_revwalk_new(&rw, w->repo) < 0 ||
-	    git_revwalk_sorting(rw, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME) < 0) {
-		error = git_fail(w, "walk the history");
-		goto done;
-	}
 	/* An unborn HEAD has no history: nothing is found. */
-	if ((rc = git_repository_head_unborn(w->repo)) != 0) {
-		error = rc == 1 ? 0 : git_fail(w, "read HEAD");
-		goto done;
+	if ((rc = git_repository_head_unborn(w->repo)) != 0)
+		return rc == 1 ? 0 : git_fail(w, "read HEAD");
+	if (git_reference_name_to_id(&head, w->repo, "HEAD") < 0)
+		return git_fail(w, "read HEAD");
+	mlint_topowalk_init(&tw);
+	if ((error = mlint_topowalk_load(&tw, w->odb, &head)) < 0) {
+		char msg[512];
+		snprintf(msg, sizeof(msg), "%s", mlint_error_last());
+		error = mlint_error_set("cannot walk the history in '%s': %s", w->root, msg);
 	}
-	if (git_revwalk_push_head(rw) < 0) {
-		error = git_fail(w, "read HEAD");
-		goto done;
+	for (size_t k = 0; k < tw.nr_order && error == 0; k++) {
+		const struct mlint_topo_commit *c = &tw.commits[tw.order[k]];
+		error = visit_commit(w, c, c->first_parent != MLINT_TOPO_NONE
+					   ? &tw.commits[c->first_parent].tree : NULL);
 	}
-	while ((rc = git_revwalk_next(&id, rw)) == 0)
-		if ((error = visit_commit(w, &id)) < 0)
-			goto done;
-	error = rc == GIT_ITEROVER ? 0 : git_fail(w, "walk the history");
-done:
-	git_revwalk_free(rw);
+	mlint_topowalk_release(&tw);
 	return error;
 }
 
@@ -417,6 +352,9 @@ int mlint_history_first_added(struct mlint_history_entry *entries, size_t nr,
 		goto done;
 	}
 	mlint_libgit2_init();
+	/* Each commit and tree is read once (trees twice, from our own slots):
+	 * libgit2's object cache would only grow, and cost as much to empty. */
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
 	if (git_repository_open_ext(&w.repo, repo_root, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
 		error = git_fail(&w, "open the git repository");
 	else if (git_repository_odb(&w.odb, w.repo) < 0)
@@ -427,6 +365,7 @@ int mlint_history_first_added(struct mlint_history_entry *entries, size_t nr,
 		git_odb_object_free(w.cache[i].tree);
 	git_odb_free(w.odb);
 	git_repository_free(w.repo);
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
 	git_libgit2_shutdown();
 done:
 	free(w.cache);
