@@ -403,7 +403,7 @@ static void day_of(const struct planner *pl, size_t i, int out[3])
 	out[2] = pd->candidate ? pd->named.day : d->day;
 }
 
-static const struct planner *sorting; /* qsort has no context argument */
+static _Thread_local const struct planner *sorting; /* qsort has no context argument */
 
 /* Which directory holds item i: `ls` orders each directory alone. */
 static int dir_cmp(const struct planner *pl, size_t i, size_t j)
