@@ -276,8 +276,9 @@ static int visit_commit(struct walk *w, const struct mlint_topo_commit *tc,
 	if ((error = collect_changes(w, &tc->tree, parent_tree_id)) < 0 || w->adds.nr == 0 ||
 	    !any_wanted(w))
 		goto done;
+	/* a shallow clone's boundary commit has parents that are not there */
 	if (git_commit_lookup(&c, w->repo, &tc->id) < 0 ||
-	    (git_commit_parentcount(c) > 0 && git_commit_parent(&parent, c, 0) < 0) ||
+	    (parent_tree_id && git_commit_parent(&parent, c, 0) < 0) ||
 	    git_commit_tree(&tree, c) < 0 || (parent && git_commit_tree(&parent_tree, parent) < 0)) {
 		error = git_fail(w, "read a commit");
 		goto done;
