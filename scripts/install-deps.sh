@@ -12,6 +12,8 @@ packages=(
   alembic python3-alembic python3-flask-migrate
   # the pre-commit framework, for the hook test
   pre-commit
+  # the report tests validate SARIF (JSON schema) and JUnit (XSD) output
+  python3-jsonschema libxml2-utils
   # benchmark and sanitizer/valgrind runs
   time valgrind clang
   # the generated shell completions are run in their shells (t_completion);

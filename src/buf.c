@@ -83,6 +83,26 @@ int mlint_buf_puts(struct mlint_buf *buf, const char *s)
 	return mlint_buf_put(buf, s, strlen(s));
 }
 
+int mlint_buf_puts_escaped(struct mlint_buf *buf, const char *s)
+{
+	for (const char *p = s;; p++) {
+		size_t run = 0;
+		unsigned char c;
+		while (p[run] && (unsigned char)p[run] >= 0x20 && p[run] != 0x7f)
+			run++;
+		if (run && mlint_buf_put(buf, p, run) < 0)
+			return MLINT_ERROR;
+		p += run;
+		if (!*p)
+			return 0;
+		c = (unsigned char)*p;
+		if ((c == '\n' ? mlint_buf_puts(buf, "\\n") : c == '\r' ? mlint_buf_puts(buf, "\\r")
+		     : c == '\t' ? mlint_buf_puts(buf, "\\t")
+				 : mlint_buf_printf(buf, "\\x%02x", c)) < 0)
+			return MLINT_ERROR;
+	}
+}
+
 int mlint_buf_putc(struct mlint_buf *buf, char c)
 {
 	return mlint_buf_put(buf, &c, 1);

@@ -775,19 +775,40 @@ static int load_rules(struct mlint_ruleset *rs, const struct run *r)
 	return error;
 }
 
-/* Rule ids in an option must exist (an error); in a config file a warning. */
-static int check_ids(const struct mlint_id_list *l, const struct mlint_ruleset *rs,
-		     struct mlint_notes *notes)
+/* One rule id of select, ignore or per-path-ignores: a known one (those of
+ * --rules-dir included), or "all". */
+static int check_id(const char *id, size_t len, const char *where, const struct mlint_ruleset *rs)
+{
+	char name[128];
+	const char *closest;
+
+	snprintf(name, sizeof(name), "%.*s", (int)(len < 127 ? len : 127), id);
+	if (strcmp(name, "all") == 0 || mlint_ruleset_find(rs, name))
+		return 0;
+	closest = mlint_ruleset_closest(rs, name);
+	return mlint_error_setc(MLINT_EUSAGE, "%s: unknown rule '%s'%s%s%s; run 'mlint rules' "
+				"for the list", where, name, closest ? " (did you mean '" : "",
+				closest ? closest : "", closest ? "'?)" : "");
+}
+
+/* Rule ids in select, ignore and per-path-ignores, in a file or an option,
+ * must exist: a typo would silently run no rule, or ignore none. */
+static int check_ids(const struct mlint_id_list *l, const struct mlint_ruleset *rs)
 {
 	for (size_t i = 0; l->where && i < l->nr; i++) {
-		if (strcmp(l->ids[i], "all") == 0 || mlint_ruleset_find(rs, l->ids[i]))
-			continue;
-		if (l->where[0] == '-')
-			return mlint_error_setc(MLINT_EUSAGE, "unknown rule '%s' in %s; run 'mlint "
-						"rules' for the list", l->ids[i], l->where);
-		if (mlint_notes_add(notes, MLINT_NOTE_WARNING, "%s: unknown rule '%s'; run 'mlint "
-				    "rules' for the list", l->where, l->ids[i]) < 0)
-			return MLINT_ERROR;
+		const char *p = l->ids[i];
+		int error;
+		/* per-path-ignores keeps "id,id" per glob */
+		for (;;) {
+			size_t n = strcspn(p, ","), lead = strspn(p, " \t"), len = n - lead;
+			while (len && (p[lead + len - 1] == ' ' || p[lead + len - 1] == '\t'))
+				len--;
+			if (len && (error = check_id(p + lead, len, l->where, rs)) < 0)
+				return error;
+			if (!p[n])
+				break;
+			p += n + 1;
+		}
 	}
 	return 0;
 }
@@ -813,9 +834,8 @@ static int dir_config(struct mlint_config *cfg, const struct run *r,
 		if (error < 0)
 			return error;
 	}
-	if ((error = check_ids(&cfg->select, rs, r->notes)) < 0 ||
-	    (error = check_ids(&cfg->ignore, rs, r->notes)) < 0 ||
-	    (error = check_ids(&cfg->enable, rs, r->notes)) < 0)
+	if ((error = check_ids(&cfg->select, rs)) < 0 || (error = check_ids(&cfg->ignore, rs)) < 0 ||
+	    (error = check_ids(&cfg->path_rules, rs)) < 0 || (error = check_ids(&cfg->enable, rs)) < 0)
 		return error;
 	return r->req->overrides ? mlint_config_merge(cfg, r->req->overrides) : 0;
 }
@@ -1075,9 +1095,10 @@ static int check_options(const struct run *r)
 
 	if (!o)
 		return 0;
-	if ((error = check_ids(&o->select, &r->res->rules, NULL)) < 0)
+	if ((error = check_ids(&o->select, &r->res->rules)) < 0 ||
+	    (error = check_ids(&o->ignore, &r->res->rules)) < 0)
 		return error;
-	return check_ids(&o->ignore, &r->res->rules, NULL);
+	return check_ids(&o->path_rules, &r->res->rules);
 }
 
 static void run_release(struct run *r)

@@ -51,6 +51,7 @@ void mlint_date_from_epoch(struct mlint_date *out, long long epoch, int offset_m
 	out->second = (int)(secs % 60);
 	out->offset = offset_minutes;
 	out->epoch = epoch;
+	out->has_time = 1;
 }
 
 /* Exactly n digits at *p. */
@@ -65,6 +66,13 @@ static int digits(const char **p, int n, int *out)
 	*p += n;
 	*out = v;
 	return 0;
+}
+
+/* One or two digits at *p: people write "2023-05-4" by hand. */
+static int one_or_two_digits(const char **p, int *out)
+{
+	return digits(p, isdigit((unsigned char)(*p)[0]) && isdigit((unsigned char)(*p)[1]) ? 2 : 1,
+		      out);
 }
 
 static int parse_offset(const char **p, int *offset)
@@ -98,6 +106,7 @@ static int parse_time(const char **p, struct mlint_date *d)
 	if (!isdigit((unsigned char)(*p)[1]))
 		return 0;
 	(*p)++;
+	d->has_time = 1;
 	if (digits(p, 2, &d->hour) < 0 || *(*p)++ != ':' || digits(p, 2, &d->minute) < 0)
 		return -1;
 	if (**p == ':') {
@@ -141,8 +150,8 @@ int mlint_date_parse(struct mlint_date *out, const char *text)
 	memset(&d, 0, sizeof(d));
 	while (*p == ' ' || *p == '\t')
 		p++;
-	if (digits(&p, 4, &d.year) < 0 || *p++ != '-' || digits(&p, 2, &d.month) < 0 ||
-	    *p++ != '-' || digits(&p, 2, &d.day) < 0 || parse_time(&p, &d) < 0)
+	if (digits(&p, 4, &d.year) < 0 || *p++ != '-' || one_or_two_digits(&p, &d.month) < 0 ||
+	    *p++ != '-' || one_or_two_digits(&p, &d.day) < 0 || parse_time(&p, &d) < 0)
 		return mlint_error_setc(MLINT_EUSAGE, "'%s' is not a date in a known form", text);
 	while (*p == ' ' || *p == '\t' || *p == '\r')
 		p++;

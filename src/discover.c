@@ -103,10 +103,23 @@ static int is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* The absolute path of `path`. NULL with the error set (and errno: ENOENT
+ * when it does not exist): every file mlint opens is named by an absolute
+ * path, which the system refuses past PATH_MAX, so a longer one is an
+ * error here that says so, not a puzzling one later. */
 static char *real_path(const char *path)
 {
 	char *r = realpath(path, NULL);
-	if (!r)
+	if (r && strlen(r) >= PATH_MAX) {
+		free(r);
+		r = NULL;
+		errno = ENAMETOOLONG;
+	}
+	if (!r && errno == ENAMETOOLONG)
+		mlint_error_setc(MLINT_EUSAGE, "cannot use '%s': its absolute path is longer than "
+				 "the system allows (PATH_MAX, %d bytes); move the project to a "
+				 "shorter path", path, PATH_MAX);
+	else if (!r)
 		mlint_error_setc(errno == ENOENT ? MLINT_EUSAGE : MLINT_ERROR,
 				 "cannot use '%s': %s", path, strerror(errno));
 	return r;
@@ -564,8 +577,10 @@ static int discover_path(struct mlint_project *p, const char *path, char ***vers
 	char *abs = real_path(path);
 	int error;
 
-	if (!abs)
+	if (!abs && errno == ENOENT)
 		return mlint_error_setc(MLINT_EUSAGE, "'%s' does not exist", path);
+	if (!abs)
+		return MLINT_EUSAGE;
 	if (is_dir(abs))
 		error = discover_dir(p, abs, version_dirs, nr, alloc);
 	else if (has_suffix(abs, ".ini"))
@@ -623,8 +638,10 @@ static int set_base_dir(struct mlint_project *p, const char *first_path)
 	char *start;
 	int error;
 
-	if (!abs)
+	if (!abs && errno == ENOENT)
 		return mlint_error_setc(MLINT_EUSAGE, "'%s' does not exist", first_path);
+	if (!abs)
+		return MLINT_EUSAGE;
 	start = is_dir(abs) ? abs : dir_name(abs);
 	error = start ? find_repo_root(p, start) : MLINT_ERROR;
 	if (start != abs)

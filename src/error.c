@@ -8,9 +8,30 @@
 
 static _Thread_local char error_text[1024];
 
+/* Marks where the middle of a message too long for the slot was cut. */
+#define CUT_MARK "[...]"
+
+/*
+ * A message longer than the slot (a path past PATH_MAX, say) keeps its
+ * beginning and its end, where the reason is, and loses the middle: cut at
+ * the end, "cannot read '/a/b/c/...'" would not say what failed.
+ */
 static int set_error(int code, const char *fmt, va_list ap)
 {
-	vsnprintf(error_text, sizeof(error_text), fmt, ap);
+	va_list again;
+	int n;
+	char *full;
+	size_t head = 256, tail = sizeof(error_text) - head - sizeof(CUT_MARK);
+
+	va_copy(again, ap);
+	n = vsnprintf(error_text, sizeof(error_text), fmt, ap);
+	if (n >= (int)sizeof(error_text) && (full = malloc((size_t)n + 1)) != NULL) {
+		vsnprintf(full, (size_t)n + 1, fmt, again);
+		memcpy(error_text + head, CUT_MARK, sizeof(CUT_MARK) - 1);
+		memcpy(error_text + head + sizeof(CUT_MARK) - 1, full + n - tail, tail + 1);
+		free(full);
+	}
+	va_end(again);
 	return code;
 }
 

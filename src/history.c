@@ -1,9 +1,11 @@
 /* One history walk that finds the commit adding each wanted file. */
+#include <stdio.h>
 #include <string.h>
 #include <git2.h>
 #include "mlint/git.h"
 #include "mlint/history.h"
 #include "strmap.h"
+#include "topowalk.h"
 #include "treediff.h"
 #include "git_init.h"
 #include "util.h"
@@ -28,16 +30,16 @@ struct walk {
 	size_t nr_dirs;
 	const char *root;
 	struct changes adds, dels;
-	struct tree_cache *cache; /* version directory trees of this and the last commit */
+	struct tree_cache *cache; /* trees down to each version directory, this commit and the last */
 	size_t nr_cache;
 	unsigned generation;      /* of the commit being visited */
 };
 
 /*
- * A version directory's tree is read for a commit and again for its child
- * (as the parent's), and libgit2 does not cache trees over 4 KiB: a few
- * slots keep them, so each is inflated once. A slot used by the commit being
- * visited is never evicted.
+ * The trees down to a version directory are read for a commit and again for
+ * its child (as the parent's), and libgit2 does not cache trees over 4 KiB:
+ * a few slots keep them raw, so each is inflated once. A slot used by the
+ * commit being visited is never evicted.
  */
 struct tree_cache {
 	git_oid id;
@@ -106,27 +108,50 @@ static int cached_tree(git_odb_object **out, struct walk *w, const git_oid *id)
 	return 0;
 }
 
-/* The id of the tree at `dir` in `root`; 0 when there is none. */
-static int subtree_id(git_oid *out, git_tree *root, const char *dir)
+/*
+ * Steps down `dir` from the root trees of a commit and of its parent at
+ * once, as `git log -- dir` does: where the two ids meet, nothing below
+ * changed and no further tree is read (most commits stop at the root or one
+ * level down). Sets *changed, and the ids of `dir` on each side that has it.
+ */
+static int dir_pair(struct walk *w, const git_oid *new_root, const git_oid *old_root,
+		    const char *dir, int *changed, git_oid *nid, int *has_new, git_oid *oid,
+		    int *has_old)
 {
-	git_tree_entry *e = NULL;
-	int found;
-	if (!root)
-		return 0;
-	if (!*dir) {
-		git_oid_cpy(out, git_tree_id(root));
-		return 1;
+	int hn = new_root != NULL, ho = old_root != NULL;
+	const char *p = dir;
+
+	if (hn)
+		git_oid_cpy(nid, new_root);
+	if (ho)
+		git_oid_cpy(oid, old_root);
+	for (;;) {
+		git_odb_object *t = NULL;
+		size_t len;
+		if ((hn && ho && git_oid_equal(nid, oid)) || (!hn && !ho)) {
+			*changed = 0;
+			return 0;
+		}
+		if (!*p)
+			break;
+		len = strcspn(p, "/");
+		if (hn && ((cached_tree(&t, w, nid)) < 0 ||
+			   (hn = mlint_treediff_subtree(nid, git_odb_object_data(t),
+							git_odb_object_size(t), p, len)) < 0))
+			return MLINT_ERROR;
+		if (ho && ((cached_tree(&t, w, oid)) < 0 ||
+			   (ho = mlint_treediff_subtree(oid, git_odb_object_data(t),
+							git_odb_object_size(t), p, len)) < 0))
+			return MLINT_ERROR;
+		p += len + (p[len] == '/');
 	}
-	if (git_tree_entry_bypath(&e, root, dir) < 0)
-		return 0;
-	found = git_tree_entry_type(e) == GIT_OBJECT_TREE;
-	if (found)
-		git_oid_cpy(out, git_tree_entry_id(e));
-	git_tree_entry_free(e);
-	return found;
+	*changed = 1;
+	*has_new = hn;
+	*has_old = ho;
+	return 0;
 }
 
-static int collect_changes(struct walk *w, git_tree *tree, git_tree *parent_tree)
+static int collect_changes(struct walk *w, const git_oid *tree, const git_oid *parent_tree)
 {
 	static const char *const whole[] = {""};
 	const char *const *dirs = w->nr_dirs ? w->dirs : whole;
@@ -137,11 +162,13 @@ static int collect_changes(struct walk *w, git_tree *tree, git_tree *parent_tree
 	w->generation++;
 	for (size_t d = 0; d < nr; d++) {
 		git_oid nid, oid;
-		int has_new = subtree_id(&nid, tree, dirs[d]);
-		int has_old = subtree_id(&oid, parent_tree, dirs[d]);
-		if ((has_new && has_old && git_oid_equal(&nid, &oid)) || (!has_new && !has_old))
-			continue;
+		int changed = 0, has_new = 0, has_old = 0;
 		git_odb_object *nt = NULL, *ot = NULL;
+		if (dir_pair(w, tree, parent_tree, dirs[d], &changed, &nid, &has_new, &oid,
+			     &has_old) < 0)
+			return MLINT_ERROR;
+		if (!changed)
+			continue;
 		if ((has_new && cached_tree(&nt, w, &nid) < 0) ||
 		    (has_old && cached_tree(&ot, w, &oid) < 0) ||
 		    mlint_treediff(w->odb, dirs[d], nt ? git_odb_object_data(nt) : NULL,
@@ -230,20 +257,34 @@ static int note_add(struct walk *w, const git_commit *c, git_tree *tree, git_tre
 	return error;
 }
 
-static int visit_commit(struct walk *w, const git_oid *id)
+static int any_wanted(const struct walk *w)
+{
+	for (size_t i = 0; i < w->adds.nr; i++)
+		if (mlint_strmap_find(&w->want, w->adds.items[i].path))
+			return 1;
+	return 0;
+}
+
+/* The root tree ids are all it takes to find what changed: commits are
+ * parsed (and cached by libgit2) only when a wanted file was added, which
+ * is rare. */
+static int visit_commit(struct walk *w, const struct mlint_topo_commit *tc,
+			const git_oid *parent_tree_id)
 {
 	git_commit *c = NULL, *parent = NULL;
 	git_tree *tree = NULL, *parent_tree = NULL;
 	int error = 0;
 
-	if (git_commit_lookup(&c, w->repo, id) < 0 || git_commit_tree(&tree, c) < 0 ||
-	    (git_commit_parentcount(c) > 0 &&
-	     (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&parent_tree, parent) < 0))) {
+	if ((error = collect_changes(w, &tc->tree, parent_tree_id)) < 0 || w->adds.nr == 0 ||
+	    !any_wanted(w))
+		goto done;
+	/* a shallow clone's boundary commit has parents that are not there */
+	if (git_commit_lookup(&c, w->repo, &tc->id) < 0 ||
+	    (parent_tree_id && git_commit_parent(&parent, c, 0) < 0) ||
+	    git_commit_tree(&tree, c) < 0 || (parent && git_commit_tree(&parent_tree, parent) < 0)) {
 		error = git_fail(w, "read a commit");
 		goto done;
 	}
-	if ((error = collect_changes(w, tree, parent_tree)) < 0)
-		goto done;
 	for (size_t i = 0; i < w->adds.nr && error == 0; i++)
 		error = note_add(w, c, tree, parent_tree, &w->adds.items[i]);
 done:
@@ -254,32 +295,31 @@ done:
 	return error;
 }
 
+/* Every commit reachable from HEAD, children before parents (the last add
+ * seen of a path is its first), each diffed against its first parent. */
 static int walk_history(struct walk *w)
 {
-	git_revwalk *rw = NULL;
-	git_oid id;
-	int error, rc;
+	struct mlint_topowalk tw;
+	git_oid head;
+	int error = 0, rc;
 
-	if (git_revwalk_new(&rw, w->repo) < 0 ||
-	    git_revwalk_sorting(rw, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME) < 0) {
-		error = git_fail(w, "walk the history");
-		goto done;
-	}
 	/* An unborn HEAD has no history: nothing is found. */
-	if ((rc = git_repository_head_unborn(w->repo)) != 0) {
-		error = rc == 1 ? 0 : git_fail(w, "read HEAD");
-		goto done;
+	if ((rc = git_repository_head_unborn(w->repo)) != 0)
+		return rc == 1 ? 0 : git_fail(w, "read HEAD");
+	if (git_reference_name_to_id(&head, w->repo, "HEAD") < 0)
+		return git_fail(w, "read HEAD");
+	mlint_topowalk_init(&tw);
+	if ((error = mlint_topowalk_load(&tw, w->odb, &head)) < 0) {
+		char msg[512];
+		snprintf(msg, sizeof(msg), "%s", mlint_error_last());
+		error = mlint_error_set("cannot walk the history in '%s': %s", w->root, msg);
 	}
-	if (git_revwalk_push_head(rw) < 0) {
-		error = git_fail(w, "read HEAD");
-		goto done;
+	for (size_t k = 0; k < tw.nr_order && error == 0; k++) {
+		const struct mlint_topo_commit *c = &tw.commits[tw.order[k]];
+		error = visit_commit(w, c, c->first_parent != MLINT_TOPO_NONE
+					   ? &tw.commits[c->first_parent].tree : NULL);
 	}
-	while ((rc = git_revwalk_next(&id, rw)) == 0)
-		if ((error = visit_commit(w, &id)) < 0)
-			goto done;
-	error = rc == GIT_ITEROVER ? 0 : git_fail(w, "walk the history");
-done:
-	git_revwalk_free(rw);
+	mlint_topowalk_release(&tw);
 	return error;
 }
 
@@ -301,12 +341,23 @@ int mlint_history_first_added(struct mlint_history_entry *entries, size_t nr,
 	}
 	if (nr == 0)
 		goto done;
-	w.nr_cache = 2 * (w.nr_dirs ? w.nr_dirs : 1) + 2;
+	/* every tree on the way down to each directory, on both sides, and one */
+	w.nr_cache = 2;
+	for (size_t d = 0; d < w.nr_dirs || (d == 0 && w.nr_dirs == 0); d++) {
+		const char *dir = w.nr_dirs ? dirs[d] : "";
+		size_t levels = 1;
+		for (const char *p = dir; *p; p++)
+			levels += *p == '/';
+		w.nr_cache += 2 * (levels + 1);
+	}
 	if (!(w.cache = calloc(w.nr_cache, sizeof(*w.cache)))) {
 		error = mlint_error_set("out of memory");
 		goto done;
 	}
 	mlint_libgit2_init();
+	/* Each commit and tree is read once (trees twice, from our own slots):
+	 * libgit2's object cache would only grow, and cost as much to empty. */
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
 	if ((error = mlint_git_refuse_unreadable(repo_root)) == 0) {
 		if (git_repository_open_ext(&w.repo, repo_root, GIT_REPOSITORY_OPEN_NO_SEARCH,
 					    NULL) < 0)
@@ -320,6 +371,7 @@ int mlint_history_first_added(struct mlint_history_entry *entries, size_t nr,
 		git_odb_object_free(w.cache[i].tree);
 	git_odb_free(w.odb);
 	git_repository_free(w.repo);
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
 	git_libgit2_shutdown();
 done:
 	free(w.cache);

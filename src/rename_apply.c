@@ -110,7 +110,7 @@ struct repo {
 static int git_fail(const struct repo *g, const char *what)
 {
 	const git_error *e = git_error_last();
-	return mlint_error_set("cannot %s in '%s': %s (nothing was renamed)", what, g->root,
+	return mlint_error_set("cannot %s in '%s': %s", what, g->root,
 			       e && e->message ? e->message : "unknown git error");
 }
 
@@ -163,8 +163,8 @@ static int stage_moves(const struct repo *g, const struct mlint_rename_plan *pla
 			return git_fail(g, "update the git index");
 	}
 	if (fault_at(plan->nr + 1))
-		return mlint_error_set("cannot write the git index in '%s': %s (nothing was "
-				       "renamed)", g->root, strerror(errno));
+		return mlint_error_set("cannot write the git index in '%s': %s", g->root,
+				       strerror(errno));
 	if (git_index_write(g->index) < 0)
 		return git_fail(g, "write the git index");
 	return 0;
@@ -178,7 +178,11 @@ int mlint_rename_plan_apply(const struct mlint_rename_plan *plan, const struct m
 
 	if ((error = validate(plan)) < 0)
 		return error;
-	if (g.root && ((error = open_index(&g)) < 0 || (error = check_conflicts(&g, plan)) < 0))
+	if (g.root && (error = open_index(&g)) < 0) {
+		undo_moves(plan, 0); /* only says "(nothing was renamed)" */
+		goto done;
+	}
+	if (g.root && (error = check_conflicts(&g, plan)) < 0)
 		goto done;
 	if ((error = move_all(plan, &moved)) < 0 || (g.root && (error = stage_moves(&g, plan)) < 0))
 		undo_moves(plan, moved);

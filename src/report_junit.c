@@ -1,7 +1,7 @@
 /*
- * JUnit XML for CI systems that read test reports: one <testsuite>, one
- * <testcase> per rule and file with a <failure> per finding; one passing
- * test case when there is no finding.
+ * JUnit XML for CI systems that read test reports (valid against Jenkins'
+ * junit-4.xsd): one <testsuite>, one failed <testcase> per finding, one
+ * passed <testcase> per rule that ran and found nothing.
  */
 #include <string.h>
 #include "mlint/report.h"
@@ -30,28 +30,6 @@ static int put_xml(struct mlint_buf *out, const char *s)
 	return 0;
 }
 
-static int same_case(const struct mlint_finding *x, const struct mlint_finding *y)
-{
-	return strcmp(x->path, y->path) == 0 && strcmp(x->rule, y->rule) == 0;
-}
-
-/* Whether an earlier finding opened the test case of finding i. */
-static int case_seen(const struct mlint_findings *f, size_t i)
-{
-	for (size_t k = i; k-- > 0 && strcmp(f->items[k].path, f->items[i].path) == 0;)
-		if (same_case(&f->items[k], &f->items[i]))
-			return 1;
-	return 0;
-}
-
-static size_t count_cases(const struct mlint_findings *f)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < f->nr; i++)
-		n += !case_seen(f, i);
-	return n;
-}
-
 static int put_failure(struct mlint_buf *out, const struct mlint_finding *x)
 {
 	if (mlint_buf_printf(out, "    <failure type=\"%s\" message=\"",
@@ -65,37 +43,61 @@ static int put_failure(struct mlint_buf *out, const struct mlint_finding *x)
 	return 0;
 }
 
-/* The test case of finding i: every finding of its rule in its file. */
-static int put_case(struct mlint_buf *out, const struct mlint_findings *f, size_t i)
+/* One failed test case per finding: CI counts each one. */
+static int put_finding(struct mlint_buf *out, const struct mlint_finding *x)
 {
-	const struct mlint_finding *x = &f->items[i];
-
 	if (mlint_buf_puts(out, "  <testcase classname=\"") < 0 || put_xml(out, x->path) < 0 ||
 	    mlint_buf_puts(out, "\" name=\"") < 0 || put_xml(out, x->rule) < 0 ||
-	    mlint_buf_puts(out, "\" file=\"") < 0 || put_xml(out, x->path) < 0 ||
-	    mlint_buf_puts(out, "\">\n") < 0)
+	    mlint_buf_puts(out, "\">\n") < 0 || put_failure(out, x) < 0)
 		return MLINT_ERROR;
-	for (size_t k = i; k < f->nr && strcmp(f->items[k].path, x->path) == 0; k++)
-		if (same_case(&f->items[k], x) && put_failure(out, &f->items[k]) < 0)
-			return MLINT_ERROR;
 	return mlint_buf_puts(out, "  </testcase>\n");
+}
+
+static int has_finding(const struct mlint_findings *f, const char *rule)
+{
+	for (size_t i = 0; i < f->nr; i++)
+		if (strcmp(f->items[i].rule, rule) == 0)
+			return 1;
+	return 0;
+}
+
+static int put_passed(struct mlint_buf *out, const char *rule)
+{
+	if (mlint_buf_puts(out, "  <testcase classname=\"mlint\" name=\"") < 0 ||
+	    put_xml(out, rule) < 0)
+		return MLINT_ERROR;
+	return mlint_buf_puts(out, "\"/>\n");
+}
+
+int mlint_report_junit_rules(struct mlint_buf *out, const struct mlint_findings *f,
+			     const struct mlint_summary *s, const char *const *rules, size_t nr)
+{
+	size_t passed = 0;
+
+	for (size_t i = 0; i < nr; i++)
+		passed += !has_finding(f, rules[i]);
+	if (!rules && f->nr == 0)
+		passed = 1; /* one case for the whole check */
+	if (mlint_buf_printf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+				  "<testsuite name=\"mlint\" tests=\"%zu\" failures=\"%zu\" "
+				  "errors=\"0\" skipped=\"0\">\n",
+			     f->nr + passed, f->nr) < 0)
+		return MLINT_ERROR;
+	for (size_t i = 0; i < f->nr; i++)
+		if (put_finding(out, &f->items[i]) < 0)
+			return MLINT_ERROR;
+	for (size_t i = 0; i < nr; i++)
+		if (!has_finding(f, rules[i]) && put_passed(out, rules[i]) < 0)
+			return MLINT_ERROR;
+	if (!rules && f->nr == 0 &&
+	    mlint_buf_printf(out, "  <testcase classname=\"mlint\" name=\"check "
+				  "(%zu migrations)\"/>\n", s->migrations) < 0)
+		return MLINT_ERROR;
+	return mlint_buf_puts(out, "</testsuite>\n");
 }
 
 int mlint_report_junit(struct mlint_buf *out, const struct mlint_findings *f,
 		       const struct mlint_summary *s)
 {
-	size_t cases = count_cases(f);
-
-	if (mlint_buf_printf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-				  "<testsuite name=\"mlint\" tests=\"%zu\" failures=\"%zu\" "
-				  "errors=\"0\" skipped=\"0\">\n",
-			     cases ? cases : 1, cases) < 0)
-		return MLINT_ERROR;
-	if (cases == 0 && mlint_buf_printf(out, "  <testcase classname=\"mlint\" name=\"check "
-						"(%zu migrations)\"/>\n", s->migrations) < 0)
-		return MLINT_ERROR;
-	for (size_t i = 0; i < f->nr; i++)
-		if (!case_seen(f, i) && put_case(out, f, i) < 0)
-			return MLINT_ERROR;
-	return mlint_buf_puts(out, "</testsuite>\n");
+	return mlint_report_junit_rules(out, f, s, NULL, 0);
 }

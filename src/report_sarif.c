@@ -116,11 +116,12 @@ int mlint_report_sarif(struct mlint_buf *out, const struct mlint_findings *f,
 	for (size_t i = 0; i < f->nr; i++)
 		if (json_array_append_new(results, result_json(f, i, rs)) < 0)
 			goto done;
-	root = json_pack("{s:s, s:s, s:[{s:{s:o}, s:s, s:{s:{s:s}}, s:O}]}", "$schema",
+	/* originalUriBaseIds values are artifactLocations: description is a message. */
+	root = json_pack("{s:s, s:s, s:[{s:{s:o}, s:s, s:{s:{s:{s:s}}}, s:O}]}", "$schema",
 			 SARIF_SCHEMA, "version", "2.1.0", "runs", "tool", "driver",
 			 driver_json(rs, version), "columnKind", "unicodeCodePoints",
-			 "originalUriBaseIds", "%SRCROOT%", "description", "the repository root",
-			 "results", results);
+			 "originalUriBaseIds", "%SRCROOT%", "description", "text",
+			 "the repository root", "results", results);
 	if (!root || !(text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER)))
 		goto done;
 	error = mlint_buf_puts(out, text) < 0 || mlint_buf_putc(out, '\n') < 0 ? MLINT_ERROR : 0;

@@ -45,13 +45,16 @@ static int put_finding(struct mlint_buf *out, const struct mlint_finding *x,
 	int c = o->color;
 	char where[48];
 	const char *parts[] = {
-		c ? BOLD : "", x->path, where, c ? RESET : "", " ",
+		where, c ? RESET : "", " ",
 		c ? severity_color(x->severity) : "", mlint_severity_name(x->severity),
-		c ? RESET : "", "[", x->rule, "]: ", x->message, "\n",
+		c ? RESET : "", "[", x->rule, "]: ",
 	};
 
 	snprintf(where, sizeof(where), ":%u:%u:", x->line, x->col);
-	if (put_strs(out, parts, sizeof(parts) / sizeof(parts[0])) < 0)
+	/* one finding, one line, whatever the files are called */
+	if ((c && mlint_buf_puts(out, BOLD) < 0) || mlint_buf_puts_escaped(out, x->path) < 0 ||
+	    put_strs(out, parts, sizeof(parts) / sizeof(parts[0])) < 0 ||
+	    mlint_buf_puts_escaped(out, x->message) < 0 || mlint_buf_putc(out, '\n') < 0)
 		return MLINT_ERROR;
 	if (!o->excerpt || !x->excerpt)
 		return 0;

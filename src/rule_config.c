@@ -1,8 +1,11 @@
-/* Rules about the configuration mlint reads: committed-credentials. */
+/* Rules about the configuration mlint reads: committed-credentials,
+ * file-template-not-unique. */
 #include <stdio.h>
 #include <string.h>
 #include "mlint/buf.h"
 #include "mlint/check.h"
+#include "mlint/rename.h"
+#include "mlint/template.h"
 #include "util.h"
 
 /* The password of a URL such as driver://user:secret@host/db: its offset
@@ -78,6 +81,68 @@ static int report(struct mlint_findings *out, const char *path, const struct mli
 	return error;
 }
 
+/* The line to write instead, from the template `rename` uses here. */
+static int unique_line(struct mlint_buf *out, const struct mlint_scriptdir_config *d)
+{
+	struct mlint_template t;
+	enum mlint_template_origin origin;
+	int error;
+
+	mlint_template_init(&t);
+	if ((error = mlint_rename_template(&t, &origin, d, NULL)) < 0) {
+		mlint_template_release(&t);
+		mlint_template_init(&t);
+		error = mlint_template_parse(&t, MLINT_TEMPLATE_DEFAULT);
+	}
+	if (error == 0)
+		error = mlint_template_new_files_ini(out, &t);
+	mlint_template_release(&t);
+	return error;
+}
+
+/* Alembic writes `revision -m` to the file_template's name without looking
+ * whether the file exists: without the revision id, two migrations with the
+ * same message (on the same day, minute ...) overwrite each other. */
+static int check_file_template(const struct mlint_project *p, const struct mlint_scriptdir *sd,
+			       struct mlint_findings *out)
+{
+	const struct mlint_ini_entry *e =
+		mlint_ini_get(&sd->config->ini, "alembic", "file_template");
+	struct mlint_template own;
+	struct mlint_buf text, fix;
+	const char *line = NULL;
+	char *path = NULL;
+	size_t len = 0;
+	int found = 0, error = 0;
+
+	if (!e || !sd->config->ini_path)
+		return 0;
+	mlint_template_init(&own);
+	mlint_buf_init(&text, 1u << 24);
+	mlint_buf_init(&fix, 0);
+	if ((error = mlint_rename_alembic_form(&own, sd->config, &found)) < 0 || !found ||
+	    mlint_template_has_rev(&own))
+		goto done;
+	if (!(path = mlint_project_display_path(p, sd->config->ini_path)) ||
+	    mlint_buf_read_file(&text, sd->config->ini_path) < 0 || unique_line(&fix, sd->config) < 0) {
+		error = MLINT_ERROR;
+		goto done;
+	}
+	line = line_of(text.ptr, text.len, e->line, &len);
+	error = mlint_findings_add(out, "file-template-not-unique", path, e->line, 1, NULL, line,
+				   line ? len : 0, "file_template '%s' has no %%%%(rev)s: Alembic "
+				   "gives two new migrations with the same message the same name "
+				   "and the second silently replaces the first; write "
+				   "'file_template = %s' (or run 'mlint rename --write-config')",
+				   e->value, fix.ptr);
+done:
+	free(path);
+	mlint_buf_release(&text);
+	mlint_buf_release(&fix);
+	mlint_template_release(&own);
+	return error;
+}
+
 int mlint_check_config(const struct mlint_project *p, const struct mlint_scriptdir *sd,
 		       struct mlint_findings *out)
 {
@@ -103,5 +168,5 @@ int mlint_check_config(const struct mlint_project *p, const struct mlint_scriptd
 	}
 	free(path);
 	mlint_buf_release(&text);
-	return error;
+	return error < 0 ? error : check_file_template(p, sd, out);
 }

@@ -31,24 +31,39 @@ static const char *origin_words(enum mlint_template_origin o)
 	return o == MLINT_TEMPLATE_FROM_MLINT ? "[mlint] template" : "file_template in alembic.ini";
 }
 
+/* Names of the rename template's form, or of the form Alembic gives new
+ * files (its own file_template): both are the project's. */
+static int follows(const struct mlint_script *s, const struct mlint_template *t,
+		   const struct mlint_template *own)
+{
+	const char *rev = mlint_migration_revision(&s->m), *name = base_name(s->path);
+	return mlint_template_match(t, name, rev, NULL) ||
+	       (own && mlint_template_match(own, name, rev, NULL));
+}
+
 static int check_format(const struct mlint_scriptdir *sd, const struct mlint_template *t,
 			enum mlint_template_origin origin, struct mlint_findings *out)
 {
+	struct mlint_template own;
 	char msg[1024];
+	int found = 0, error = 0;
+
 	if (origin == MLINT_TEMPLATE_FROM_DEFAULT)
 		return 0; /* only a configured template is a policy */
-	for (size_t i = 0; i < sd->nr_scripts; i++) {
+	mlint_template_init(&own);
+	if (mlint_rename_alembic_form(&own, sd->config, &found) < 0)
+		return MLINT_ERROR;
+	for (size_t i = 0; i < sd->nr_scripts && error == 0; i++) {
 		const struct mlint_script *s = &sd->scripts[i];
-		if (!usable(s) || mlint_template_match(t, base_name(s->path),
-						       mlint_migration_revision(&s->m), NULL))
+		if (!usable(s) || follows(s, t, found ? &own : NULL))
 			continue;
 		snprintf(msg, sizeof(msg), "file name '%.300s' does not follow the template '%.200s' "
 			 "(%s); run 'mlint rename' to fix every name at once", base_name(s->path),
 			 t->spec, origin_words(origin));
-		if (add(out, s, "filename-format", 1, msg) < 0)
-			return MLINT_ERROR;
+		error = add(out, s, "filename-format", 1, msg);
 	}
-	return 0;
+	mlint_template_release(&own);
+	return error < 0 ? MLINT_ERROR : 0;
 }
 
 /* The date fields of a file name, compared most significant first. */
@@ -60,6 +75,12 @@ static int older(const struct mlint_template_values *a, const struct mlint_templ
 		if (ka[i] != kb[i])
 			return ka[i] < kb[i];
 	return 0;
+}
+
+/* Whether file a is listed before file b (byte order, as `ls` in C locale). */
+static int sorts_before(const char *a, const char *b)
+{
+	return strcmp(base_name(a), base_name(b)) < 0;
 }
 
 static int dated_name(const struct mlint_template *t, const struct mlint_script *s,
@@ -105,13 +126,18 @@ static int check_order(const struct mlint_scriptdir *sd, const struct mlint_temp
 		const struct mlint_template_values *mine = dated_node(sd, t, cache, n), *theirs;
 		const struct mlint_script *s = mlint_scriptdir_node_script(sd, n), *ps;
 		for (size_t k = 0; mine && k < node->nr_parents && error == 0; k++) {
-			if (!(theirs = dated_node(sd, t, cache, node->parents[k])) ||
-			    !older(mine, theirs))
+			if (!(theirs = dated_node(sd, t, cache, node->parents[k])))
 				continue;
 			ps = mlint_scriptdir_node_script(sd, node->parents[k]);
+			/* Same date: `ls` orders them by the rest of the name. */
+			if (!older(mine, theirs) &&
+			    (older(theirs, mine) || !sorts_before(s->path, ps->path)))
+				continue;
 			snprintf(msg, sizeof(msg), "'%.300s' sorts before its parent '%.300s': listed "
 				 "by name, the files no longer show the order they run in; give it "
-				 "a later date", base_name(s->path), base_name(ps->path));
+				 "a later date (or run 'mlint rename', which orders the files of "
+				 "one day by time or sequence)", base_name(s->path),
+				 base_name(ps->path));
 			error = add(out, s, "out-of-order", 1, msg);
 		}
 	}

@@ -169,11 +169,16 @@ static const struct mlint_rule rules[] = {
 	 "directory listing should be the order the migrations run in. A file\n"
 	 "whose date is older than its parent's was usually rebased onto a newer\n"
 	 "head without being renamed. Files of the same date (at the template's\n"
-	 "resolution) are not compared.\n"
+	 "resolution) are compared by the rest of their names, as `ls` lists\n"
+	 "them: without a time, 20250823_add_z.py sorts after its child\n"
+	 "20250823_add_a.py.\n"
 	 "\n"
-	 "Bad:   20250801_add_index.py  (down_revision: 20250815_add_table's id)\n",
+	 "Bad:   20250801_add_index.py  (down_revision: 20250815_add_table's id)\n"
+	 "Bad:   20250823_change_10.py  (down_revision: 20250823_change_2's id)\n",
 	 "Rename the file with a date after its parent's, and update its\n"
-	 "Create Date header to match."},
+	 "Create Date header to match. `mlint rename` orders the files of one\n"
+	 "day: 20250823_1432_add_x.py from the Create Date's time, or\n"
+	 "20250823_02_add_x.py in graph order when the times are missing or equal."},
 
 	{"missing-downgrade", MLINT_SEV_ERROR, "downgrade",
 	 "the upgrade changes the schema but there is no downgrade that reverts it",
@@ -489,6 +494,21 @@ static const struct mlint_rule rules[] = {
 	 "    op.add_column('orders', sa.Column('note', sa.Text()))\n"
 	 "or once for every migration, in env.py's run_migrations_online():\n"
 	 "    connection.execute(sa.text(\"SET lock_timeout = '5s'\"))\n"},
+	{"file-template-not-unique", MLINT_SEV_WARNING, "config",
+	 "alembic.ini's file_template can give two new migrations the same name",
+	 "`alembic revision -m MSG` (and `flask db migrate`, `flask db merge`)\n"
+	 "writes the file the file_template names without looking whether it\n"
+	 "exists. A template without %%(rev)s gives two migrations with the same\n"
+	 "message, written on the same day (or minute, or second), the same name:\n"
+	 "the second silently replaces the first, and `alembic heads` then fails\n"
+	 "with KeyError on the lost revision.\n"
+	 "\n"
+	 "Bad:   file_template = %%(year)d%%(month).2d%%(day).2d_%%(slug)s\n"
+	 "Good:  file_template = %%(year)d%%(month).2d%%(day).2d_"
+	 "%%(hour).2d%%(minute).2d%%(second).2d_%%(rev)s_%%(slug)s\n",
+	 "Add %%(rev)s to the file_template; `mlint rename --write-config` writes\n"
+	 "the line above (the time to the second and the revision id) and renames\n"
+	 "nothing. Files already named keep their names."},
 };
 
 const struct mlint_rule *mlint_rules_all(size_t *nr)

@@ -57,6 +57,45 @@ const struct mlint_ruleset_entry *mlint_ruleset_find(const struct mlint_ruleset 
 	return NULL;
 }
 
+/* Edit distance (insert, delete, substitute one character), capped: ids
+ * are short, so a row of 64 is enough and longer input is simply far. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[65];
+	if (la > 64 || lb > 64)
+		return (size_t)-1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+const char *mlint_ruleset_closest(const struct mlint_ruleset *rs, const char *id)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1;
+	for (size_t i = 0; i < rs->nr; i++) {
+		size_t d = distance(id, rs->entries[i].rule->id);
+		if (d < best_d) {
+			best_d = d;
+			best = rs->entries[i].rule->id;
+		}
+	}
+	return best;
+}
+
 static int add_entry(struct mlint_ruleset *rs, const struct mlint_rule *rule, const char *origin,
 		     struct mlint_pattern_rule *pattern)
 {

@@ -24,11 +24,14 @@ void mlint_snapshot_release(struct mlint_snapshot *s)
 	mlint_snapshot_init(s);
 }
 
-/* Alembic's filter: `(?!\.#|__init__)(.*\.py)$`. */
+/* Alembic's filter: `(?!\.#|__init__)(.*\.py)$`. Python's `.` stops at a
+ * line break, so a name holding one is never loaded ("a\nb.py" does not
+ * match; for "a.py\n" the match is "a.py", a file that is not there). */
 int mlint_snapshot_alembic_reads(const char *name)
 {
 	size_t n = strlen(name);
-	if (mlint_starts_with(name, ".#") || mlint_starts_with(name, "__init__"))
+	if (mlint_starts_with(name, ".#") || mlint_starts_with(name, "__init__") ||
+	    strchr(name, '\n'))
 		return 0;
 	return n >= 3 && strcmp(name + n - 3, ".py") == 0;
 }
@@ -122,9 +125,28 @@ static int skip_note(struct lister *l, const char *full, const char *why)
 	int error;
 	if (!shown)
 		return MLINT_ERROR;
-	error = mlint_notes_add(l->notes, MLINT_NOTE_VERBOSE, "skipped '%s': %s", shown, why);
+	error = mlint_snapshot_skip_note(l->notes, shown, why);
 	free(shown);
 	return error;
+}
+
+int mlint_snapshot_skip_note(struct mlint_notes *notes, const char *path, const char *why)
+{
+	struct mlint_buf shown;
+	int error;
+
+	mlint_buf_init(&shown, 0);
+	if ((error = mlint_buf_puts_escaped(&shown, path)) == 0)
+		error = mlint_notes_add(notes, MLINT_NOTE_VERBOSE, "skipped '%s': %s", shown.ptr, why);
+	mlint_buf_release(&shown);
+	return error;
+}
+
+const char *mlint_snapshot_skip_reason(const char *name)
+{
+	if (strchr(name, '\n'))
+		return "its name holds a line break, and Alembic does not load such a file";
+	return mlint_starts_with(name, "__init__") ? "package marker" : "not a .py file";
 }
 
 static int list_dir(struct lister *l, const char *dir);
@@ -151,8 +173,7 @@ static int visit_file(struct lister *l, const char *full, const char *name,
 
 	if (!mlint_snapshot_alembic_reads(name) || !S_ISREG(st->st_mode))
 		return skip_note(l, full, !S_ISREG(st->st_mode) ? "not a regular file"
-				 : mlint_starts_with(name, "__init__") ? "package marker"
-				 : "not a .py file");
+				 : mlint_snapshot_skip_reason(name));
 	if ((dup = seen_before(l, st)) < 0)
 		return MLINT_ERROR;
 	if (dup)

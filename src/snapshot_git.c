@@ -76,7 +76,7 @@ static int git_fail(const char *what, const char *path)
 
 static int skip_git_note(struct git_lister *l, const char *rel, const char *why)
 {
-	return mlint_notes_add(l->notes, MLINT_NOTE_VERBOSE, "skipped '%s': %s", rel, why);
+	return mlint_snapshot_skip_note(l->notes, rel, why);
 }
 
 
@@ -169,8 +169,7 @@ static int visit_tree_entry(struct git_lister *l, const git_tree_entry *te, cons
 		else
 			error = list_subtree(l, sub, path);
 	} else if (!mlint_snapshot_alembic_reads(name)) {
-		error = skip_git_note(l, path, mlint_starts_with(name, "__init__") ? "package marker"
-					       : "not a .py file");
+		error = skip_git_note(l, path, mlint_snapshot_skip_reason(name));
 	} else {
 		error = add_git_entry(l, path, (unsigned)git_tree_entry_filemode(te),
 				      git_tree_entry_id(te));

@@ -336,17 +336,55 @@ static int render_part(struct mlint_buf *out, const struct mlint_template_part *
 	}
 }
 
-int mlint_template_render(struct mlint_buf *out, const struct mlint_template *t,
-			  const struct mlint_template_values *v)
+/* Index of the last date or time part, or nr_parts when there is none. */
+static size_t last_date_part(const struct mlint_template *t)
 {
-	size_t start = out->len;
+	size_t last = t->nr_parts;
 	for (size_t i = 0; i < t->nr_parts; i++)
-		if (render_part(out, &t->parts[i], v) < 0)
+		if (is_date_field(t->parts[i].field))
+			last = i;
+	return last;
+}
+
+int mlint_template_render_ordered(struct mlint_buf *out, const struct mlint_template *t,
+				  const struct mlint_template_values *v, const char *infix)
+{
+	size_t start = out->len, after = last_date_part(t);
+	for (size_t i = 0; i < t->nr_parts; i++)
+		if (render_part(out, &t->parts[i], v) < 0 ||
+		    (i == after && infix && mlint_buf_puts(out, infix) < 0))
 			return MLINT_ERROR;
 	if (out->len == start || out->ptr[start] == '.' || strchr(out->ptr + start, '/'))
 		return mlint_error_setc(MLINT_EUSAGE, "template '%s' gives the file name '%s', "
 					"which is not safe", t->spec, out->ptr + start);
 	return mlint_buf_puts(out, ".py");
+}
+
+int mlint_template_render(struct mlint_buf *out, const struct mlint_template *t,
+			  const struct mlint_template_values *v)
+{
+	return mlint_template_render_ordered(out, t, v, NULL);
+}
+
+int mlint_template_date_leads(const struct mlint_template *t)
+{
+	size_t after = last_date_part(t);
+	if (after == t->nr_parts)
+		return 0;
+	for (size_t i = 0; i < after; i++)
+		if (t->parts[i].field == MLINT_TF_SLUG || t->parts[i].field == MLINT_TF_REV)
+			return 0;
+	return 1;
+}
+
+int mlint_template_render_date_prefix(struct mlint_buf *out, const struct mlint_template *t,
+				      const struct mlint_template_values *v)
+{
+	size_t after = last_date_part(t);
+	for (size_t i = 0; i < t->nr_parts && i <= after; i++)
+		if (render_part(out, &t->parts[i], v) < 0)
+			return MLINT_ERROR;
+	return 0;
 }
 
 /* ---- matching ---------------------------------------------------------- */
@@ -552,6 +590,39 @@ int mlint_template_to_alembic_ini(struct mlint_buf *out, const struct mlint_temp
 	for (size_t i = 0; i < t->nr_parts; i++)
 		if (part_to_alembic(out, &t->parts[i], t->alembic_syntax) < 0)
 			return MLINT_ERROR;
+	return 0;
+}
+
+int mlint_template_has_rev(const struct mlint_template *t)
+{
+	for (size_t i = 0; i < t->nr_parts; i++)
+		if (t->parts[i].field == MLINT_TF_REV)
+			return 1;
+	return 0;
+}
+
+/* The time to the second, and the revision before the slug (or at the end):
+ * Alembic writes a new file without looking whether the name is taken. */
+int mlint_template_new_files_ini(struct mlint_buf *out, const struct mlint_template *t)
+{
+	size_t after = last_date_part(t);
+	int add_time = after < t->nr_parts && !mlint_template_has_time(t);
+	int add_rev = !mlint_template_has_rev(t), rev_done = 0;
+
+	for (size_t i = 0; i < t->nr_parts; i++) {
+		if (add_rev && !rev_done && t->parts[i].field == MLINT_TF_SLUG) {
+			if (mlint_buf_puts(out, "%%(rev)s_") < 0)
+				return MLINT_ERROR;
+			rev_done = 1;
+		}
+		if (part_to_alembic(out, &t->parts[i], t->alembic_syntax) < 0)
+			return MLINT_ERROR;
+		if (i == after && add_time &&
+		    mlint_buf_puts(out, "_%%(hour).2d%%(minute).2d%%(second).2d") < 0)
+			return MLINT_ERROR;
+	}
+	if (add_rev && !rev_done && mlint_buf_puts(out, "_%%(rev)s") < 0)
+		return MLINT_ERROR;
 	return 0;
 }
 

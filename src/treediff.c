@@ -171,6 +171,24 @@ static int diff_raw(struct differ *d, const unsigned char *nd, size_t nl,
 	return error;
 }
 
+int mlint_treediff_subtree(git_oid *out, const unsigned char *data, size_t len, const char *name,
+			   size_t name_len)
+{
+	for (size_t pos = 0; pos < len;) {
+		struct entry e;
+		if (parse_entry(&e, data, len, pos) < 0)
+			return bad_tree();
+		if (e.name_len == name_len && memcmp(e.name, name, name_len) == 0) {
+			if (!is_tree(&e))
+				return 0;
+			git_oid_fromraw(out, e.id);
+			return 1;
+		}
+		pos = e.end;
+	}
+	return 0;
+}
+
 int mlint_treediff(git_odb *odb, const char *prefix, const unsigned char *new_data,
 		   size_t new_len, const unsigned char *old_data, size_t old_len,
 		   mlint_treediff_fn fn, void *ctx)

@@ -30,4 +30,12 @@ int mlint_treediff(git_odb *odb, const char *prefix, const unsigned char *new_da
 		   size_t new_len, const unsigned char *old_data, size_t old_len,
 		   mlint_treediff_fn fn, void *ctx);
 
+/*
+ * Looks up `name` (name_len bytes) in raw tree `data`: 1 and its id in
+ * `out` when it is a subtree; 0 when there is no such entry or it is not a
+ * tree; MLINT_ERROR for a malformed tree.
+ */
+int mlint_treediff_subtree(git_oid *out, const unsigned char *data, size_t len, const char *name,
+			   size_t name_len);
+
 #endif

@@ -38,6 +38,10 @@ void mlint_buf_truncate(struct mlint_buf *buf, size_t len);
 int mlint_buf_grow(struct mlint_buf *buf, size_t extra);
 int mlint_buf_put(struct mlint_buf *buf, const char *data, size_t len);
 int mlint_buf_puts(struct mlint_buf *buf, const char *s);
+
+/* Appends `s` with each control character written as an escape (\n, \r,
+ * \t, \xHH), so that a file name cannot break a line of output. */
+int mlint_buf_puts_escaped(struct mlint_buf *buf, const char *s);
 int mlint_buf_putc(struct mlint_buf *buf, char c);
 int mlint_buf_printf(struct mlint_buf *buf, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -39,6 +39,14 @@ enum mlint_template_origin {
 int mlint_rename_template(struct mlint_template *out, enum mlint_template_origin *origin,
 			  const struct mlint_scriptdir_config *d, const char *override);
 
+/*
+ * Alembic's own file_template of `d` (interpolated), when it has one mlint
+ * can read: the names Alembic gives new files. Names of that form are left
+ * alone by `rename` and accepted by filename-format.
+ */
+int mlint_rename_alembic_form(struct mlint_template *out, const struct mlint_scriptdir_config *d,
+			      int *found);
+
 enum mlint_date_source { MLINT_DATE_HEADER, MLINT_DATE_GIT, MLINT_DATE_MTIME };
 
 /* "header", "git", "mtime" */

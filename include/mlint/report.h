@@ -122,11 +122,18 @@ int mlint_report_github(struct mlint_buf *out, const struct mlint_findings *f,
 int mlint_report_gitlab(struct mlint_buf *out, const struct mlint_findings *f);
 
 /*
- * JUnit XML: one <testsuite name="mlint">; one <testcase classname=PATH
- * name=RULE file=PATH> per rule and file with findings, holding one
- * <failure type=SEVERITY message=MESSAGE>path:line:col: ...</failure> per
- * finding; with no finding, one passing test case. XML-escaped.
+ * JUnit XML, valid against the junit-4.xsd Jenkins reads: one <testsuite
+ * name="mlint" tests failures errors skipped>; one <testcase classname=PATH
+ * name=RULE> per finding holding its one <failure type=SEVERITY
+ * message=MESSAGE>path:line:col: ...</failure>; then one passed <testcase
+ * classname="mlint" name=RULE/> per rule of `rules` (the rules that ran)
+ * without a finding. XML-escaped. Without `rules` (NULL) and without
+ * findings, one passed test case for the whole check.
  */
+int mlint_report_junit_rules(struct mlint_buf *out, const struct mlint_findings *f,
+			     const struct mlint_summary *s, const char *const *rules, size_t nr);
+
+/* mlint_report_junit_rules without the rules that ran. */
 int mlint_report_junit(struct mlint_buf *out, const struct mlint_findings *f,
 		       const struct mlint_summary *s);
 

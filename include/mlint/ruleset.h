@@ -58,6 +58,10 @@ int mlint_ruleset_add_text(struct mlint_ruleset *rs, const char *origin, const c
 const struct mlint_ruleset_entry *mlint_ruleset_find(const struct mlint_ruleset *rs,
 						     const char *id);
 
+/* The id of `rs` nearest to `id` (fewest one-character edits; the first
+ * in the ruleset's order on a tie), for "did you mean"; NULL when empty. */
+const char *mlint_ruleset_closest(const struct mlint_ruleset *rs, const char *id);
+
 /* For a pattern rule: its target ("call", "sql", "code") and its patterns. */
 const char *mlint_pattern_rule_target(const struct mlint_pattern_rule *p);
 size_t mlint_pattern_rule_patterns(const struct mlint_pattern_rule *p, const char *const **out);

@@ -69,6 +69,12 @@ char *mlint_snapshot_repo_path(const struct mlint_project *p, const char *abs);
 /* Whether Alembic reads a file of this name (`*.py`, not `.#*`, `__init__*`). */
 int mlint_snapshot_alembic_reads(const char *name);
 
+/* Why Alembic skips a file name mlint_snapshot_alembic_reads refuses. */
+const char *mlint_snapshot_skip_reason(const char *name);
+
+/* Adds the verbose note "skipped 'PATH': WHY", PATH escaped to one line. */
+int mlint_snapshot_skip_note(struct mlint_notes *notes, const char *path, const char *why);
+
 /*
  * Whether repository-relative `path` is a file Alembic would read from one
  * of the version locations of `d` (given relative, as by

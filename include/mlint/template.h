@@ -96,6 +96,35 @@ int mlint_template_render(struct mlint_buf *out, const struct mlint_template *t,
 			  const struct mlint_template_values *v);
 
 /*
+ * As mlint_template_render, with `infix` (when not NULL) written right after
+ * the last date or time field: "_1432" or "_02" orders files of one day.
+ */
+int mlint_template_render_ordered(struct mlint_buf *out, const struct mlint_template *t,
+				  const struct mlint_template_values *v, const char *infix);
+
+/* True when the template has a date field and no slug or revision before
+ * its last one: its names sort by date first. */
+int mlint_template_date_leads(const struct mlint_template *t);
+
+/* Appends what the template renders up to and including its last date or
+ * time field ("20250823" for "%Y%m%d_%slug"). */
+int mlint_template_render_date_prefix(struct mlint_buf *out, const struct mlint_template *t,
+				      const struct mlint_template_values *v);
+
+/* True when the template uses the revision id. */
+int mlint_template_has_rev(const struct mlint_template *t);
+
+/*
+ * Appends, in alembic.ini's syntax, the file_template for files Alembic
+ * writes from now on: `t` plus the time to the second after its date when
+ * it has no time, and the revision id before the slug when it has none, so
+ * that no two new files can get the same name (Alembic overwrites a file of
+ * the same name without a word): "%Y%m%d_%slug" gives
+ * "%%(year)d%%(month).2d%%(day).2d_%%(hour).2d%%(minute).2d%%(second).2d_%%(rev)s_%%(slug)s".
+ */
+int mlint_template_new_files_ini(struct mlint_buf *out, const struct mlint_template *t);
+
+/*
  * True when `name` (a file name with ".py") has the template's form for a
  * file of revision `rev`: literal text as written, numbers that are real
  * dates/times, the revision id itself, and a non-empty [a-z0-9_] slug.

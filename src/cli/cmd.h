@@ -66,7 +66,19 @@ void cli_print_notes(const struct mlint_notes *notes, int verbose);
 /* Writes a whole buffer to stdout; returns 2 on a write error. */
 int cli_write_stdout(const char *data, size_t len);
 
-/* Whether to use colour on stdout (a terminal, no NO_COLOR). */
-int cli_use_color(void);
+/* At exit: `code`, or 2 with a message when anything written to stdout
+ * (printf included) could not be written. */
+int cli_finish_stdout(int code);
+
+/* --color=WHEN of the commands that colour. */
+enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };
+#define CLI_COLOR_HELP "colour: auto (default: on a terminal, unless NO_COLOR is set and " \
+		       "not empty or TERM=dumb), always or never"
+
+/* Parses auto, always or never; else prints and returns 2. */
+int cli_parse_color(enum cli_color *out, const char *value);
+
+/* Whether to use colour on stdout. */
+int cli_use_color(enum cli_color when);
 
 #endif

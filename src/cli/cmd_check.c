@@ -11,7 +11,7 @@
 enum {
 	OPT_FORMAT = 1, OPT_FAIL_ON, OPT_NO_EXCERPT, OPT_RULES_DIR,
 	OPT_SELECT, OPT_IGNORE, OPT_DOWNGRADE, OPT_SHOW_CONFIG, OPT_QUIET, OPT_NO_BASELINE,
-	OPT_SUMMARY,
+	OPT_SUMMARY, OPT_COLOR,
 };
 
 static const struct cli_opt check_opts[] = {
@@ -27,6 +27,7 @@ static const struct cli_opt check_opts[] = {
 	CLI_VERBOSE_OPT(CLI_VERBOSE_HELP),
 	CLI_CONFIG_OPT,
 	{OPT_NO_EXCERPT, 0, "no-excerpt", NULL, "text: do not show the source line under a finding"},
+	{OPT_COLOR, 0, "color", "WHEN", CLI_COLOR_HELP},
 	{OPT_SHOW_CONFIG, 0, "show-config", NULL, "print the effective settings and where each "
 						  "came from, then exit"},
 	{OPT_QUIET, 'q', "quiet", NULL, "text: print nothing when there is no finding (hooks)"},
@@ -50,7 +51,8 @@ static const struct cli_spec check_spec = {
 	"Default: the current directory.\n\n"
 	"output:\n"
 	"  text  path:line:col: severity[rule-id]: message, then the line and a caret;\n"
-	"        colour on a terminal only, never with NO_COLOR set\n"
+	"        colour on a terminal only, never with NO_COLOR set (and not empty)\n"
+	"        or TERM=dumb; --color=always|never decides instead\n"
 	"  json  {\"version\": 1, \"findings\": [{\"rule\", \"severity\", \"path\", \"line\",\n"
 	"        \"column\", \"message\", \"revision\"}], \"summary\": {...}}\n"
 	"  sarif SARIF 2.1.0, for GitHub code scanning (upload-sarif)\n"
@@ -58,7 +60,8 @@ static const struct cli_spec check_spec = {
 	"  markdown  a job summary or PR comment: verdict, table of findings, and a\n"
 	"        Mermaid graph with the heads and the change's new migrations\n"
 	"  gitlab  GitLab Code Quality JSON (artifacts:reports:codequality)\n"
-	"  junit   JUnit XML: a test case per rule and file, a failure per finding\n\n"
+	"  junit   JUnit XML: a failed test case per finding, a passed one per rule\n"
+	"        that ran and found nothing\n\n"
 	"config: select, ignore, fail-on, downgrade, new-only, exclude (globs) and\n"
 	"per-path-ignores (glob:rule,rule; glob:rule) in an [mlint] section of the\n"
 	"alembic.ini, or of .mlint.ini at the repository root; options override them;\n"
@@ -91,6 +94,7 @@ enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF, FORMAT_GITHUB, FORMAT_MARK
 struct check_args {
 	enum format format;
 	int no_excerpt, show_config, quiet, no_baseline, summary;
+	enum cli_color color;
 	const char **rules_dirs;
 	size_t nr_rules_dirs;
 	struct mlint_config cli; /* --select, --ignore, --fail-on, --downgrade */
@@ -130,6 +134,8 @@ static int check_option(void *ctx, int id, const char *value)
 	case OPT_NO_EXCERPT:
 		a->no_excerpt = 1;
 		return 0;
+	case OPT_COLOR:
+		return cli_parse_color(&a->color, value);
 	case OPT_SHOW_CONFIG:
 		a->show_config = 1;
 		return 0;
@@ -166,6 +172,25 @@ static int render_markdown(struct mlint_buf *out, const struct mlint_check_resul
 				     &mopts);
 }
 
+/* JUnit: the rules that ran (the project's select and ignore, and the
+ * options') pass when they found nothing. */
+static int render_junit(struct mlint_buf *out, const struct mlint_check_result *res)
+{
+	const struct mlint_ruleset *rs = &res->rules;
+	const char **ran = calloc(rs->nr + 1, sizeof(*ran));
+	size_t nr = 0;
+	int error;
+
+	if (!ran)
+		return mlint_error_set("out of memory");
+	for (size_t i = 0; i < rs->nr; i++)
+		if (mlint_config_enabled(&res->project_config, rs->entries[i].rule->id))
+			ran[nr++] = rs->entries[i].rule->id;
+	error = mlint_report_junit_rules(out, &res->findings, &res->summary, ran, nr);
+	free(ran);
+	return error;
+}
+
 static int render(struct mlint_buf *out, const struct check_args *a,
 		  const struct mlint_check_result *res)
 {
@@ -173,7 +198,7 @@ static int render(struct mlint_buf *out, const struct check_args *a,
 	const struct mlint_summary *s = &res->summary;
 	struct mlint_report_opts ropts;
 
-	ropts.color = a->format == FORMAT_TEXT && cli_use_color();
+	ropts.color = a->format == FORMAT_TEXT && cli_use_color(a->color);
 	ropts.excerpt = !a->no_excerpt;
 	switch (a->format) {
 	case FORMAT_JSON: return mlint_report_json(out, f, s);
@@ -181,7 +206,7 @@ static int render(struct mlint_buf *out, const struct check_args *a,
 	case FORMAT_GITHUB: return mlint_report_github(out, f, s);
 	case FORMAT_MARKDOWN: return render_markdown(out, res);
 	case FORMAT_GITLAB: return mlint_report_gitlab(out, f);
-	case FORMAT_JUNIT: return mlint_report_junit(out, f, s);
+	case FORMAT_JUNIT: return render_junit(out, res);
 	default:
 		/* --quiet (the hook): nothing at all when all is well */
 		if (a->quiet && f->nr == 0)

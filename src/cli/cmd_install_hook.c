@@ -81,8 +81,12 @@ int cmd_install_hook(int argc, char **argv)
 		goto done;
 	}
 	if (args.uninstall) {
-		code = mlint_hook_uninstall(path) < 0 ? cli_library_error() : MLINT_EXIT_OK;
-		if (code == MLINT_EXIT_OK)
+		int error = mlint_hook_uninstall(path);
+		if (error == MLINT_HOOK_ABSENT) /* nothing to do is success */
+			fprintf(stderr, "mlint: no pre-commit hook at '%s': nothing to remove\n", path);
+		else if (error < 0)
+			code = cli_library_error();
+		else
 			fprintf(stderr, "mlint: removed '%s'\n", path);
 		goto done;
 	}

@@ -17,8 +17,12 @@ static const struct cli_opt rename_opts[] = {
 						    "else alembic.ini's file_template when it has "
 						    "dates, else %Y%m%d_%slug)"},
 	{OPT_FORMAT, 'f', "format", "FORMAT", "text (default) or json"},
-	{OPT_WRITE_CONFIG, 0, "write-config", NULL, "write the matching file_template into "
-						    "alembic.ini, keeping its comments and layout"},
+	{OPT_WRITE_CONFIG, 0, "write-config", NULL, "only write into alembic.ini the "
+						    "file_template that gives every new migration "
+						    "a unique name (time and revision id), keeping "
+						    "its comments and layout; renames nothing; with "
+						    "--dry-run show the change, with --check exit 1 "
+						    "when it is due"},
 	CLI_VERBOSE_OPT(CLI_VERBOSE_HELP),
 	CLI_CONFIG_OPT,
 	{0, 0, NULL, NULL, NULL},
@@ -77,42 +81,104 @@ static int rename_option(void *ctx, int id, const char *value)
 	return MLINT_EXIT_USAGE;
 }
 
-/* Says (or, with --write-config, writes) the file_template new files need. */
+/* The file_template line new files need in `d`'s alembic.ini, or "" when
+ * its own already makes every name unique. */
+static int new_files_line(struct mlint_buf *out, const struct mlint_scriptdir_config *d,
+			  const struct rename_args *a)
+{
+	struct mlint_template t, own;
+	enum mlint_template_origin origin;
+	int found = 0, error;
+
+	mlint_template_init(&t);
+	mlint_template_init(&own);
+	if ((error = mlint_rename_alembic_form(&own, d, &found)) == 0 &&
+	    !(found && mlint_template_has_rev(&own)) &&
+	    (error = mlint_rename_template(&t, &origin, d, a->template)) == 0)
+		error = mlint_template_new_files_ini(out, &t);
+	mlint_template_release(&t);
+	mlint_template_release(&own);
+	return error;
+}
+
+/* Says the file_template new files need, after a rename. */
 static int file_template_hint(const struct mlint_scriptdir_config *d,
 			      const struct mlint_project *p, const struct rename_args *a)
 {
-	struct mlint_template t;
 	struct mlint_buf value;
-	enum mlint_template_origin origin;
+	char *ini = NULL;
+	int code = 0;
+
+	if (!d->ini_path || a->check)
+		return 0;
+	mlint_buf_init(&value, 0);
+	if (new_files_line(&value, d, a) < 0)
+		code = cli_library_error();
+	else if (value.len > 0 && (ini = mlint_project_display_path(p, d->ini_path)) != NULL)
+		fprintf(stderr, "mlint: hint: so that every new migration gets a name of its own "
+			"(Alembic overwrites a file of the same name), put this line in the "
+			"[alembic] section of '%s' (or run 'mlint rename --write-config'):\n"
+			"file_template = %s\n", ini, value.ptr);
+	free(ini);
+	mlint_buf_release(&value);
+	return code;
+}
+
+/* --write-config for one alembic.ini: write the line, or with --dry-run
+ * show the change, or with --check say that it is due (*due = 1). */
+static int write_config(const struct mlint_scriptdir_config *d, const struct mlint_project *p,
+			const struct rename_args *a, int *due)
+{
+	const struct mlint_ini_entry *old = mlint_ini_get(&d->ini, "alembic", "file_template");
+	struct mlint_buf value, preview;
 	char *ini = NULL;
 	int code = 0;
 
 	if (!d->ini_path)
 		return 0;
-	mlint_template_init(&t);
 	mlint_buf_init(&value, 0);
-	if (mlint_rename_template(&t, &origin, d, a->template) < 0) {
+	mlint_buf_init(&preview, 0);
+	if (new_files_line(&value, d, a) < 0 ||
+	    !(ini = mlint_project_display_path(p, d->ini_path))) {
 		code = cli_library_error();
 		goto done;
 	}
-	if (origin == MLINT_TEMPLATE_FROM_ALEMBIC || mlint_template_to_alembic_ini(&value, &t) < 0)
+	if (value.len == 0 || (old && strcmp(old->value, value.ptr) == 0)) {
+		fprintf(stderr, "mlint: '%s' already gives every new migration a name of its "
+			"own\n", ini);
 		goto done;
-	ini = mlint_project_display_path(p, d->ini_path);
-	if (a->write_config) {
-		if (mlint_rename_write_config(d->ini_path, value.ptr) < 0)
+	}
+	*due = 1;
+	if (a->check) {
+		fprintf(stderr, "mlint: '%s' needs 'file_template = %s' in [alembic]\n", ini,
+			value.ptr);
+	} else if (a->dry_run) {
+		if (mlint_buf_printf(&preview, "%s [alembic]:\n", ini) < 0 ||
+		    (old && mlint_buf_printf(&preview, "-file_template = %s\n", old->value) < 0) ||
+		    mlint_buf_printf(&preview, "+file_template = %s\n", value.ptr) < 0)
 			code = cli_library_error();
 		else
-			fprintf(stderr, "mlint: wrote 'file_template = %s' into [alembic] of '%s'\n",
-				value.ptr, ini ? ini : d->ini_path);
-	} else if (!a->check) {
-		fprintf(stderr, "mlint: hint: so that new migrations get matching names, put this "
-			"line in the [alembic] section of '%s' (or run 'mlint rename "
-			"--write-config'):\nfile_template = %s\n", ini ? ini : d->ini_path, value.ptr);
+			code = cli_write_stdout(preview.ptr, preview.len);
+	} else if (mlint_rename_write_config(d->ini_path, value.ptr) < 0) {
+		code = cli_library_error();
+	} else {
+		fprintf(stderr, "mlint: wrote 'file_template = %s' into [alembic] of '%s'\n",
+			value.ptr, ini);
 	}
 done:
 	free(ini);
 	mlint_buf_release(&value);
-	mlint_template_release(&t);
+	mlint_buf_release(&preview);
+	return code;
+}
+
+static int run_write_config(const struct cli_loaded *loaded, const struct rename_args *a)
+{
+	int code = 0, due = 0;
+	for (size_t i = 0; i < loaded->project.nr_dirs && code == 0; i++)
+		code = write_config(&loaded->project.dirs[i], &loaded->project, a, &due);
+	if (code == 0 && due && a->check)
+		code = MLINT_EXIT_FINDINGS;
 	return code;
 }
 
@@ -176,13 +242,13 @@ int cmd_rename(int argc, char **argv)
 			      &nr_paths)) != 0)
 		return code == CLI_HELP ? MLINT_EXIT_OK : code;
 	memset(&loaded, 0, sizeof(loaded));
-	if (args.write_config && (args.dry_run || args.check)) {
-		code = cli_error("--write-config changes alembic.ini: it cannot go with --dry-run "
-				 "or --check; see 'mlint rename --help'");
+	if (args.dry_run && args.check) {
+		code = cli_error("--dry-run and --check exclude each other: --dry-run prints the "
+				 "plan, --check exits 1 when a rename is due");
 		goto done;
 	}
 	if ((code = cli_load(&loaded, paths, nr_paths, &args.project, MLINT_LOAD_GRAPH_ONLY)) == 0)
-		code = run(&loaded, &args);
+		code = args.write_config ? run_write_config(&loaded, &args) : run(&loaded, &args);
 done:
 	cli_loaded_release(&loaded);
 	free(paths);

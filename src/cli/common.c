@@ -115,17 +115,47 @@ void cli_loaded_release(struct cli_loaded *l)
 	memset(l, 0, sizeof(*l));
 }
 
+static int stdout_error_said;
+
 int cli_write_stdout(const char *data, size_t len)
 {
-	if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
+	if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+		stdout_error_said = 1;
 		return cli_error("cannot write to standard output: %s", strerror(errno));
+	}
 	return 0;
 }
 
-int cli_use_color(void)
+int cli_finish_stdout(int code)
 {
-	const char *no = getenv("NO_COLOR");
-	if (no && *no)
+	int flushed = fflush(stdout) == 0, err = errno;
+	if (flushed && !ferror(stdout))
+		return code;
+	if (!stdout_error_said)
+		cli_error("cannot write to standard output: %s",
+			  flushed ? "a write failed" : strerror(err));
+	return MLINT_EXIT_USAGE;
+}
+
+int cli_parse_color(enum cli_color *out, const char *value)
+{
+	static const char *const names[] = {"auto", "always", "never"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(value, names[i]) == 0) {
+			*out = (enum cli_color)i;
+			return 0;
+		}
+	return cli_error("unknown --color '%s': use auto, always or never", value);
+}
+
+/* auto: a terminal that is not "dumb", and no NO_COLOR that is set and not
+ * empty (no-color.org); --color=always and never win over both. */
+int cli_use_color(enum cli_color when)
+{
+	const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+	if (when != CLI_COLOR_AUTO)
+		return when == CLI_COLOR_ALWAYS;
+	if ((no && *no) || (term && strcmp(term, "dumb") == 0))
 		return 0;
 	return isatty(STDOUT_FILENO);
 }

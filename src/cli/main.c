@@ -54,7 +54,15 @@ static const struct cli_command *find_command(const char *name)
 	return NULL;
 }
 
-int main(int argc, char **argv)
+static int print_help_help(void)
+{
+	fputs("usage: mlint help [COMMAND]\n\n"
+	      "Without COMMAND, list the commands; with one, print its help, as\n"
+	      "'mlint COMMAND --help' does.\n", stdout);
+	return MLINT_EXIT_OK;
+}
+
+static int run(int argc, char **argv)
 {
 	const struct cli_command *c;
 
@@ -76,6 +84,8 @@ int main(int argc, char **argv)
 			print_usage(stdout);
 			return MLINT_EXIT_OK;
 		}
+		if (strcmp(argv[2], "help") == 0)
+			return print_help_help();
 		if (!(c = find_command(argv[2])))
 			return cli_error("unknown command '%s'; run 'mlint --help'", argv[2]);
 		help_argv[0] = argv[2];
@@ -86,4 +96,9 @@ int main(int argc, char **argv)
 	if (!(c = find_command(argv[1])))
 		return cli_error("unknown command '%s'; run 'mlint --help'", argv[1]);
 	return c->fn(argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv)
+{
+	return cli_finish_stdout(run(argc, argv));
 }

@@ -42,12 +42,39 @@ assert_not_contains() {
 # runs the binary under a tool; an error it finds changes the exit status.
 read -ra MLINT_RUNNER_WORDS <<<"${MLINT_RUNNER:-}"
 
-# run_mlint ARGS...: sets OUT, ERR and RC
+# The --format of a command line ("" when none).
+report_format() {
+  local prev="" a
+  for a in "$@"; do
+    case "$prev" in --format|-f) printf '%s\n' "$a"; return ;; esac
+    case "$a" in --format=*) printf '%s\n' "${a#--format=}"; return ;; esac
+    prev=$a
+  done
+}
+
+# validate_report FORMAT FILE: SARIF against the OASIS 2.1.0 schema, JUnit
+# against Jenkins' junit-4.xsd, GitLab against its documented fields
+# (tests/schemas). A missing validator fails, it never passes.
+validate_report() {
+  case "$1" in
+    sarif|gitlab) $PY "$MLINT_SRC/tests/cli/check_report.py" "$1" "$2" 2>&1 ;;
+    junit) xmllint --noout --schema "$MLINT_SRC/tests/schemas/junit-4.xsd" "$2" 2>&1 ;;
+  esac
+}
+
+# run_mlint ARGS...: sets OUT, ERR and RC. Every SARIF, JUnit and GitLab
+# report a test makes is validated on the way.
 run_mlint() {
-  local o="$TMP/.out" e="$TMP/.err"
+  local o="$TMP/.out" e="$TMP/.err" fmt why
   RC=0; "${MLINT_RUNNER_WORDS[@]}" "$MLINT" "$@" >"$o" 2>"$e" || RC=$?
   OUT=$(cat "$o"); ERR=$(cat "$e")
+  fmt=$(report_format "$@")
+  case "$fmt" in sarif|junit|gitlab) ;; *) return 0 ;; esac
+  [ "$RC" -le 1 ] && [ -s "$o" ] || return 0
+  if why=$(validate_report "$fmt" "$o"); then REPORTS_VALIDATED=$((REPORTS_VALIDATED + 1))
+  else fail "$fmt report of 'mlint $*' does not validate: $why"; fi
 }
+REPORTS_VALIDATED=0
 
 git_init() { git init -q -b main "$1" && git -C "$1" config commit.gpgsign false; }
 git_commit_all() { git -C "$1" add -A && git -C "$1" commit -q -m "$2"; }

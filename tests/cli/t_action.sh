@@ -43,6 +43,8 @@ assert_contains "action: annotation" "$OUT" \
 assert_not_contains "action: --new-only (old migration's info left out)" "$OUT" "a9f527518898"
 assert_eq "action: SARIF written" "2.1.0 True" \
   "$($PY -c 'import json,sys; d=json.load(open(sys.argv[1])); r=d["runs"][0]["results"]; print(d["version"], any(x["ruleId"]=="drop-table" for x in r))' "$TMP/mlint.sarif")"
+why=$(validate_report sarif "$TMP/mlint.sarif") && pass "action: SARIF valid (SARIF 2.1.0 schema)" ||
+  fail "action: SARIF does not validate: $why"
 assert_contains "action: summary verdict" "$SUMMARY" "## mlint: failed"
 assert_contains "action: summary table" "$SUMMARY" "| error | \`drop-table\` |"
 assert_contains "action: summary graph, new head" "$SUMMARY" '["8d54434c5d70"]:::newhead'

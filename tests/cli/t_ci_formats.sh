@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `mlint check --format gitlab` (GitLab Code Quality) and `--format junit`,
 # parsed with Python's json and xml.etree: fields, severities, fingerprints
-# that survive a line shift, one test case per rule and file, escaping.
+# that survive a line shift, one test case per finding, passed rules,
+# escaping. run_mlint (lib.sh) validates each report against its schema.
 source "$(dirname "$0")/lib.sh"
 
 mig() {  # mig DIR FILE BODY...
@@ -50,11 +51,16 @@ assert_eq "gitlab: fingerprints are SARIF's" \
 run_mlint check --format junit --no-git
 assert_eq "junit: status" 1 "$RC"
 ju=$OUT
-assert_eq "junit: one suite, counts" "testsuite mlint 3 3" \
-  "$(py "$ju" 'r=ET.fromstring(text); print(r.tag, r.get("name"), r.get("tests"), r.get("failures"))')"
-assert_eq "junit: one case per rule and file" \
-  "migrations/versions/b2_a&b<c>.py drop-table 2|migrations/versions/b2_a&b<c>.py missing-downgrade 1|migrations/versions/b3_copy.py duplicate-revision 1" \
-  "$(py "$ju" 'r=ET.fromstring(text); print("|".join(sorted("%s %s %d" % (c.get("classname"), c.get("name"), len(c.findall("failure"))) for c in r.findall("testcase"))))')"
+assert_eq "junit: one suite, counts match the elements" "testsuite mlint 4 True True" \
+  "$(py "$ju" 'r=ET.fromstring(text); c=r.findall("testcase"); print(r.tag, r.get("name"), r.get("failures"), r.get("tests")==str(len(c)), r.get("failures")==str(len(r.findall("testcase/failure"))))')"
+assert_eq "junit: one case per finding, at most one failure each" \
+  "migrations/versions/b2_a&b<c>.py drop-table 1|migrations/versions/b2_a&b<c>.py drop-table 1|migrations/versions/b2_a&b<c>.py missing-downgrade 1|migrations/versions/b3_copy.py duplicate-revision 1" \
+  "$(py "$ju" 'r=ET.fromstring(text); print("|".join(sorted("%s %s %d" % (c.get("classname"), c.get("name"), len(c.findall("failure"))) for c in r.findall("testcase") if c.find("failure") is not None)))')"
+assert_eq "junit: every other rule that ran is a passed case" "True True False" \
+  "$(py "$ju" 'r=ET.fromstring(text); p=[c.get("name") for c in r.findall("testcase") if c.find("failure") is None]; print("missing-parent" in p, "out-of-order" in p, "drop-table" in p)')"
+run_mlint check --format junit --no-git --select drop-table,missing-parent
+assert_eq "junit: only the selected rules run" "drop-table drop-table missing-parent|3 2" \
+  "$(py "$OUT" 'r=ET.fromstring(text); print(" ".join(c.get("name") for c in r.findall("testcase")) + "|" + r.get("tests"), r.get("failures"))')"
 assert_eq "junit: failure message and text, unescaped" "error|op.drop_table('t1') drops a table|migrations/versions/b2_a&b<c>.py:6:5: error[drop-table]: op.drop_table('t1')" \
   "$(py "$ju" 'f=ET.fromstring(text).find("testcase[@name=\"drop-table\"]/failure"); print(f.get("type"), f.get("message")[:33], f.text[:76], sep="|")')"
 assert_eq "junit: escaped path in a message" "revision 'b2' is also declared by 'migrations/versions/b2_a&b<c>.py'" \
@@ -66,6 +72,6 @@ run_mlint check --format gitlab --no-git
 assert_eq "gitlab clean: status" 0 "$RC"
 assert_eq "gitlab clean: empty array" "[]" "$OUT"
 run_mlint check --format junit --no-git
-assert_eq "junit clean: one passing case" "1 0 0" \
-  "$(py "$OUT" 'r=ET.fromstring(text); print(r.get("tests"), r.get("failures"), len(r.findall("testcase/failure")))')"
+assert_eq "junit clean: every rule a passed case" "True 0 0" \
+  "$(py "$OUT" 'r=ET.fromstring(text); print(int(r.get("tests")) == len(r.findall("testcase")) > 20, r.get("failures"), len(r.findall("testcase/failure")))')"
 finish

@@ -45,6 +45,9 @@ assert_eq "--force: replaces" 0 "$RC"
 run_mlint install-hook --uninstall
 assert_eq "--uninstall: status" 0 "$RC"
 [ ! -e .git/hooks/pre-commit ] && pass "--uninstall removes it" || fail "--uninstall removes it"
+run_mlint install-hook --uninstall
+assert_eq "--uninstall without a hook: success" 0 "$RC"
+assert_contains "--uninstall without a hook: says so" "$ERR" "nothing to remove"
 # core.hooksPath is honoured.
 git config core.hooksPath .githooks
 run_mlint install-hook

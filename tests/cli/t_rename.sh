@@ -56,7 +56,7 @@ assert_contains "dry-run: git date in the author's offset" "$OUT" "$f2 -> $V/202
 assert_contains "dry-run: bad header date falls back to git" "$OUT" "$f3 -> $V/20250303_$r3.py (2025-03-03 from git)"
 assert_contains "dry-run: bad header date warned" "$ERR" "'2025-21-03 09:00:00' is not a real date: bad month"
 assert_contains "dry-run: added in a merge commit" "$OUT" "$f4 -> $V/20250401_add_orders_merge.py (2025-04-01 from git)"
-assert_contains "dry-run: file_template hint" "$ERR" "file_template = %%(year)d%%(month).2d%%(day).2d_%%(slug)s"
+assert_contains "dry-run: file_template hint (unique names: time and revision)" "$ERR" "file_template = %%(year)d%%(month).2d%%(day).2d_%%(hour).2d%%(minute).2d%%(second).2d_%%(rev)s_%%(slug)s"
 assert_eq "dry-run: changes nothing" "" "$(git status --porcelain)"
 
 # JSON: the documented shape, exactly.
@@ -100,15 +100,21 @@ run_mlint rename --check
 assert_eq "check after: status 0" 0 "$RC"
 
 # --write-config: file_template goes under the commented example; new files
-# are then born with matching names and left alone.
+# are then born with names of their own (time and revision) and left alone.
 run_mlint rename --write-config
 assert_eq "write-config: status" 0 "$RC"
 assert_eq "write-config: one line added" "1" "$(git diff --numstat alembic.ini | cut -f1)"
 assert_eq "write-config: placed after the commented example" \
-  "file_template = %%(year)d%%(month).2d%%(day).2d_%%(slug)s" \
+  "file_template = %%(year)d%%(month).2d%%(day).2d_%%(hour).2d%%(minute).2d%%(second).2d_%%(rev)s_%%(slug)s" \
   "$(grep -A1 '^# file_template' alembic.ini | tail -1)"
 f5=$(new_rev -m "Add invoices")
-assert_eq "write-config: alembic uses it" "$V/$(date +%Y%m%d)_add_invoices.py" "$f5"
+f6=$(new_rev -m "Add invoices")
+case "$f5" in "$V/$(date +%Y%m%d)"_[0-9][0-9][0-9][0-9][0-9][0-9]_*_add_invoices.py) pass "write-config: alembic uses it" ;;
+  *) fail "write-config: alembic uses it: $f5" ;; esac
+[ "$f5" != "$f6" ] && [ -f "$f5" ] && [ -f "$f6" ] && pass "write-config: the same message twice in a day makes two files" ||
+  fail "write-config: two revisions with one message: '$f5' '$f6'"
+out=$($ALEMBIC heads 2>&1) && pass "write-config: alembic heads works" || fail "write-config: alembic heads: $out"
+rm -f "$f6"
 run_mlint rename --dry-run
 assert_eq "write-config: new file already fine" "" "$OUT"
 run_mlint rename --dry-run
@@ -134,12 +140,13 @@ printf '"""Second step\n\nRevision ID: b2\n"""\nrevision = "b2"\ndown_revision =
 touch -d "2024-12-31T23:00:00Z" migrations/versions/*.py
 run_mlint rename migrations/versions
 assert_eq "plain: status" 0 "$RC"
-assert_contains "plain: mtime" "$OUT" "migrations/versions/a1_base.py -> migrations/versions/20241231_base.py (2024-12-31 from mtime)"
-assert_contains "plain: slug from the docstring" "$OUT" "migrations/versions/b2_.py -> migrations/versions/20241231_second_step.py"
-assert_eq "plain: files" "20241231_base.py 20241231_second_step.py" "$(cd migrations/versions && echo *)"
+assert_contains "plain: mtime" "$OUT" "migrations/versions/a1_base.py -> migrations/versions/20241231_01_base.py (2024-12-31 from mtime)"
+assert_contains "plain: slug from the docstring" "$OUT" "migrations/versions/b2_.py -> migrations/versions/20241231_02_second_step.py"
+assert_eq "plain: files (one day, equal times: 01, 02 in graph order)" "20241231_01_base.py 20241231_02_second_step.py" "$(cd migrations/versions && echo *)"
 
 # Collisions: same date and slug get _2, _3 in graph order (parents first),
-# whatever the order of the old names.
+# whatever the order of the old names (a template without a date: names of
+# one day are ordered by a time or sequence instead, tested below).
 c=$TMP/collide; mkdir -p "$c/migrations/versions"; cd "$c"
 for spec in "z1 None" "m2 z1" "a3 m2"; do
   set -- $spec
@@ -147,13 +154,13 @@ for spec in "z1 None" "m2 z1" "a3 m2"; do
   printf '"""same\n\nCreate Date: 2025-06-01 00:00:00\n"""\nrevision = "%s"\ndown_revision = %s\n' "$1" "$parent" \
     > "migrations/versions/$1_same.py"
 done
-run_mlint rename --dry-run --template '%Y%m%d_%slug'
+run_mlint rename --dry-run --template 'mig_%slug'
 assert_eq "collide: order and suffixes" \
-"migrations/versions/z1_same.py -> migrations/versions/20250601_same.py (2025-06-01 from header)
-migrations/versions/m2_same.py -> migrations/versions/20250601_same_2.py (2025-06-01 from header)
-migrations/versions/a3_same.py -> migrations/versions/20250601_same_3.py (2025-06-01 from header)" "$OUT"
-run_mlint rename --template '%Y%m%d_%slug'
-run_mlint rename --template '%Y%m%d_%slug' --check
+"migrations/versions/z1_same.py -> migrations/versions/mig_same.py (2025-06-01 from header)
+migrations/versions/m2_same.py -> migrations/versions/mig_same_2.py (2025-06-01 from header)
+migrations/versions/a3_same.py -> migrations/versions/mig_same_3.py (2025-06-01 from header)" "$OUT"
+run_mlint rename --template 'mig_%slug'
+run_mlint rename --template 'mig_%slug' --check
 assert_eq "collide: second run clean" 0 "$RC"
 
 # History follows renames: a file renamed (as is, or renamed and edited) is
@@ -167,8 +174,8 @@ git mv migrations/versions/f2_old.py migrations/versions/f2_edited.py
 echo "# edited" >> migrations/versions/f2_edited.py
 git add -A; GIT_AUTHOR_DATE="2024-06-30T10:00:00+00:00" git commit -q -m "rename"
 run_mlint rename --dry-run
-assert_contains "follow: pure rename" "$OUT" "f1_renamed.py -> migrations/versions/20240115_renamed.py (2024-01-15 from git)"
-assert_contains "follow: renamed and edited" "$OUT" "f2_edited.py -> migrations/versions/20240115_edited.py (2024-01-15 from git)"
+assert_contains "follow: pure rename" "$OUT" "f1_renamed.py -> migrations/versions/20240115_01_renamed.py (2024-01-15 from git)"
+assert_contains "follow: renamed and edited" "$OUT" "f2_edited.py -> migrations/versions/20240115_02_edited.py (2024-01-15 from git)"
 
 # Templates: alembic.ini's file_template with dates is the default;
 # [mlint] template and --template override it.

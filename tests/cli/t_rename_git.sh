@@ -26,4 +26,20 @@ assert_eq "check --base main: status" 0 "$RC"
 assert_not_contains "no edited-applied" "$OUT" "edited-applied"
 assert_not_contains "no deleted-applied" "$OUT" "deleted-applied"
 
+# A shallow clone: the history ends at a commit whose parents are not
+# there; it is where the files came from, as git shows it.
+s=$TMP/shallow-src; mkdir -p "$s/migrations/versions"; git_init "$s"; cd "$s"
+for i in 1 2 3; do
+  parent=None; [ "$i" -gt 1 ] && parent="'s$((i - 1))'"
+  printf 'revision = "s%s"\ndown_revision = %s\n' "$i" "$parent" > "migrations/versions/s${i}_step.py"
+  git add -A; GIT_AUTHOR_DATE="2024-0$i-10T10:00:00+00:00" git commit -q -m "step $i"
+done
+git clone -q --depth 2 "file://$s" "$TMP/shallow" && cd "$TMP/shallow"
+run_mlint rename --dry-run
+assert_eq "shallow clone: status" 0 "$RC"
+assert_contains "shallow clone: dated inside the history" "$OUT" \
+  "migrations/versions/s3_step.py -> migrations/versions/20240310_step.py (2024-03-10 from git)"
+assert_contains "shallow clone: the boundary commit added the rest" "$OUT" \
+  "migrations/versions/s1_step.py -> migrations/versions/20240210_01_step.py (2024-02-10 from git)"
+
 finish

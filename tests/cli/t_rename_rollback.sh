@@ -79,6 +79,7 @@ run_mlint rename v1 v2
 assert_eq "locked: status" 2 "$RC"
 assert_contains "locked: message" "$ERR" "cannot write the git index"
 assert_contains "locked: says nothing was renamed" "$ERR" "(nothing was renamed)"
+assert_not_contains "locked: says it once" "$ERR" "(nothing was renamed) (nothing was renamed)"
 rm .git/index.lock
 assert_eq "locked: tree and index as before" "$before" "$(state "$p")"
 run_mlint rename v1 v2

@@ -277,11 +277,30 @@ assert_contains "bad config value: file and line" "$ERR" "'.mlint.ini':2: unknow
 printf '[mlint]\nselekt = drop-table\nselect = drop-tabel\n' > .mlint.ini
 check
 assert_contains "unknown key: warning with file and line" "$ERR" "'.mlint.ini':2: unknown key 'selekt' in [mlint]"
-assert_contains "unknown rule id in config: warning" "$ERR" "'.mlint.ini':3: unknown rule 'drop-tabel'"
+assert_eq "unknown rule id in config: an error (a typo would run no rule)" 2 "$RC"
+assert_contains "unknown rule id in config: file, line, closest id" "$ERR" \
+  "'.mlint.ini':3: unknown rule 'drop-tabel' (did you mean 'drop-table'?)"
+printf '[mlint]\nignore = drop-table, rename-colum\n' > .mlint.ini
+check
+assert_eq "unknown rule id in ignore: status" 2 "$RC"
+assert_contains "unknown rule id in ignore: message" "$ERR" \
+  "'.mlint.ini':2: unknown rule 'rename-colum' (did you mean 'rename-column'?)"
+printf '[mlint]\nper-path-ignores = *.py: drop-table, out-of-ordr; x/*: multiple-heads\n' > .mlint.ini
+check
+assert_eq "unknown rule id in per-path-ignores: status" 2 "$RC"
+assert_contains "unknown rule id in per-path-ignores: message" "$ERR" \
+  "'.mlint.ini':2: unknown rule 'out-of-ordr' (did you mean 'out-of-order'?)"
+printf '[mlint]\nper-path-ignores = *.py: drop-table; x/*: multiple-heads, all\n' > .mlint.ini
+check
+assert_eq "known ids in per-path-ignores: accepted" 0 "$RC"
 rm .mlint.ini
 check --select drop-tabel
 assert_eq "unknown rule id on the command line: status" 2 "$RC"
-assert_contains "unknown rule id on the command line: message" "$ERR" "unknown rule 'drop-tabel' in --select"
+assert_contains "unknown rule id on the command line: message" "$ERR" \
+  "--select: unknown rule 'drop-tabel' (did you mean 'drop-table'?)"
+check --ignore drop-table,drop-colum
+assert_eq "unknown rule id in --ignore: status" 2 "$RC"
+assert_contains "unknown rule id in --ignore: message" "$ERR" "did you mean 'drop-column'?"
 
 # autogenerate's op.* form: names through op.f(), table_name= in the downgrade
 mig e6_op.py e6 "'e5'" <<'PY'
@@ -403,6 +422,13 @@ mig f6_esc.py f6 "'e5'" <<'PY'
 --
     pass
 PY
+printf '[mlint]\nselect = escape-test\n' > .mlint.ini
+run_mlint check --rules-dir "$TMP/team"
+assert_not_contains "a rules-dir rule is a known id in select" "$ERR" "unknown rule"
+printf '[mlint]\nselect = escape-tst\n' > .mlint.ini
+run_mlint check --rules-dir "$TMP/team"
+assert_contains "the closest id may be a rules-dir rule" "$ERR" "did you mean 'escape-test'?"
+rm .mlint.ini
 run_mlint check --format github --select escape-test --rules-dir "$TMP/team"
 assert_contains "github: data escaped" "$OUT" "::notice file=migrations/versions/f6_esc.py,line=14,col=17,title=mlint escape-test::100%25 line one line, two"
 check --format github --select escape-test --rules-dir "$TMP/team" --ignore escape-test

@@ -35,11 +35,26 @@ static void test_date_forms(void **state)
 	parsed("  2024-02-29 00:00:00  ", 2024, 2, 29, 0, 0, 0, 0);
 }
 
+/* Written by hand in a real project: one-digit months and days. */
+static void test_date_one_digit_fields(void **state)
+{
+	struct mlint_date dt;
+	(void)state;
+	parsed("2023-05-4 09:44:57", 2023, 5, 4, 9, 44, 57, 0);
+	parsed("2023-5-04 09:44:57", 2023, 5, 4, 9, 44, 57, 0);
+	parsed("2023-5-4", 2023, 5, 4, 0, 0, 0, 0);
+	assert_int_equal(mlint_date_parse(&dt, "2023-05-4"), 0);
+	assert_int_equal(dt.has_time, 0);
+	assert_int_equal(mlint_date_parse(&dt, "2023-05-4 09:44"), 0);
+	assert_int_equal(dt.has_time, 1);
+	assert_int_equal(mlint_date_parse(&dt, "2023-02-30"), MLINT_EUSAGE);
+}
+
 static void test_date_not_real(void **state)
 {
 	static const char *const bad[] = {
 		"2025-21-01 00:00:00", "2025-02-29 10:00:00", "2025-04-31", "2025-04-17 24:00:00",
-		"2025-04-17 10:61:00", "17/04/2025", "2025-4-17", "yesterday", "",
+		"2025-04-17 10:61:00", "17/04/2025", "2025-004-17", "25-04-17", "yesterday", "",
 		"2025-04-17 10:00:00 tomorrow", "2025-04-17 10:00:00+25:00",
 	};
 	struct mlint_date dt;
@@ -87,6 +102,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_date_forms),
+		cmocka_unit_test(test_date_one_digit_fields),
 		cmocka_unit_test(test_date_not_real),
 		cmocka_unit_test(test_date_epoch),
 		cmocka_unit_test(test_date_round_trip),
