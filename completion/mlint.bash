@@ -29,6 +29,8 @@ _mlint() {
       COMPREPLY=($(compgen -d -- "$cur")); return ;;
     "check --config"|"check -c")
       COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "check --color")
+      COMPREPLY=(); return ;;
     "check --base")
       COMPREPLY=($(compgen -W "$(_mlint_refs)" -- "$cur")); return ;;
     "check --applied")
@@ -59,7 +61,7 @@ _mlint() {
       else
         COMPREPLY=($(compgen -f -- "$cur"))
       fi ;;
-    check) opts='--format --fail-on --select --ignore --downgrade --rules-dir --verbose --config --no-excerpt --show-config --quiet --no-baseline --summary --base --applied --staged --head --new-only --no-git --help'
+    check) opts='--format --fail-on --select --ignore --downgrade --rules-dir --verbose --config --no-excerpt --color --show-config --quiet --no-baseline --summary --base --applied --staged --head --new-only --no-git --help'
       if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
       else
