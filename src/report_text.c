@@ -43,14 +43,17 @@ static int put_finding(struct mlint_buf *out, const struct mlint_finding *x,
 		       const struct mlint_report_opts *o)
 {
 	int c = o->color;
-	char where[48];
+	char where[48], section[160] = "";
 	const char *parts[] = {
 		c ? BOLD : "", x->path, where, c ? RESET : "", " ",
 		c ? severity_color(x->severity) : "", mlint_severity_name(x->severity),
-		c ? RESET : "", "[", x->rule, "]: ", x->message, "\n",
+		c ? RESET : "", "[", x->rule, "]: ", x->message, section, "\n",
 	};
 
 	snprintf(where, sizeof(where), ":%u:%u:", x->line, x->col);
+	/* Alembic's default section goes without saying; others are named. */
+	if (x->section && strcmp(x->section, "alembic") != 0)
+		snprintf(section, sizeof(section), " [section %.120s]", x->section);
 	if (put_strs(out, parts, sizeof(parts) / sizeof(parts[0])) < 0)
 		return MLINT_ERROR;
 	if (!o->excerpt || !x->excerpt)

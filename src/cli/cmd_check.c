@@ -28,6 +28,7 @@ static const struct cli_opt check_opts[] = {
 	{OPT_RULES_DIR, 0, "rules-dir", "DIR", "add the pattern rules of DIR/*.rule (repeatable)"},
 	CLI_VERBOSE_OPT(CLI_VERBOSE_HELP),
 	CLI_CONFIG_OPT,
+	CLI_NAME_OPT,
 	{OPT_NO_EXCERPT, 0, "no-excerpt", NULL, "text: do not show the source line under a finding"},
 	{OPT_SHOW_CONFIG, 0, "show-config", NULL, "print the effective settings and where each "
 						  "came from, then exit"},
@@ -323,7 +324,8 @@ static int run_checks(const struct cli_loaded *loaded, const struct mlint_rulese
 		summary->migrations += sd->nr_migrations;
 		mlint_findings_init(&dir);
 		if (check_dir(loaded, i, rs, plan->checkers[i], &plan->cfgs[i], &a->git, &dir,
-			      &summary->suppressed) < 0)
+			      &summary->suppressed) < 0 ||
+		    mlint_findings_set_section(&dir, 0, loaded->project.dirs[i].section) < 0)
 			code = cli_library_error();
 		*fail |= mlint_findings_fail(&dir, plan->cfgs[i].fail_on);
 		if (code == 0 && mlint_findings_move(findings, &dir) < 0)

@@ -21,6 +21,7 @@ static const struct cli_opt rename_opts[] = {
 						    "alembic.ini, keeping its comments and layout"},
 	CLI_VERBOSE_OPT(CLI_VERBOSE_HELP),
 	CLI_CONFIG_OPT,
+	CLI_NAME_OPT,
 	{0, 0, NULL, NULL, NULL},
 };
 

@@ -41,6 +41,8 @@ int cli_project_option(struct cli_project_opts *o, int id, const char *value)
 		o->verbose = 1;
 	else if (id == CLI_OPT_CONFIG)
 		o->config = value;
+	else if (id == CLI_OPT_NAME)
+		o->name = value;
 	else
 		return 1;
 	return 0;
@@ -100,7 +102,7 @@ static int load_dir(struct cli_loaded *out, size_t i, unsigned load_flags,
 int cli_load_project(struct cli_loaded *out, char **paths, size_t nr_paths,
 		     const struct cli_project_opts *opts, const struct cli_source *src)
 {
-	struct mlint_discover_opts dopts = {opts->config};
+	struct mlint_discover_opts dopts = {opts->config, opts->name};
 	int error;
 
 	memset(out, 0, sizeof(*out));
