@@ -398,7 +398,10 @@ static int read_version_locations(struct mlint_project *p, struct mlint_scriptdi
 	    (error = mlint_notes_add(&p->notes, MLINT_NOTE_VERBOSE, "%s: version locations "
 				     "from [mlint] version-locations: %s", where, value)) < 0)
 		goto done;
-	error = split_locations(mlint_ini_get(&d->ini, section_of(d), "version_path_separator"),
+	/* [mlint] version-locations splits on spaces and commas (newlines too),
+	 * whatever version_path_separator says: it is mlint's own key. */
+	error = split_locations(strcmp(section, "mlint") == 0 ? NULL
+				: mlint_ini_get(&d->ini, section, "version_path_separator"),
 				value, &items, &nr, d->ini_path);
 	for (size_t i = 0; error == 0 && i < nr; i++) {
 		char *abs = NULL;
@@ -769,6 +772,147 @@ static int discover_path(struct mlint_project *p, const char *path, const char *
 	return error;
 }
 
+/* ---- migrations outside every version location ------------------------ */
+
+#define OUTSIDE_DEPTH 4
+
+/* True when `file` assigns `revision` at the start of a line (plain or
+ * annotated): what Alembic would load as a migration. */
+static int file_declares_revision(const char *file)
+{
+	char buf[PROBE_BYTES];
+	FILE *f = fopen(file, "rb");
+	size_t n;
+
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	for (const char *p = buf; (p = strstr(p, "revision")) != NULL; p++) {
+		const char *q = p + 8;
+		if (p != buf && p[-1] != '\n')
+			continue;
+		q += strspn(q, " \t");
+		if (*q == '=' || *q == ':')
+			return 1;
+	}
+	return 0;
+}
+
+static int is_location(const struct mlint_scriptdir_config *d, const char *dir)
+{
+	for (size_t i = 0; i < d->nr_locations; i++)
+		if (strcmp(d->version_locations[i], dir) == 0)
+			return 1;
+	return 0;
+}
+
+struct outside {
+	const struct mlint_project *p;
+	const struct mlint_scriptdir_config *d;
+	char **where; /* "'dir' (N)", sorted before printing */
+	size_t nr_where, alloc_where;
+	size_t total;
+};
+
+static int walk_outside(struct outside *o, const char *dir, int depth, int in_location);
+
+static int compare_cstrings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One entry of a walk: a directory to descend into, or a file to probe. */
+static int outside_entry(struct outside *o, const char *dir, const struct dirent *e, int depth,
+			 int in_location, size_t *count)
+{
+	char *full;
+	int error = 0, isdir;
+
+	if (e->d_name[0] == '.' || skip_in_search(e->d_name) ||
+	    (in_location && e->d_type != DT_DIR && e->d_type != DT_UNKNOWN))
+		return 0; /* a version location's own files are read by the scan */
+	if (!(full = mlint_path_join(dir, e->d_name)))
+		return MLINT_ERROR;
+	isdir = e->d_type == DT_DIR || (e->d_type == DT_UNKNOWN && is_dir(full));
+	if (isdir && is_location(o->d, full)) {
+		if (!o->d->recursive)
+			error = walk_outside(o, full, depth + 1, 1);
+	} else if (isdir && depth < OUTSIDE_DEPTH && strcmp(e->d_name, "__pycache__") != 0) {
+		error = walk_outside(o, full, depth + 1, 0);
+	} else if (!isdir && !in_location && has_suffix(e->d_name, ".py") &&
+		   file_declares_revision(full)) {
+		(*count)++;
+	}
+	free(full);
+	return error;
+}
+
+static int walk_outside(struct outside *o, const char *dir, int depth, int in_location)
+{
+	DIR *dh = opendir(dir);
+	struct dirent *e;
+	size_t count = 0;
+	int error = 0;
+
+	if (!dh)
+		return 0; /* unreadable: Alembic could not read it either */
+	while (error == 0 && (e = readdir(dh)) != NULL)
+		error = outside_entry(o, dir, e, depth, in_location, &count);
+	closedir(dh);
+	if (error == 0 && count) {
+		char *shown = mlint_project_display_path(o->p, dir);
+		struct mlint_buf item;
+		mlint_buf_init(&item, 0);
+		if (!shown || mlint_buf_printf(&item, "'%s' (%zu)", shown, count) < 0 ||
+		    MLINT_ARRAY_GROW(o->where, o->alloc_where, o->nr_where + 1) < 0)
+			error = MLINT_ERROR;
+		else
+			o->where[o->nr_where++] = mlint_buf_detach(&item, NULL);
+		mlint_buf_release(&item);
+		o->total += count;
+		free(shown);
+	}
+	return error;
+}
+
+/*
+ * Migrations that no version location holds are invisible to Alembic's
+ * command line unless env.py adds them at run time (an expand/contract tree,
+ * version_locations built in code). Reading only some of a history
+ * silently is the worst outcome: say how many, where, and how to configure.
+ */
+static int note_outside_locations(struct mlint_project *p, const struct mlint_scriptdir_config *d)
+{
+	struct outside o = {p, d, NULL, 0, 0, 0};
+	const char *root = p->repo_root ? p->repo_root : p->base_dir;
+	struct mlint_buf where;
+	int error;
+
+	if (root && strcmp(root, d->script_location) == 0)
+		return 0; /* the whole repository: not a script directory's tree */
+	mlint_buf_init(&where, 0);
+	error = walk_outside(&o, d->script_location, 0, is_location(d, d->script_location));
+	if (o.nr_where > 1)
+		qsort(o.where, o.nr_where, sizeof(*o.where), compare_cstrings);
+	for (size_t i = 0; error == 0 && i < o.nr_where; i++)
+		error = mlint_buf_printf(&where, "%s%s", i ? ", " : "", o.where[i]);
+	if (error == 0 && o.total)
+		error = mlint_notes_add(&p->notes, MLINT_NOTE_WARNING,
+					"%zu file%s that declare%s a revision lie below script "
+					"directory '%s' but outside its version locations, so "
+					"neither Alembic's command line nor mlint reads them: %s; if "
+					"env.py adds them at run time, tell mlint: list them in "
+					"version_locations, set recursive_version_locations = true "
+					"(subdirectories), or set '[mlint] version-locations' in the "
+					"alembic.ini", o.total, o.total == 1 ? "" : "s", o.total == 1 ? "s" : "", d->display,
+					where.ptr);
+	mlint_buf_release(&where);
+	free_strings(o.where, o.nr_where);
+	return error < 0 ? error : 0;
+}
+
 /* ---- repository ------------------------------------------------------- */
 
 /*
@@ -873,6 +1017,8 @@ int mlint_discover(struct mlint_project *out, const char *const *paths, size_t n
 done:
 	if (error == 0)
 		fill_display(out);
+	for (size_t i = 0; error == 0 && i < out->nr_dirs; i++)
+		error = note_outside_locations(out, &out->dirs[i]);
 	free_strings(version_dirs, nr_version_dirs);
 	return error;
 }
