@@ -900,13 +900,14 @@ static int note_outside_locations(struct mlint_project *p, const struct mlint_sc
 		error = mlint_buf_printf(&where, "%s%s", i ? ", " : "", o.where[i]);
 	if (error == 0 && o.total)
 		error = mlint_notes_add(&p->notes, MLINT_NOTE_WARNING,
-					"%zu file%s that declare%s a revision lie below script "
+					"%zu file%s that declare%s a revision lie%s below script "
 					"directory '%s' but outside its version locations, so "
 					"neither Alembic's command line nor mlint reads them: %s; if "
 					"env.py adds them at run time, tell mlint: list them in "
 					"version_locations, set recursive_version_locations = true "
 					"(subdirectories), or set '[mlint] version-locations' in the "
-					"alembic.ini", o.total, o.total == 1 ? "" : "s", o.total == 1 ? "s" : "", d->display,
+					"alembic.ini", o.total, o.total == 1 ? "" : "s",
+					o.total == 1 ? "s" : "", o.total == 1 ? "s" : "", d->display,
 					where.ptr);
 	mlint_buf_release(&where);
 	free_strings(o.where, o.nr_where);
