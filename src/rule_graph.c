@@ -136,14 +136,15 @@ done:
 
 static int check_duplicates(const struct mlint_scriptdir *sd, struct mlint_findings *out)
 {
-	char msg[700];
+	char msg[1100];
 	for (size_t i = 0; i < sd->graph.nr_duplicates; i++) {
 		const struct mlint_graph_duplicate *d = &sd->graph.duplicates[i];
 		const struct mlint_script *s = &sd->scripts[sd->inputs[d->input].tag];
 		const struct mlint_script *first = mlint_scriptdir_node_script(sd, d->first_node);
-		snprintf(msg, sizeof(msg), "revision '%.200s' is also declared by '%.300s': "
-			 "Alembic keeps only one of them", mlint_migration_revision(&s->m),
-			 first->path);
+		snprintf(msg, sizeof(msg), "revision '%.200s' is also declared by '%.300s', which "
+			 "Alembic loads later and keeps: this file is ignored (older Alembic, "
+			 "such as 1.8, lists files in directory order and may keep either); give "
+			 "one of them a new revision id", mlint_migration_revision(&s->m), first->path);
 		if (add_at(out, s, "duplicate-revision", s->m.revision.line, s->m.revision.col, msg) < 0)
 			return MLINT_ERROR;
 	}

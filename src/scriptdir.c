@@ -103,6 +103,59 @@ static void value_items(const struct mlint_value *v, const char *const **items, 
 	}
 }
 
+/* Which version location holds `path` (relative to the repository): the
+ * one whose absolute path ends with the longest directory prefix of it. */
+static size_t location_of(const struct mlint_scriptdir_config *d, const char *path)
+{
+	size_t best = 0, best_len = 0;
+
+	for (size_t i = 0; d && i < d->nr_locations; i++) {
+		const char *loc = d->version_locations[i];
+		size_t ll = strlen(loc);
+		for (const char *s = strchr(path, '/'); s; s = strchr(s + 1, '/')) {
+			size_t n = (size_t)(s - path);
+			if (n > best_len && ll > n && loc[ll - n - 1] == '/' &&
+			    memcmp(loc + ll - n, path, n) == 0) {
+				best = i;
+				best_len = n;
+			}
+		}
+	}
+	return best;
+}
+
+/* os.walk(topdown) with sorted names, as Alembic 1.9+ lists a location: a
+ * directory's files, in name order, before its subdirectories. */
+static int walk_order(const char *a, const char *b)
+{
+	for (;;) {
+		const char *sa = strchr(a, '/'), *sb = strchr(b, '/');
+		size_t la, lb;
+		int c;
+		if (!sa || !sb)
+			return !sa && !sb ? strcmp(a, b) : sa ? 1 : -1;
+		la = (size_t)(sa - a);
+		lb = (size_t)(sb - b);
+		if ((c = memcmp(a, b, la < lb ? la : lb)) != 0 || la != lb)
+			return c ? c : la < lb ? -1 : 1;
+		a = sa + 1;
+		b = sb + 1;
+	}
+}
+
+/* Whether Alembic loads script a after script b: locations in their
+ * configured order, each walked as above. Only duplicates ask. */
+static int loads_later(const void *ctx, size_t a, size_t b)
+{
+	const struct mlint_scriptdir *sd = ctx;
+	const char *pa = sd->scripts[a].path, *pb = sd->scripts[b].path;
+	size_t la = location_of(sd->config, pa), lb = location_of(sd->config, pb);
+
+	if (la != lb)
+		return la > lb;
+	return walk_order(pa, pb) > 0;
+}
+
 static int build_graph(struct mlint_scriptdir *sd)
 {
 	if (sd->nr_scripts && !(sd->inputs = calloc(sd->nr_scripts, sizeof(*sd->inputs))))
@@ -128,6 +181,8 @@ static int build_graph(struct mlint_scriptdir *sd)
 			value_items(&m->branch_labels, &in->labels, &in->nr_labels);
 		}
 	}
+	sd->graph.loads_later = loads_later;
+	sd->graph.loads_later_ctx = sd;
 	return mlint_graph_build(&sd->graph, sd->inputs, sd->nr_inputs);
 }
 

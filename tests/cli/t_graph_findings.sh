@@ -25,7 +25,7 @@ assert_eq "clean: summary" "no findings in 2 migrations" "$OUT"
 mig $v b2_copy.py "revision = 'b2'" "down_revision = 'a1'"
 run_mlint check --no-excerpt
 assert_eq "duplicate: status" 1 "$RC"
-assert_contains "duplicate: finding" "$OUT" "migrations/versions/b2_next.py:1:12: error[duplicate-revision]: revision 'b2' is also declared by 'migrations/versions/b2_copy.py'"
+assert_contains "duplicate: finding at the file Alembic drops (b2_copy sorts first)" "$OUT" "migrations/versions/b2_copy.py:1:12: error[duplicate-revision]: revision 'b2' is also declared by 'migrations/versions/b2_next.py', which Alembic loads later"
 rm $v/b2_copy.py
 
 # missing-parent: down_revision and depends_on, at the value.

@@ -282,9 +282,10 @@ static void test_check_duplicate_revision(void **state)
 	migration(f, "0002_a_again.py", "'a'", "None", NULL, NULL);
 	run(f);
 	assert_int_equal(count(f, "duplicate-revision", NULL), 1);
-	assert_int_equal(count(f, "duplicate-revision", "0002_a_again.py"), 1);
+	/* Reported at the file Alembic drops: the one it loads first. */
+	assert_int_equal(count(f, "duplicate-revision", "0001_a.py"), 1);
 	x = first(f, "duplicate-revision");
-	assert_non_null(strstr(x->message, "0001_a.py"));
+	assert_non_null(strstr(x->message, "0002_a_again.py"));
 	assert_string_equal(x->revision, "a");
 	assert_int_equal(f->sd.nr_migrations, 2);
 }
