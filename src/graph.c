@@ -420,13 +420,23 @@ static int propagate_labels(struct mlint_graph *g, const struct mlint_graph_inpu
 
 static int collect_heads_and_bases(struct mlint_graph *g)
 {
+	unsigned char *claimed = calloc(g->nr_nodes + 1, 1);
+
 	g->heads = malloc((g->nr_nodes + 1) * sizeof(*g->heads));
 	g->bases = malloc((g->nr_nodes + 1) * sizeof(*g->bases));
-	if (!g->heads || !g->bases)
+	if (!g->heads || !g->bases || !claimed) {
+		free(claimed);
 		return mlint_error_set("out of memory");
+	}
+	for (size_t k = 0; k < g->nr_claimed; k++) {
+		int by_label;
+		size_t n = resolve(g, g->claimed[k], &by_label);
+		if (n != NO_NODE)
+			claimed[n] = 1;
+	}
 	for (size_t i = 0; i < g->nr_nodes; i++) {
 		struct mlint_graph_node *n = &g->nodes[i];
-		n->is_head = n->nr_children == 0;
+		n->is_head = n->nr_children == 0 && !claimed[i];
 		n->is_real_head = n->is_head && n->nr_dep_children == 0;
 		n->is_branch_point = n->nr_children > 1;
 		if (n->is_head)
@@ -434,6 +444,7 @@ static int collect_heads_and_bases(struct mlint_graph *g)
 		if (n->is_base)
 			g->bases[g->nr_bases++] = i;
 	}
+	free(claimed);
 	return 0;
 }
 

@@ -124,7 +124,7 @@ static size_t location_of(const struct mlint_scriptdir_config *d, const char *pa
 	return best;
 }
 
-/* os.walk(topdown) with sorted names, as Alembic 1.9+ lists a location: a
+/* os.walk(topdown) with sorted names, as current Alembic lists a location: a
  * directory's files, in name order, before its subdirectories. */
 static int walk_order(const char *a, const char *b)
 {
@@ -156,8 +156,70 @@ static int loads_later(const void *ctx, size_t a, size_t b)
 	return walk_order(pa, pb) > 0;
 }
 
+/* A header's "Revises: a1, b2" (borrowed: the names are split in place
+ * into a copy kept in `keep`). */
+static int header_parents(const struct mlint_migration *m, char **keep, const char ***out,
+			  size_t *nr, size_t *alloc)
+{
+	char *p;
+
+	if (!m->header.revises || !*m->header.revises)
+		return 0;
+	if (!(*keep = mlint_strdup(m->header.revises)))
+		return MLINT_ERROR;
+	for (p = *keep; *p;) {
+		size_t n = strcspn(p, ", \t");
+		if (n) {
+			if (MLINT_ARRAY_GROW(*out, *alloc, *nr + 1) < 0)
+				return MLINT_ERROR;
+			(*out)[(*nr)++] = p;
+		}
+		p += n;
+		if (*p)
+			*p++ = '\0';
+	}
+	return 0;
+}
+
+/* The literal parents of migrations whose revision could not be read (the
+ * header's Revises: when down_revision is unreadable too). */
+static int claim_parents(const struct mlint_scriptdir *sd, const char ***out, size_t *nr,
+			 char ***keep, size_t *nr_keep)
+{
+	size_t alloc = 0, alloc_keep = 0;
+
+	*out = NULL;
+	*nr = 0;
+	for (size_t i = 0; i < sd->nr_scripts; i++) {
+		const struct mlint_migration *m = &sd->scripts[i].m;
+		const char *const *items;
+		size_t n;
+		if (!sd->scripts[i].is_migration || mlint_migration_has_revision(m))
+			continue;
+		value_items(&m->down_revision, &items, &n);
+		if (m->down_revision.kind == MLINT_VAL_ABSENT) {
+			if (MLINT_ARRAY_GROW(*keep, alloc_keep, *nr_keep + 1) < 0)
+				return MLINT_ERROR;
+			(*keep)[*nr_keep] = NULL;
+			if (header_parents(m, &(*keep)[(*nr_keep)++], out, nr, &alloc) < 0)
+				return MLINT_ERROR;
+		}
+		for (size_t k = 0; k < n; k++) {
+			if (MLINT_ARRAY_GROW(*out, alloc, *nr + 1) < 0)
+				return MLINT_ERROR;
+			(*out)[(*nr)++] = items[k];
+		}
+	}
+	return 0;
+}
+
 static int build_graph(struct mlint_scriptdir *sd)
 {
+	const char **claimed = NULL;
+	char **keep = NULL;
+	size_t nr_keep = 0;
+	int error;
+
 	if (sd->nr_scripts && !(sd->inputs = calloc(sd->nr_scripts, sizeof(*sd->inputs))))
 		return mlint_error_set("out of memory");
 	for (size_t i = 0; i < sd->nr_scripts; i++) {
@@ -183,7 +245,17 @@ static int build_graph(struct mlint_scriptdir *sd)
 	}
 	sd->graph.loads_later = loads_later;
 	sd->graph.loads_later_ctx = sd;
-	return mlint_graph_build(&sd->graph, sd->inputs, sd->nr_inputs);
+	if ((error = claim_parents(sd, &claimed, &sd->graph.nr_claimed, &keep, &nr_keep)) == 0) {
+		sd->graph.claimed = (const char *const *)claimed;
+		error = mlint_graph_build(&sd->graph, sd->inputs, sd->nr_inputs);
+	}
+	sd->graph.claimed = NULL;
+	sd->graph.nr_claimed = 0;
+	free(claimed);
+	for (size_t i = 0; i < nr_keep; i++)
+		free(keep[i]);
+	free(keep);
+	return error;
 }
 
 static int note_skipped(struct mlint_notes *notes, const struct mlint_script *s)

@@ -99,6 +99,12 @@ struct mlint_graph {
 	 * input order is load order. */
 	int (*loads_later)(const void *ctx, size_t tag_a, size_t tag_b);
 	const void *loads_later_ctx;
+	/* Set before mlint_graph_build (borrowed for the call): the parents
+	 * named by migrations whose own revision id could not be read. They
+	 * have a child, so they are no heads (a broken file must not make its
+	 * parent look like a second head). */
+	const char *const *claimed;
+	size_t nr_claimed;
 	/* open-addressing index: revision id and label -> node */
 	size_t *slots, nr_slots;
 	struct mlint_graph_label *label_decls; /* sorted by name */
