@@ -73,7 +73,7 @@ ratio "heads vs readfloor" 1.3 "$dir" -- "$work/readfloor" migrations/versions -
 
 # A git repository of the same project; one migration edited and staged.
 repo=$work/repo
-cp -R "$dir" "$repo"
+mkdir -p "$repo" && cp -R "$dir/." "$repo/"   # the contents: $dir may be a symlink
 git -C "$repo" init -q -b main && git -C "$repo" add -A && git -C "$repo" commit -q -m history
 one=$(cd "$repo" && ls migrations/versions | tail -n 1)
 printf '\n# staged\n' >>"$repo/migrations/versions/$one"
