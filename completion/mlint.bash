@@ -17,6 +17,7 @@ _mlint() {
       return ;;
     --fail-on) COMPREPLY=($(compgen -W "error warning info" -- "$cur")); return ;;
     --config|-c) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --name|-n) COMPREPLY=($(compgen -W "$(awk '/^\[/ { s = substr($0, 2, index($0, "]") - 2) } /^script_location *[=:]/ { print s }' alembic.ini migrations/alembic.ini 2>/dev/null)" -- "$cur")); return ;;
     --base|--applied|--head) COMPREPLY=($(compgen -W "$(git for-each-ref --format='%(refname:short)' 2>/dev/null)" -- "$cur")); return ;;
   esac
   case $cmd in
