@@ -291,6 +291,25 @@ static void test_check_duplicate_revision(void **state)
 	assert_int_equal(f->sd.nr_migrations, 2);
 }
 
+static void test_check_duplicate_revision_walk_order(void **state)
+{
+	struct fixture *f = *state;
+
+	/* Recursive locations are walked as os.walk with sorted names: a
+	 * directory's files, then its subdirectories. versions/z.py loads
+	 * before versions/sub/0.py, though it sorts after it as a path. */
+	test_write_file(f->root, "alembic.ini", "[alembic]\nscript_location = migrations\n"
+			"recursive_version_locations = true\n");
+	test_make_dirs(f->root, "migrations/versions/sub");
+	migration(f, "z.py", "'x'", "None", NULL, NULL);
+	migration(f, "sub/0.py", "'x'", "None", NULL, NULL);
+	migration(f, "sub/1.py", "'y'", "'x'", NULL, NULL);
+	run(f);
+	assert_int_equal(count(f, "duplicate-revision", "z.py"), 1);
+	assert_int_equal(count(f, "duplicate-revision", NULL), 1);
+	assert_non_null(strstr(first(f, "duplicate-revision")->message, "sub/0.py"));
+}
+
 static void test_check_missing_parent(void **state)
 {
 	struct fixture *f = *state;
@@ -637,6 +656,7 @@ int main(void)
 		T(test_check_multiple_heads_depends_on_keeps_head),
 		T(test_check_merged_heads_are_clean),
 		T(test_check_duplicate_revision),
+		T(test_check_duplicate_revision_walk_order),
 		T(test_check_missing_parent),
 		T(test_check_parent_by_label_is_not_missing),
 		T(test_check_revision_cycle),
