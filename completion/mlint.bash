@@ -29,6 +29,8 @@ _mlint() {
       COMPREPLY=($(compgen -d -- "$cur")); return ;;
     "check --config"|"check -c")
       COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "check --name"|"check -n")
+      COMPREPLY=(); return ;;
     "check --color")
       COMPREPLY=(); return ;;
     "check --base")
@@ -41,16 +43,22 @@ _mlint() {
       COMPREPLY=($(compgen -W 'text json dot mermaid' -- "$cur")); return ;;
     "graph --config"|"graph -c")
       COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "graph --name"|"graph -n")
+      COMPREPLY=(); return ;;
     "heads --format"|"heads -f")
       COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
     "heads --config"|"heads -c")
       COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "heads --name"|"heads -n")
+      COMPREPLY=(); return ;;
     "rename --template"|"rename -t")
       COMPREPLY=(); return ;;
     "rename --format"|"rename -f")
       COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
     "rename --config"|"rename -c")
       COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "rename --name"|"rename -n")
+      COMPREPLY=(); return ;;
     "rules --rules-dir")
       COMPREPLY=($(compgen -d -- "$cur")); return ;;
   esac
@@ -61,19 +69,19 @@ _mlint() {
       else
         COMPREPLY=($(compgen -f -- "$cur"))
       fi ;;
-    check) opts='--format --fail-on --select --ignore --downgrade --rules-dir --verbose --config --no-excerpt --color --show-config --quiet --no-baseline --summary --base --applied --staged --head --new-only --no-git --help'
+    check) opts='--format --fail-on --select --ignore --downgrade --rules-dir --verbose --config --name --no-excerpt --color --show-config --quiet --no-baseline --summary --base --applied --staged --head --new-only --no-git --help'
       if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
       else
         COMPREPLY=($(compgen -f -- "$cur"))
       fi ;;
-    graph) opts='--format --verbose --config --help'
+    graph) opts='--format --verbose --config --name --help'
       if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
       else
         COMPREPLY=($(compgen -f -- "$cur"))
       fi ;;
-    heads) opts='--format --verbose --config --help'
+    heads) opts='--format --verbose --config --name --help'
       if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
       else
@@ -85,7 +93,7 @@ _mlint() {
       else
         COMPREPLY=()
       fi ;;
-    rename) opts='--dry-run --check --template --format --write-config --verbose --config --help'
+    rename) opts='--dry-run --check --template --format --write-config --verbose --config --name --help'
       if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
       else

@@ -301,7 +301,7 @@ static int check_head_has(const struct run *r, const struct mlint_scriptdir_conf
 
 static int discover(struct run *r)
 {
-	struct mlint_discover_opts dopts = {r->req->config};
+	struct mlint_discover_opts dopts = {r->req->config, r->req->name};
 	int error;
 
 	if (!r->req->no_git && r->req->source == MLINT_CHECK_COMMIT)
@@ -1047,6 +1047,8 @@ static int run_rules(struct run *r)
 		res->summary.migrations += res->dirs[i].nr_migrations;
 		mlint_findings_init(&dir);
 		error = check_dir(r, i, &dir);
+		if (error == 0)
+			error = mlint_findings_set_section(&dir, 0, r->p->dirs[i].section);
 		apply_baseline(r, &dir);
 		if (res->configs[i].new_only)
 			mlint_check_new_only(&res->change, &dir);

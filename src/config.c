@@ -103,6 +103,8 @@ int mlint_config_set(struct mlint_config *cfg, const char *key, const char *valu
 {
 	if (strcmp(key, "select") == 0)
 		return list_set(&cfg->select, value, where);
+	if (strcmp(key, "version-locations") == 0)
+		return 0; /* read by discovery (discover.h), not a rule setting */
 	if (strcmp(key, "ignore") == 0)
 		return list_set(&cfg->ignore, value, where);
 	if (strcmp(key, "downgrade") == 0)
@@ -144,7 +146,7 @@ int mlint_config_read_ini(struct mlint_config *cfg, const struct mlint_ini *ini,
 						"%s: unknown key '%s' in [mlint] (known: select, "
 						"ignore, fail-on, downgrade, new-only, exclude, "
 						"per-path-ignores, base, applied, rules-dir, "
-						"template, models, dialect, enable); ignored",
+						"template, models, dialect, enable, version-locations); ignored",
 						where, e->key);
 		if (error < 0)
 			return error;

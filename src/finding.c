@@ -19,6 +19,7 @@ static void finding_release(struct mlint_finding *x)
 	free(x->message);
 	free(x->revision);
 	free(x->excerpt);
+	free(x->section);
 }
 
 void mlint_findings_release(struct mlint_findings *f)
@@ -211,3 +212,13 @@ int mlint_findings_fail(const struct mlint_findings *f, enum mlint_severity thre
 	return 0;
 }
 
+
+int mlint_findings_set_section(struct mlint_findings *f, size_t from, const char *section)
+{
+	for (size_t i = from; section && i < f->nr; i++) {
+		free(f->items[i].section);
+		if (!(f->items[i].section = mlint_strdup(section)))
+			return MLINT_ERROR;
+	}
+	return 0;
+}

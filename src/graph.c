@@ -12,6 +12,7 @@ void mlint_graph_init(struct mlint_graph *g)
 
 void mlint_graph_release(struct mlint_graph *g)
 {
+
 	for (size_t i = 0; i < g->nr_nodes; i++) {
 		free(g->nodes[i].parents);
 		free(g->nodes[i].deps);
@@ -128,6 +129,14 @@ static int note_label_parent(struct mlint_graph *g, size_t node, const char *nam
 	return 0;
 }
 
+static int loads_later(const struct mlint_graph *g, const struct mlint_graph_input *in,
+		       size_t a, size_t b)
+{
+	if (!g->loads_later)
+		return a > b;
+	return g->loads_later(g->loads_later_ctx, in[a].tag, in[b].tag);
+}
+
 static int add_nodes(struct mlint_graph *g, const struct mlint_graph_input *in, size_t nr)
 {
 	if (nr && !(g->nodes = calloc(nr, sizeof(*g->nodes))))
@@ -140,9 +149,16 @@ static int add_nodes(struct mlint_graph *g, const struct mlint_graph_input *in, 
 		n->revision = in[i].revision;
 		n->input = i;
 		if ((first = index_insert(g, g->nr_nodes)) != NO_NODE) {
+			size_t dropped = i;
 			if (MLINT_ARRAY_GROW(g->duplicates, g->alloc_duplicates, g->nr_duplicates + 1) < 0)
 				return MLINT_ERROR;
-			g->duplicates[g->nr_duplicates].input = i;
+			if (loads_later(g, in, i, g->nodes[first].input)) {
+				/* Alembic's map keeps the revision it loads last */
+				dropped = g->nodes[first].input;
+				g->nodes[first].input = i;
+				g->nodes[first].revision = in[i].revision;
+			}
+			g->duplicates[g->nr_duplicates].input = dropped;
 			g->duplicates[g->nr_duplicates++].first_node = first;
 			memset(n, 0, sizeof(*n));
 			continue;
@@ -404,13 +420,23 @@ static int propagate_labels(struct mlint_graph *g, const struct mlint_graph_inpu
 
 static int collect_heads_and_bases(struct mlint_graph *g)
 {
+	unsigned char *claimed = calloc(g->nr_nodes + 1, 1);
+
 	g->heads = malloc((g->nr_nodes + 1) * sizeof(*g->heads));
 	g->bases = malloc((g->nr_nodes + 1) * sizeof(*g->bases));
-	if (!g->heads || !g->bases)
+	if (!g->heads || !g->bases || !claimed) {
+		free(claimed);
 		return mlint_error_set("out of memory");
+	}
+	for (size_t k = 0; k < g->nr_claimed; k++) {
+		int by_label;
+		size_t n = resolve(g, g->claimed[k], &by_label);
+		if (n != NO_NODE)
+			claimed[n] = 1;
+	}
 	for (size_t i = 0; i < g->nr_nodes; i++) {
 		struct mlint_graph_node *n = &g->nodes[i];
-		n->is_head = n->nr_children == 0;
+		n->is_head = n->nr_children == 0 && !claimed[i];
 		n->is_real_head = n->is_head && n->nr_dep_children == 0;
 		n->is_branch_point = n->nr_children > 1;
 		if (n->is_head)
@@ -418,6 +444,7 @@ static int collect_heads_and_bases(struct mlint_graph *g)
 		if (n->is_base)
 			g->bases[g->nr_bases++] = i;
 	}
+	free(claimed);
 	return 0;
 }
 

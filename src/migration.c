@@ -1104,7 +1104,8 @@ static int handle_line(struct extractor *x, size_t n)
 		return 0;
 	if (x->depth == 0)
 		return handle_module_line(x, n);
-	if (x->cur_func >= 0)
+	/* Without calls (heads, graph, rename) the bodies are not looked at. */
+	if (x->cur_func >= 0 && !x->no_calls)
 		return note_body_statements(x, 0, n);
 	return 0;
 }

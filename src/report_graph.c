@@ -257,8 +257,18 @@ int mlint_report_graph_marked(struct mlint_buf *out, const struct mlint_scriptdi
 	case MLINT_GRAPH_TEXT:
 		break;
 	}
-	for (size_t d = 0; d < nr; d++)
+	for (size_t d = 0; d < nr; d++) {
+		const struct mlint_scriptdir_config *c = dirs[d].config;
+		/* Several directories: a header line over each one's history. */
+		if (nr > 1) {
+			mlint_buf_printf(out, "%s# script directory %s", d ? "\n" : "",
+					 script_location(&dirs[d]));
+			if (c && c->section && strcmp(c->section, "alembic") != 0)
+				mlint_buf_printf(out, " [section %s]", c->section);
+			mlint_buf_putc(out, '\n');
+		}
 		if (graph_text(out, &dirs[d]) < 0)
 			return MLINT_ERROR;
+	}
 	return 0;
 }

@@ -1,10 +1,21 @@
 #include <jansson.h>
+#include <string.h>
 #include "mlint/report.h"
 #include "report_json.h"
 #include "util.h"
 
+/* " in DIR [section NAME]": which script directory a head belongs to, when
+ * several are printed together (two directories are not two heads). */
+static void put_dir_label(struct mlint_buf *out, const struct mlint_scriptdir *sd)
+{
+	const struct mlint_scriptdir_config *d = sd->config;
+	mlint_buf_printf(out, " in %s", d && d->display ? d->display : ".");
+	if (d && d->section && strcmp(d->section, "alembic") != 0)
+		mlint_buf_printf(out, " [section %s]", d->section);
+}
+
 static int put_head_line(struct mlint_buf *out, const struct mlint_scriptdir *sd, size_t node,
-			 int verbose)
+			 int verbose, int label_dir)
 {
 	const struct mlint_graph_node *n = &sd->graph.nodes[node];
 	const struct mlint_script *s = mlint_scriptdir_node_script(sd, node);
@@ -18,6 +29,8 @@ static int put_head_line(struct mlint_buf *out, const struct mlint_scriptdir *sd
 		mlint_buf_putc(out, ')');
 	}
 	mlint_buf_puts(out, n->is_real_head ? " (head)" : " (effective head)");
+	if (label_dir)
+		put_dir_label(out, sd);
 	if (verbose)
 		mlint_buf_printf(out, " %s%s%s", s->path, s->m.header.message ? ": " : "",
 				 s->m.header.message ? s->m.header.message : "");
@@ -29,7 +42,7 @@ int mlint_report_heads_text(struct mlint_buf *out, const struct mlint_scriptdir 
 {
 	for (size_t d = 0; d < nr; d++)
 		for (size_t h = 0; h < dirs[d].graph.nr_heads; h++)
-			if (put_head_line(out, &dirs[d], dirs[d].graph.heads[h], verbose) < 0)
+			if (put_head_line(out, &dirs[d], dirs[d].graph.heads[h], verbose, nr > 1) < 0)
 				return MLINT_ERROR;
 	return 0;
 }

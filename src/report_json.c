@@ -41,10 +41,11 @@ int mlint_json_write(struct mlint_buf *out, json_t *root)
 
 static json_t *finding_json(const struct mlint_finding *x)
 {
-	return json_pack("{s:s, s:s, s:o, s:I, s:I, s:o, s:o}", "rule", x->rule, "severity",
+	return json_pack("{s:s, s:s, s:o, s:I, s:I, s:o, s:o, s:o}", "rule", x->rule, "severity",
 			 mlint_severity_name(x->severity), "path", lossy_string(x->path), "line",
 			 (json_int_t)x->line, "column", (json_int_t)x->col, "message",
-			 lossy_string(x->message), "revision", mlint_json_string(x->revision));
+			 lossy_string(x->message), "revision", mlint_json_string(x->revision),
+			 "section", mlint_json_string(x->section));
 }
 
 static json_t *summary_json(const struct mlint_summary *s)

@@ -86,6 +86,8 @@ static json_t *result_json(const struct mlint_findings *f, size_t i,
 		      "partialFingerprints", "mlint/v1", fp);
 	if (j && idx != (size_t)-1)
 		json_object_set_new(j, "ruleIndex", json_integer((json_int_t)idx));
+	if (j && x->section) /* which alembic.ini section (alembic -n) the file belongs to */
+		json_object_set_new(j, "properties", json_pack("{s:s}", "section", x->section));
 	free(uri);
 	return j;
 }

@@ -43,7 +43,7 @@ static int put_finding(struct mlint_buf *out, const struct mlint_finding *x,
 		       const struct mlint_report_opts *o)
 {
 	int c = o->color;
-	char where[48];
+	char where[48], section[160] = "";
 	const char *parts[] = {
 		where, c ? RESET : "", " ",
 		c ? severity_color(x->severity) : "", mlint_severity_name(x->severity),
@@ -51,10 +51,14 @@ static int put_finding(struct mlint_buf *out, const struct mlint_finding *x,
 	};
 
 	snprintf(where, sizeof(where), ":%u:%u:", x->line, x->col);
+	/* Alembic's default section goes without saying; others are named. */
+	if (x->section && strcmp(x->section, "alembic") != 0)
+		snprintf(section, sizeof(section), " [section %.120s]", x->section);
 	/* one finding, one line, whatever the files are called */
 	if ((c && mlint_buf_puts(out, BOLD) < 0) || mlint_buf_puts_escaped(out, x->path) < 0 ||
 	    put_strs(out, parts, sizeof(parts) / sizeof(parts[0])) < 0 ||
-	    mlint_buf_puts_escaped(out, x->message) < 0 || mlint_buf_putc(out, '\n') < 0)
+	    mlint_buf_puts_escaped(out, x->message) < 0 || mlint_buf_puts(out, section) < 0 ||
+	    mlint_buf_putc(out, '\n') < 0)
 		return MLINT_ERROR;
 	if (!o->excerpt || !x->excerpt)
 		return 0;

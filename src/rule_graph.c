@@ -43,18 +43,63 @@ static int compare_head_labels(const void *a, const void *b)
 	return (x->node > y->node) - (x->node < y->node);
 }
 
+/* Create Date as written ("2024-05-01 10:00:00.123456": ISO sorts as text);
+ * "" when a file has none. */
+static const char *create_date(const struct mlint_scriptdir *sd, size_t node)
+{
+	const char *d = mlint_scriptdir_node_script(sd, node)->m.header.create_date;
+	return d ? d : "";
+}
+
+/* The head a group's finding is located at: the newest Create Date, then
+ * the path that sorts last (the most recent file by naming convention). */
+static size_t newest_head(const struct mlint_scriptdir *sd, const struct head_label *group,
+			  size_t nr)
+{
+	size_t best = 0;
+	for (size_t i = 1; i < nr; i++) {
+		int c = strcmp(create_date(sd, group[i].node), create_date(sd, group[best].node));
+		if (c > 0 || (c == 0 && strcmp(mlint_scriptdir_node_script(sd, group[i].node)->path,
+					       mlint_scriptdir_node_script(sd, group[best].node)->path) > 0))
+			best = i;
+	}
+	return best;
+}
+
+/* Which migrations could not be placed (an expression as down_revision,
+ * or below one): named so a reader knows what the heads leave out. */
+static void put_unplaced(struct mlint_buf *msg, const struct mlint_scriptdir *sd,
+			 const unsigned char *unplaced)
+{
+	size_t listed = 0, total = 0;
+
+	for (size_t n = 0; n < sd->graph.nr_nodes; n++) {
+		if (!unplaced[n] || !sd->inputs[sd->graph.nodes[n].input].unknown_parent)
+			continue;
+		if (listed < LIST_MAX)
+			mlint_buf_printf(msg, "%s'%s'", listed++ ? ", " : "; heads computed without ",
+					 sd->graph.nodes[n].revision);
+		total++;
+	}
+	if (total > listed)
+		mlint_buf_printf(msg, " and %zu more", total - listed);
+	if (total)
+		mlint_buf_puts(msg, " (down_revision is an expression: they could not be placed)");
+}
+
 static int heads_message(struct mlint_buf *msg, const struct mlint_scriptdir *sd,
-			 const struct head_label *group, size_t nr, size_t self)
+			 const struct head_label *group, size_t nr, size_t self,
+			 const unsigned char *unplaced)
 {
 	const struct mlint_graph_node *me = &sd->graph.nodes[group[self].node];
 	size_t listed = 0;
 
 	mlint_buf_clear(msg);
 	if (group[0].label)
-		mlint_buf_printf(msg, "'%s' is one of %zu heads of branch '%s'; the others: ",
-				 me->revision, nr, group[0].label);
+		mlint_buf_printf(msg, "branch '%s' has %zu heads: '%s' (the newest) and ",
+				 group[0].label, nr, me->revision);
 	else
-		mlint_buf_printf(msg, "'%s' is one of %zu heads; the others: ", me->revision, nr);
+		mlint_buf_printf(msg, "%zu heads: '%s' (the newest) and ", nr, me->revision);
 	for (size_t i = 0; i < nr && listed < LIST_MAX; i++) {
 		const struct mlint_graph_node *n = &sd->graph.nodes[group[i].node];
 		if (i == self)
@@ -74,69 +119,105 @@ static int heads_message(struct mlint_buf *msg, const struct mlint_scriptdir *sd
 	} else {
 		mlint_buf_puts(msg, " heads");
 	}
+	put_unplaced(msg, sd, unplaced);
 	return msg->len ? 0 : MLINT_ERROR;
 }
 
+/* One finding per set of heads, at the newest. */
 static int report_head_group(const struct mlint_scriptdir *sd, const struct head_label *group,
-			     size_t nr, unsigned char *reported, struct mlint_findings *out)
+			     size_t nr, const unsigned char *unplaced, struct mlint_findings *out)
 {
 	struct mlint_buf msg;
-	int error = 0;
+	size_t self = newest_head(sd, group, nr);
+	const struct mlint_script *s = mlint_scriptdir_node_script(sd, group[self].node);
+	int error;
 
 	mlint_buf_init(&msg, 0);
-	for (size_t i = 0; i < nr && error == 0; i++) {
-		const struct mlint_script *s = mlint_scriptdir_node_script(sd, group[i].node);
-		if (reported[group[i].node])
-			continue; /* a head with two clashing labels: once is enough */
-		reported[group[i].node] = 1;
-		if ((error = heads_message(&msg, sd, group, nr, i)) == 0)
-			error = add_at(out, s, "multiple-heads", s->m.revision.line,
-				       s->m.revision.col, msg.ptr);
-	}
+	if ((error = heads_message(&msg, sd, group, nr, self, unplaced)) == 0)
+		error = add_at(out, s, "multiple-heads", s->m.revision.line, s->m.revision.col,
+			       msg.ptr);
 	mlint_buf_release(&msg);
 	return error;
 }
 
-static int check_heads(const struct mlint_scriptdir *sd, struct mlint_findings *out)
+/*
+ * A down_revision written as an expression: that migration and everything
+ * below it cannot be placed in the history (its real parent may look like
+ * a head). Marked in topological order, so one pass suffices.
+ */
+static unsigned char *mark_unplaced(const struct mlint_scriptdir *sd)
 {
 	const struct mlint_graph *g = &sd->graph;
-	struct head_label *pairs = NULL;
-	unsigned char *reported = NULL;
-	size_t nr = 0, total = 0;
-	int error = 0;
+	unsigned char *unplaced = calloc(g->nr_nodes + 1, 1);
 
-	/* A parent written as an expression leaves its real parent looking like
-	 * a head: no verdict on heads then (non-literal-value says why). */
-	if (g->nr_heads < 2 || g->nr_unknown_parents > 0)
-		return 0;
+	if (!unplaced)
+		return NULL;
+	for (size_t o = 0; o < g->nr_order; o++) {
+		size_t n = g->order[o];
+		const struct mlint_graph_node *x = &g->nodes[n];
+		unplaced[n] = (unsigned char)sd->inputs[x->input].unknown_parent;
+		for (size_t k = 0; k < x->nr_parents && !unplaced[n]; k++)
+			unplaced[n] = unplaced[x->parents[k]];
+	}
+	return unplaced;
+}
+
+static int heads_placed(const struct mlint_scriptdir *sd, const unsigned char *unplaced,
+			struct head_label **out, size_t *nr)
+{
+	const struct mlint_graph *g = &sd->graph;
+	size_t total = 0;
+
+	*nr = 0;
 	for (size_t i = 0; i < g->nr_heads; i++) {
 		size_t k = g->nodes[g->heads[i]].nr_labels;
 		total += k ? k : 1;
 	}
-	pairs = malloc(total * sizeof(*pairs));
-	reported = calloc(g->nr_nodes, 1);
-	if (!pairs || !reported) {
-		error = mlint_error_set("out of memory");
-		goto done;
-	}
+	if (!(*out = malloc((total + 1) * sizeof(**out))))
+		return mlint_error_set("out of memory");
 	for (size_t i = 0; i < g->nr_heads; i++) {
 		const struct mlint_graph_node *n = &g->nodes[g->heads[i]];
+		if (unplaced[g->heads[i]])
+			continue;
 		if (!n->nr_labels)
-			pairs[nr++] = (struct head_label){NULL, g->heads[i]};
+			(*out)[(*nr)++] = (struct head_label){NULL, g->heads[i]};
 		for (size_t k = 0; k < n->nr_labels; k++)
-			pairs[nr++] = (struct head_label){n->labels[k], g->heads[i]};
+			(*out)[(*nr)++] = (struct head_label){n->labels[k], g->heads[i]};
 	}
-	qsort(pairs, nr, sizeof(*pairs), compare_head_labels);
+	return 0;
+}
+
+static int same_label(const struct head_label *a, const struct head_label *b)
+{
+	return compare_head_labels(&(struct head_label){a->label, 0},
+				   &(struct head_label){b->label, 0}) == 0;
+}
+
+/* Heads over every migration that could be placed, grouped by branch label. */
+static int check_heads(const struct mlint_scriptdir *sd, struct mlint_findings *out)
+{
+	struct head_label *pairs = NULL;
+	unsigned char *unplaced = NULL;
+	size_t nr = 0;
+	int error = 0;
+
+	if (sd->graph.nr_heads < 2)
+		return 0;
+	if (!(unplaced = mark_unplaced(sd)))
+		return mlint_error_set("out of memory");
+	if ((error = heads_placed(sd, unplaced, &pairs, &nr)) < 0)
+		goto done;
+	if (nr > 1)
+		qsort(pairs, nr, sizeof(*pairs), compare_head_labels);
 	for (size_t a = 0, b; a < nr && error == 0; a = b) {
-		for (b = a + 1; b < nr && compare_head_labels(&(struct head_label){pairs[a].label, 0},
-							      &(struct head_label){pairs[b].label, 0}) == 0; b++)
+		for (b = a + 1; b < nr && same_label(&pairs[a], &pairs[b]); b++)
 			;
 		if (b - a > 1)
-			error = report_head_group(sd, pairs + a, b - a, reported, out);
+			error = report_head_group(sd, pairs + a, b - a, unplaced, out);
 	}
 done:
 	free(pairs);
-	free(reported);
+	free(unplaced);
 	return error;
 }
 
@@ -150,8 +231,10 @@ static int check_duplicates(const struct mlint_scriptdir *sd, struct mlint_findi
 		const struct mlint_script *s = &sd->scripts[sd->inputs[d->input].tag];
 		const struct mlint_script *first = mlint_scriptdir_node_script(sd, d->first_node);
 		struct mlint_location loc = at(s, s->m.revision.line, s->m.revision.col);
-		if (mlint_findings_addf(out, rule, &loc, "revision '%s' is also declared by '%s': "
-					"Alembic keeps only one of them",
+		if (mlint_findings_addf(out, rule, &loc, "revision '%s' is also declared by '%s', which "
+					"Alembic loads later and keeps: this file is ignored (older "
+					"Alembic, such as 1.8.1, lists files in directory order and may "
+					"keep either); give one of them a new revision id",
 					mlint_migration_revision(&s->m), first->path) < 0)
 			return MLINT_ERROR;
 	}

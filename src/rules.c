@@ -12,6 +12,10 @@ static const struct mlint_rule rules[] = {
 	 "Alembic's `upgrade head` refuses to run when a branch has two heads:\n"
 	 "two migrations were written on the same parent, usually on two git\n"
 	 "branches that were merged. Unlabelled heads count as one branch.\n"
+	 "One finding per set of heads, at the head with the newest Create Date,\n"
+	 "naming the others. A migration whose down_revision is an expression\n"
+	 "cannot be placed: heads are computed over the others, and the message\n"
+	 "names it.\n"
 	 "\n"
 	 "Bad:   a1 <- b2 (head)      Good:   a1 <- b2 <- c3 (merge of b2, d4)\n"
 	 "       a1 <- d4 (head)              a1 <- d4 <-'\n",
@@ -22,7 +26,12 @@ static const struct mlint_rule rules[] = {
 	 "two files declare the same revision id",
 	 "Alembic keeps only one of the files (whichever it lists last), so one\n"
 	 "migration silently never runs. Usually a file was copied to start a new\n"
-	 "migration and its `revision` was not changed.\n"
+	 "migration and its `revision` was not changed. Current Alembic (1.19)\n"
+	 "lists each version location in sorted name order, so the file that sorts\n"
+	 "last wins; mlint's heads and edited-applied follow that file, and the\n"
+	 "finding is on the one dropped. Older Alembic (Debian's 1.8.1) lists in\n"
+	 "directory order, which differs between file systems: it may keep the\n"
+	 "other file.\n"
 	 "\n"
 	 "Bad:   x.py: revision = 'ab12'   y.py: revision = 'ab12'\n",
 	 "Give the newer file a fresh id (`alembic revision` generates one) and\n"

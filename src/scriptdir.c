@@ -103,8 +103,123 @@ static void value_items(const struct mlint_value *v, const char *const **items, 
 	}
 }
 
+/* Which version location holds `path` (relative to the repository): the
+ * one whose absolute path ends with the longest directory prefix of it. */
+static size_t location_of(const struct mlint_scriptdir_config *d, const char *path)
+{
+	size_t best = 0, best_len = 0;
+
+	for (size_t i = 0; d && i < d->nr_locations; i++) {
+		const char *loc = d->version_locations[i];
+		size_t ll = strlen(loc);
+		for (const char *s = strchr(path, '/'); s; s = strchr(s + 1, '/')) {
+			size_t n = (size_t)(s - path);
+			if (n > best_len && ll > n && loc[ll - n - 1] == '/' &&
+			    memcmp(loc + ll - n, path, n) == 0) {
+				best = i;
+				best_len = n;
+			}
+		}
+	}
+	return best;
+}
+
+/* os.walk(topdown) with sorted names, as current Alembic lists a location: a
+ * directory's files, in name order, before its subdirectories. */
+static int walk_order(const char *a, const char *b)
+{
+	for (;;) {
+		const char *sa = strchr(a, '/'), *sb = strchr(b, '/');
+		size_t la, lb;
+		int c;
+		if (!sa || !sb)
+			return !sa && !sb ? strcmp(a, b) : sa ? 1 : -1;
+		la = (size_t)(sa - a);
+		lb = (size_t)(sb - b);
+		if ((c = memcmp(a, b, la < lb ? la : lb)) != 0 || la != lb)
+			return c ? c : la < lb ? -1 : 1;
+		a = sa + 1;
+		b = sb + 1;
+	}
+}
+
+/* Whether Alembic loads script a after script b: locations in their
+ * configured order, each walked as above. Only duplicates ask. */
+static int loads_later(const void *ctx, size_t a, size_t b)
+{
+	const struct mlint_scriptdir *sd = ctx;
+	const char *pa = sd->scripts[a].path, *pb = sd->scripts[b].path;
+	size_t la = location_of(sd->config, pa), lb = location_of(sd->config, pb);
+
+	if (la != lb)
+		return la > lb;
+	return walk_order(pa, pb) > 0;
+}
+
+/* A header's "Revises: a1, b2" (borrowed: the names are split in place
+ * into a copy kept in `keep`). */
+static int header_parents(const struct mlint_migration *m, char **keep, const char ***out,
+			  size_t *nr, size_t *alloc)
+{
+	char *p;
+
+	if (!m->header.revises || !*m->header.revises)
+		return 0;
+	if (!(*keep = mlint_strdup(m->header.revises)))
+		return MLINT_ERROR;
+	for (p = *keep; *p;) {
+		size_t n = strcspn(p, ", \t");
+		if (n) {
+			if (MLINT_ARRAY_GROW(*out, *alloc, *nr + 1) < 0)
+				return MLINT_ERROR;
+			(*out)[(*nr)++] = p;
+		}
+		p += n;
+		if (*p)
+			*p++ = '\0';
+	}
+	return 0;
+}
+
+/* The literal parents of migrations whose revision could not be read (the
+ * header's Revises: when down_revision is unreadable too). */
+static int claim_parents(const struct mlint_scriptdir *sd, const char ***out, size_t *nr,
+			 char ***keep, size_t *nr_keep)
+{
+	size_t alloc = 0, alloc_keep = 0;
+
+	*out = NULL;
+	*nr = 0;
+	for (size_t i = 0; i < sd->nr_scripts; i++) {
+		const struct mlint_migration *m = &sd->scripts[i].m;
+		const char *const *items;
+		size_t n;
+		if (!sd->scripts[i].is_migration || mlint_migration_has_revision(m))
+			continue;
+		value_items(&m->down_revision, &items, &n);
+		if (m->down_revision.kind == MLINT_VAL_ABSENT) {
+			if (MLINT_ARRAY_GROW(*keep, alloc_keep, *nr_keep + 1) < 0)
+				return MLINT_ERROR;
+			(*keep)[*nr_keep] = NULL;
+			if (header_parents(m, &(*keep)[(*nr_keep)++], out, nr, &alloc) < 0)
+				return MLINT_ERROR;
+		}
+		for (size_t k = 0; k < n; k++) {
+			if (MLINT_ARRAY_GROW(*out, alloc, *nr + 1) < 0)
+				return MLINT_ERROR;
+			(*out)[(*nr)++] = items[k];
+		}
+	}
+	return 0;
+}
+
 static int build_graph(struct mlint_scriptdir *sd)
 {
+	const char **claimed = NULL;
+	char **keep = NULL;
+	size_t nr_keep = 0;
+	int error;
+
 	if (sd->nr_scripts && !(sd->inputs = calloc(sd->nr_scripts, sizeof(*sd->inputs))))
 		return mlint_error_set("out of memory");
 	for (size_t i = 0; i < sd->nr_scripts; i++) {
@@ -128,7 +243,19 @@ static int build_graph(struct mlint_scriptdir *sd)
 			value_items(&m->branch_labels, &in->labels, &in->nr_labels);
 		}
 	}
-	return mlint_graph_build(&sd->graph, sd->inputs, sd->nr_inputs);
+	sd->graph.loads_later = loads_later;
+	sd->graph.loads_later_ctx = sd;
+	if ((error = claim_parents(sd, &claimed, &sd->graph.nr_claimed, &keep, &nr_keep)) == 0) {
+		sd->graph.claimed = (const char *const *)claimed;
+		error = mlint_graph_build(&sd->graph, sd->inputs, sd->nr_inputs);
+	}
+	sd->graph.claimed = NULL;
+	sd->graph.nr_claimed = 0;
+	free(claimed);
+	for (size_t i = 0; i < nr_keep; i++)
+		free(keep[i]);
+	free(keep);
+	return error;
 }
 
 static int note_skipped(struct mlint_notes *notes, const struct mlint_script *s)

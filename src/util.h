@@ -10,9 +10,11 @@
 /*
  * Grows a heap array `ptr` of `nr` used items to hold at least `want` items;
  * `alloc` is its capacity. Evaluates to 0 or MLINT_ERROR (out of memory).
+ * `want` is evaluated twice: the common case (room left) costs no call.
  */
 #define MLINT_ARRAY_GROW(ptr, alloc, want) \
-	mlint_array_grow((void **)&(ptr), &(alloc), (want), sizeof(*(ptr)))
+	((want) <= (alloc) ? 0 : mlint_array_grow((void **)&(ptr), &(alloc), (want), \
+						   sizeof(*(ptr))))
 
 int mlint_array_grow(void **ptr, size_t *alloc, size_t want, size_t item);
 

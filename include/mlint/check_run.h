@@ -36,6 +36,7 @@ struct mlint_check_request {
 	const char *const *paths;     /* project roots, ini files or version dirs */
 	size_t nr_paths;              /* 0: the current directory */
 	const char *config;           /* the alembic.ini to read, or NULL: found */
+	const char *name;             /* only this alembic.ini section (alembic -n), or NULL */
 	enum mlint_check_source source;
 	const char *head;             /* the revision with MLINT_CHECK_COMMIT */
 	const char *base;             /* compare with REF, or NULL: the base table */

@@ -10,6 +10,16 @@
  * ini's directory, with %(here)s), version_locations split by
  * version_path_separator, recursive_version_locations.
  *
+ * Sections: every section of an alembic.ini that sets script_location is a
+ * script directory of its own ([alembic] first, then the others in file
+ * order, as `alembic -n NAME` would read each); opts->name reads only that
+ * one. [alembic] without script_location is Flask-Migrate's layout: the
+ * ini's own directory, else a migrations/ beside it (env.py + versions/).
+ * "package:path" locations are found on disk as Python would import the
+ * package from the ini's directory: ./package, ./src/package (and the same
+ * from the repository root). `[mlint] version-locations` replaces
+ * version_locations for projects whose env.py sets them in code.
+ *
  * Ownership: struct mlint_project owns everything in it (init/release).
  * Paths in it are absolute and canonical; `display` strings are relative to
  * the repository root (or the current directory outside git).
@@ -43,6 +53,7 @@ struct mlint_scriptdir_config {
 	char *script_location;    /* absolute */
 	char *display;            /* script_location for people ("migrations") */
 	char *ini_path;           /* absolute, or NULL when none was used */
+	char *section;            /* the ini section read ("alembic", "tenant"), or NULL */
 	char **version_locations; /* absolute */
 	size_t nr_locations, alloc_locations;
 	int recursive;            /* recursive_version_locations = true */
@@ -59,6 +70,7 @@ struct mlint_project {
 
 struct mlint_discover_opts {
 	const char *config; /* --config FILE, or NULL */
+	const char *name;   /* --name SECTION (Alembic's -n), or NULL: every section */
 };
 
 void mlint_project_init(struct mlint_project *p);

@@ -21,6 +21,7 @@ struct mlint_finding {
 	char *revision; /* the file's revision id, or NULL */
 	char *excerpt;  /* the source line, or NULL */
 	unsigned call_line; /* the line that opens the call it is about, or 0 */
+	char *section;  /* the alembic.ini section of its script directory, or NULL */
 };
 
 struct mlint_findings {
@@ -89,6 +90,10 @@ void mlint_findings_filter(struct mlint_findings *f,
 
 /* Moves every finding of `from` to the end of `to`; `from` is left empty. */
 int mlint_findings_move(struct mlint_findings *to, struct mlint_findings *from);
+
+/* Tags findings [from, nr) with the ini section of their script directory
+ * (`section` may be NULL: nothing to tag). */
+int mlint_findings_set_section(struct mlint_findings *f, size_t from, const char *section);
 
 /* Sorts by path, line, column, rule. */
 void mlint_findings_sort(struct mlint_findings *f);

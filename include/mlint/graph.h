@@ -61,10 +61,11 @@ struct mlint_graph_label_parent {
 	size_t target;
 };
 
-/* An input whose revision id an earlier input already declared. */
+/* An input whose revision id another input also declares: Alembic keeps
+ * the one it loads last (mlint_graph.loads_later), this one is dropped. */
 struct mlint_graph_duplicate {
-	size_t input;     /* index into the inputs */
-	size_t first_node; /* the node that kept the id */
+	size_t input;     /* index into the inputs: the dropped one */
+	size_t first_node; /* the node that kept the id (the file loaded last) */
 };
 
 struct mlint_graph_cycle {
@@ -93,6 +94,17 @@ struct mlint_graph {
 	struct mlint_graph_cycle *cycles;
 	size_t nr_cycles, alloc_cycles;
 	size_t nr_unknown_parents; /* inputs whose parents are unknown */
+	/* Set before mlint_graph_build: whether Alembic loads input `a` after
+	 * input `b` (by their tags); the later one keeps a duplicated id. NULL:
+	 * input order is load order. */
+	int (*loads_later)(const void *ctx, size_t tag_a, size_t tag_b);
+	const void *loads_later_ctx;
+	/* Set before mlint_graph_build (borrowed for the call): the parents
+	 * named by migrations whose own revision id could not be read. They
+	 * have a child, so they are no heads (a broken file must not make its
+	 * parent look like a second head). */
+	const char *const *claimed;
+	size_t nr_claimed;
 	/* open-addressing index: revision id and label -> node */
 	size_t *slots, nr_slots;
 	struct mlint_graph_label *label_decls; /* sorted by name */

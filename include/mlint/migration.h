@@ -129,7 +129,8 @@ struct mlint_migration {
 	struct mlint_source_problem *problems;
 	size_t nr_problems, alloc_problems;
 	unsigned nr_lines;
-	/* Not filled with MLINT_SCAN_NO_CALLS: */
+	/* Not filled with MLINT_SCAN_NO_CALLS (nor the functions' body kinds and
+	 * end lines): */
 	struct mlint_alias *aliases;
 	size_t nr_aliases, alloc_aliases;
 	struct mlint_directive *directives;
@@ -155,7 +156,8 @@ void mlint_migration_drop_calls(struct mlint_migration *m);
 int mlint_migration_scan(struct mlint_migration *m, const char *src, size_t len);
 
 enum mlint_scan_flags {
-	MLINT_SCAN_NO_CALLS = 1 << 0, /* skip calls, aliases and directives (enough for the graph) */
+	MLINT_SCAN_NO_CALLS = 1 << 0, /* skip calls, aliases, directives and function bodies
+				       * (enough for the graph) */
 };
 
 /* mlint_migration_scan with mlint_scan_flags. */

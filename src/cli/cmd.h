@@ -35,18 +35,23 @@ struct cli_command {
 struct cli_project_opts {
 	const char *config;
 	int verbose;
+	const char *name; /* --name SECTION */
 };
 
 /* --verbose and --config, which every command that reads a project has:
  * the same ids (above a command's own, below the git options' 100+), the
  * same rows in each option table, one handler. */
-enum { CLI_OPT_VERBOSE = 200, CLI_OPT_CONFIG };
+enum { CLI_OPT_VERBOSE = 200, CLI_OPT_CONFIG, CLI_OPT_NAME };
 #define CLI_VERBOSE_HELP "say what was read and what was skipped, and why"
 #define CLI_VERBOSE_OPT(help) {CLI_OPT_VERBOSE, 'v', "verbose", NULL, help}
 #define CLI_CONFIG_OPT \
 	{CLI_OPT_CONFIG, 'c', "config", "FILE", "the alembic.ini to read (default: found from PATH)"}
+#define CLI_NAME_OPT \
+	{CLI_OPT_NAME, 'n', "name", "SECTION", "read only this section of the alembic.ini, as " \
+					     "alembic -n (default: every section with a " \
+					     "script_location)"}
 
-/* Handles --verbose and --config: 0 when `id` was one of them, else 1. */
+/* Handles --verbose, --config and --name: 0 when `id` was one of them, else 1. */
 int cli_project_option(struct cli_project_opts *o, int id, const char *value);
 
 /* Discovers and loads every script directory; on failure prints and returns 2. */

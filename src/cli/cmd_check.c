@@ -26,6 +26,7 @@ static const struct cli_opt check_opts[] = {
 	{OPT_RULES_DIR, 0, "rules-dir", "DIR", "add the pattern rules of DIR/*.rule (repeatable)"},
 	CLI_VERBOSE_OPT(CLI_VERBOSE_HELP),
 	CLI_CONFIG_OPT,
+	CLI_NAME_OPT,
 	{OPT_NO_EXCERPT, 0, "no-excerpt", NULL, "text: do not show the source line under a finding"},
 	{OPT_COLOR, 0, "color", "WHEN", CLI_COLOR_HELP},
 	{OPT_SHOW_CONFIG, 0, "show-config", NULL, "print the effective settings and where each "
@@ -54,7 +55,8 @@ static const struct cli_spec check_spec = {
 	"        colour on a terminal only, never with NO_COLOR set (and not empty)\n"
 	"        or TERM=dumb; --color=always|never decides instead\n"
 	"  json  {\"version\": 1, \"findings\": [{\"rule\", \"severity\", \"path\", \"line\",\n"
-	"        \"column\", \"message\", \"revision\"}], \"summary\": {...}}\n"
+	"        \"column\", \"message\", \"revision\", \"section\"}], \"summary\": {...}}\n"
+	"        (section: the alembic.ini section, as alembic -n; see docs/discovery.md)\n"
 	"  sarif SARIF 2.1.0, for GitHub code scanning (upload-sarif)\n"
 	"  github workflow commands: ::error file=...,line=...,col=...,title=...::message\n"
 	"  markdown  a job summary or PR comment: verdict, table of findings, and a\n"
@@ -230,6 +232,7 @@ static int run(struct mlint_check_result *res, struct check_args *a, char **path
 	req.paths = (const char *const *)paths;
 	req.nr_paths = nr_paths;
 	req.config = a->project.config;
+	req.name = a->project.name;
 	req.rules_dirs = a->rules_dirs;
 	req.nr_rules_dirs = a->nr_rules_dirs;
 	req.plan_only = a->show_config;

@@ -11,6 +11,7 @@ static const struct cli_opt graph_opts[] = {
 	{OPT_FORMAT, 'f', "format", "FORMAT", "text (default), json, dot or mermaid"},
 	CLI_VERBOSE_OPT(CLI_VERBOSE_HELP),
 	CLI_CONFIG_OPT,
+	CLI_NAME_OPT,
 	{0, 0, NULL, NULL, NULL},
 };
 
@@ -58,7 +59,7 @@ static int graph_option(void *ctx, int id, const char *value)
 
 int cmd_graph(int argc, char **argv)
 {
-	struct graph_args args = {MLINT_GRAPH_TEXT, {NULL, 0}};
+	struct graph_args args = {MLINT_GRAPH_TEXT, {NULL, 0, NULL}};
 	struct cli_loaded loaded;
 	struct mlint_buf out;
 	char **paths = NULL;

@@ -11,6 +11,7 @@ static const struct cli_opt heads_opts[] = {
 	{OPT_FORMAT, 'f', "format", "FORMAT", "text (default) or json"},
 	CLI_VERBOSE_OPT("add each head's file and message; say what was read"),
 	CLI_CONFIG_OPT,
+	CLI_NAME_OPT,
 	{0, 0, NULL, NULL, NULL},
 };
 

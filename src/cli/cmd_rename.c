@@ -25,6 +25,7 @@ static const struct cli_opt rename_opts[] = {
 						    "when it is due"},
 	CLI_VERBOSE_OPT(CLI_VERBOSE_HELP),
 	CLI_CONFIG_OPT,
+	CLI_NAME_OPT,
 	{0, 0, NULL, NULL, NULL},
 };
 

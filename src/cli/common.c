@@ -40,6 +40,8 @@ int cli_project_option(struct cli_project_opts *o, int id, const char *value)
 		o->verbose = 1;
 	else if (id == CLI_OPT_CONFIG)
 		o->config = value;
+	else if (id == CLI_OPT_NAME)
+		o->name = value;
 	else
 		return 1;
 	return 0;
@@ -76,7 +78,7 @@ static void describe_dir(const struct mlint_scriptdir_config *d, const struct ml
 int cli_load(struct cli_loaded *out, char **paths, size_t nr_paths,
 	     const struct cli_project_opts *opts, unsigned load_flags)
 {
-	struct mlint_discover_opts dopts = {opts->config};
+	struct mlint_discover_opts dopts = {opts->config, opts->name};
 
 	memset(out, 0, sizeof(*out));
 	mlint_project_init(&out->project);

@@ -247,7 +247,8 @@ expect_fl() {
 
 # combine OUT EXPECT...: what mlint must say for several script directories
 # named together (PATH PATH...): each keeps its own graph; heads are the
-# union, text lines ordered by path, multiple heads when any has them.
+# union, text lines ordered by path and labelled " in SCRIPT_LOCATION" (two
+# directories are not two heads), multiple heads when any has them.
 # (Bases etc. are concatenated; ids may repeat across directories.)
 combine() {
   $PY - "$@" <<'EOF' || setup_fail "combine $*"
@@ -260,7 +261,7 @@ out = {"cli_heads": sorted(x for p in parts for x in p["cli_heads"]),
        "multiple_heads_groups": [g for p in parts for g in p["multiple_heads_groups"]],
        "ambiguous_heads": sorted(x for p in parts for x in p["ambiguous_heads"]),
        "migrations": sum(p["migrations"] for p in parts)}
-lines = [(h["path"], t) for p in parts
+lines = [(h["path"], t + " in " + p["script_location"]) for p in parts
          for h, t in zip(sorted(p["heads"], key=lambda h: h["path"]), p["text"])]
 out["text"] = [t for _, t in sorted(lines)]
 for k in ("bases", "branch_points", "merge_points", "labels"):

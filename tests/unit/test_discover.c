@@ -328,7 +328,10 @@ static void test_discover_crlf_bom_ini(void **state)
 	assert_string_equal(f->p.dirs[0].script_location, at(f, "migrations"));
 	assert_locations(&f->p.dirs[0], (const char *[]){at(f, "v1"), at(f, "v2")}, 2);
 	assert_true(f->p.dirs[0].recursive);
-	assert_int_equal(count_notes(&f->p, MLINT_NOTE_WARNING, ""), 0);
+	assert_int_equal(count_notes(&f->p, MLINT_NOTE_WARNING, "does not exist"), 0);
+	/* migrations/versions is no version location here: its file is named */
+	assert_int_equal(count_notes(&f->p, MLINT_NOTE_WARNING, "1 file that declares a "
+				     "revision lies below script directory"), 1);
 }
 
 static void test_discover_location_missing_is_warning(void **state)

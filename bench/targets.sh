@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The speed targets of issue 16, each a ratio measured in one run:
+#   1. `mlint heads` at N (default 10,000) migrations beside bench/readfloor
+#      (one thread: readdir + open + read of every file, nothing else);
+#      target <= 1.3x.
+#   2. `mlint check --staged` with one file staged beside `mlint check`, in
+#      a git repository of N migrations; target <= 1.3x.
+#   3. peak memory of `mlint check` at BIG (default 100,000) migrations;
+#      target <= 150 MB (BENCH_BIG=0 skips it).
+# Runs alternate (floor, mlint, floor, mlint, ...) and each ratio is the
+# median of the per-round ratios: a shared machine drifts between two
+# separate series by more than the margins here. The page cache is warm.
+# Projects come from bench/gen_migrations.py, cached in $TMPDIR/mlint-bench.
+#
+# usage: bench/targets.sh [MLINT]       (default build/mlint)
+# env:   BENCH_N (10000), BENCH_BIG (100000), RUNS (15), CC (cc)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+mlint=$(realpath "${1:-$root/build/mlint}")
+n=${BENCH_N:-10000}
+big=${BENCH_BIG:-100000}
+runs=${RUNS:-15}
+cache=${TMPDIR:-/tmp}/mlint-bench
+work=$(mktemp -d "${TMPDIR:-/tmp}/mlint-targets.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_AUTHOR_NAME=b GIT_AUTHOR_EMAIL=b@b \
+  GIT_COMMITTER_NAME=b GIT_COMMITTER_EMAIL=b@b
+unset CI GITHUB_BASE_REF
+
+"${CC:-cc}" -O2 -o "$work/readfloor" "$root/bench/readfloor.c"
+
+project() {  # project N: a cached generated project's directory
+  local dir=$cache/n$1
+  if ! [ -f "$dir/expected_heads" ]; then
+    rm -rf "$dir"; mkdir -p "$cache"
+    /usr/bin/python3 "$root/bench/gen_migrations.py" "$dir" "$1" >"$dir.heads"
+    mv "$dir.heads" "$dir/expected_heads"
+  fi
+  echo "$dir"
+}
+
+ms() {  # ms DIR CMD...: wall milliseconds (fractional) of CMD run in DIR
+  local s e
+  s=$(date +%s%N); (cd "$1" && shift && "$@" >/dev/null 2>&1 || true); e=$(date +%s%N)
+  echo "$(( (e - s) / 1000 ))e-3"
+}
+
+# ratio NAME TARGET DIR -- FLOOR... -- CMD...: alternating runs, medians.
+ratio() {
+  local name=$1 target=$2 dir=$3 floor=() cmd=() in=floor
+  shift 3
+  for a in "$@"; do
+    if [ "$a" = -- ]; then [ ${#floor[@]} -gt 0 ] && in=cmd; continue; fi
+    if [ $in = floor ]; then floor+=("$a"); else cmd+=("$a"); fi
+  done
+  (cd "$dir" && "${floor[@]}" >/dev/null 2>&1 && "${cmd[@]}" >/dev/null 2>&1) || true  # warm
+  for _ in $(seq "$runs"); do echo "$(ms "$dir" "${floor[@]}") $(ms "$dir" "${cmd[@]}")"; done \
+    >"$work/t"
+  /usr/bin/python3 - "$work/t" "$name" "$target" <<'PY'
+import statistics, sys
+rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
+name, target = sys.argv[2], float(sys.argv[3])
+r = statistics.median(b / a for a, b in rows if a)
+print("%-44s %7.1f ms  %7.1f ms  %5.2fx  (target <= %.1fx) %s" % (
+    name, statistics.median(a for a, _ in rows), statistics.median(b for _, b in rows), r,
+    target, "ok" if r <= target else "OVER"))
+PY
+}
+
+dir=$(project "$n")
+printf '%-44s %10s  %10s  %6s\n' "N = $n, median of $runs alternating runs" floor mlint ratio
+ratio "heads vs readfloor" 1.3 "$dir" -- "$work/readfloor" migrations/versions -- "$mlint" heads
+
+# A git repository of the same project; one migration edited and staged.
+repo=$work/repo
+mkdir -p "$repo" && cp -R "$dir/." "$repo/"   # the contents: $dir may be a symlink
+git -C "$repo" init -q -b main && git -C "$repo" add -A && git -C "$repo" commit -q -m history
+one=$(cd "$repo" && ls migrations/versions | tail -n 1)
+printf '\n# staged\n' >>"$repo/migrations/versions/$one"
+git -C "$repo" add "migrations/versions/$one"
+sleep 1.1; git -C "$repo" update-index -q --really-refresh  # not racily clean
+ratio "check --staged (1 file staged) vs check" 1.3 "$repo" -- "$mlint" check -- "$mlint" check --staged
+
+if [ "$big" -gt 0 ]; then
+  bigdir=$(project "$big")
+  (cd "$bigdir" && "$mlint" check >/dev/null 2>&1 || true)
+  kb=$(cd "$bigdir" && /usr/bin/time -f %M "$mlint" check 2>&1 >/dev/null | tail -n 1)
+  awk -v kb="$kb" -v n="$big" 'BEGIN { mb = kb / 1024; printf "%-44s %7.1f MB  (%.2f KB per migration; target <= 150 MB) %s\n", "check peak memory at N = " n, mb, kb / n, mb <= 150 ? "ok" : "OVER" }'
+fi
