@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# Proves on a real PostgreSQL 15 what mlint's lock rules claim.
+#
+# Each tests/pg/cases/*.case is one migration (its upgrade() body) and what
+# PostgreSQL must show when it runs. The migrations become one Alembic
+# project (files made by Alembic's own `revision` command), each is rendered
+# with the real `alembic upgrade prev:rev --sql`, and the SQL is played by
+# psql against a fresh copy of a database whose tables hold rows (t: 200,000).
+# The case's keys (see tests/pg/cases/README.md) say what must be seen:
+# the rule mlint reports on that file, the error PostgreSQL raises, whether
+# the table was rewritten (pg_class.relfilenode), the lock the migration
+# waits for or holds (pg_locks, read from another session while a third
+# session holds a conflicting lock), whether a fourth session can still
+# insert meanwhile, DEBUG1 messages ("rewriting table", "verifying table"),
+# and the state left behind.
+#
+# It never skips: without PostgreSQL 15, Alembic or mlint it fails.
+# MLINT_PG_CASES=glob runs only the matching cases (for development).
+set -u
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../cli/lib.sh
+. "$HERE/../cli/lib.sh"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+trap 'hold_release proofs_base 2>/dev/null; pg_stop; rm -rf "$TMP" "$HOME"' EXIT
+trap '' PIPE
+trap 'exit 1' INT TERM
+
+[ -x "$MLINT" ] || pg_die "MLINT=$MLINT is not executable"
+$PY -c 'import alembic' 2>/dev/null || pg_die "python3-alembic missing"
+CASES_DIR=$HERE/cases
+LOCK_RULES="not-null-without-default create-index-not-concurrently alter-column-type
+  rename-column add-column-rewrite concurrently-in-transaction drop-index-not-concurrently
+  set-not-null constraint-not-valid add-unique-constraint add-primary-key
+  reindex-not-concurrently detach-partition-not-concurrently vacuum-full-or-cluster
+  enum-add-value update-under-lock commit-in-migration"
+
+cases=()
+for f in "$CASES_DIR"/${MLINT_PG_CASES:-*}.case; do [ -f "$f" ] && cases+=("$f"); done
+[ ${#cases[@]} -gt 0 ] || pg_die "no case in $CASES_DIR"
+
+# --- the Alembic project ------------------------------------------------------
+PROJ=$TMP/proj
+mkdir -p "$PROJ"
+(cd "$PROJ" && $ALEMBIC init alembic >/dev/null) || pg_die "alembic init failed"
+sed -i 's|^sqlalchemy.url = .*|sqlalchemy.url = postgresql://app@localhost/app|' "$PROJ/alembic.ini"
+grep -q '^sqlalchemy.url = postgresql:' "$PROJ/alembic.ini" || pg_die "no sqlalchemy.url in alembic.ini"
+# One revision per case, in a line, made by Alembic's command.revision; the
+# case's upgrade body (and imports) replace the template's `pass`.
+$PY - "$TMP/revs" "$PROJ" "${cases[@]}" >/dev/null <<'EOF' || pg_die "could not write the migrations"
+import os, re, sys
+from alembic import command
+from alembic.config import Config
+out, proj, cases = open(sys.argv[1], "w"), sys.argv[2], sys.argv[3:]
+cfg = Config(os.path.join(proj, "alembic.ini"))
+cfg.set_main_option("script_location", os.path.join(proj, "alembic"))
+prev = "r000"
+command.revision(cfg, message="proofs base", rev_id=prev)
+for i, path in enumerate(cases, 1):
+    name = os.path.basename(path)[:-len(".case")]
+    head, body = open(path).read().split("\n---\n", 1)
+    imports = [l.split(" ", 1)[1] for l in head.splitlines() if l.startswith("import ")]
+    rev = "r%03d" % i
+    script = command.revision(cfg, message=name, rev_id=rev)
+    src = open(script.path).read()
+    body = "".join("    " + l if l.strip() else l for l in body.rstrip("\n").splitlines(True))
+    src = re.sub(r"(def upgrade\(\)[^\n]*:\n)    pass\n", lambda m: m.group(1) + body + "\n", src, 1)
+    if imports:
+        src = src.replace("import sqlalchemy as sa\n", "import sqlalchemy as sa\n" + "\n".join(imports) + "\n", 1)
+    open(script.path, "w").write(src)
+    print(name, prev, rev, os.path.relpath(script.path, proj), file=out)
+    prev = rev
+EOF
+
+# Render every case with the real CLI, two at a time.
+# shellcheck disable=SC2016
+awk '{ print $2 ":" $3 " " $1 }' "$TMP/revs" |
+  xargs -P 2 -n 2 sh -c 'cd "$0" && $1 -m alembic upgrade "$2" --sql >"$3.sql" 2>"$3.log" ||
+    { cat "$3.log" >&2; exit 255; }' "$PROJ" "$PY"
+for f in "${cases[@]}"; do
+  n=$(basename "$f" .case)
+  mv "$PROJ/$n.sql" "$TMP/$n.sql" 2>/dev/null && grep -q '^COMMIT;' "$TMP/$n.sql" ||
+    pg_die "alembic upgrade --sql did not render $n"
+done
+
+# mlint on the whole project, once; findings per file.
+cd "$PROJ" && run_mlint check . --format json && cd - >/dev/null || pg_die "cd"
+[ "$RC" -le 1 ] || pg_die "mlint check failed ($RC): $ERR"
+printf '%s' "$OUT" >"$TMP/mlint.json"
+$PY - "$TMP/mlint.json" >"$TMP/findings" <<'EOF' || pg_die "unreadable mlint json"
+import json, sys
+for f in json.load(open(sys.argv[1]))["findings"]:
+    print(f["path"], f["rule"], f.get("line"))
+EOF
+
+# --- the database -------------------------------------------------------------
+pg_start
+pgq postgres "CREATE DATABASE proofs_base" >/dev/null
+pgq proofs_base "$(cat "$HERE/base.sql")" >/dev/null || pg_die "base.sql failed"
+pgq proofs_base "VACUUM ANALYZE" >/dev/null
+[ "$(pgq proofs_base 'SELECT count(*) FROM t')" = 200000 ] || pg_die "table t is not filled"
+
+# split_sql FILE REGEX MODE: paragraphs (alembic ends each statement with a
+# blank line) before the first one matching REGEX go to FILE.pre, the rest to
+# FILE.rest; MODE=after puts the matching paragraph in FILE.pre. 1 when
+# nothing matches.
+split_sql() {
+  awk -v re="$2" -v after="$3" -v pre="$1.pre" -v rest="$1.rest" '
+    BEGIN { RS = ""; ORS = "\n\n"; out = pre }
+    { if (out == pre && $0 ~ re) { if (after == "after") { print > pre; out = rest; next }
+                                   out = rest; found = 1 }
+      print > out }
+    END { exit (out == rest ? 0 : 1) }' "$1"
+}
+
+# --- one case -------------------------------------------------------------------
+run_case() {
+  local file=$1 name key val sql db d locks="" observed=0 probe_out="" wait_rc rel
+  name=$(basename "$file" .case)
+  sql=$TMP/$name.sql db=c_${name//-/_} d=$TMP/run.$name
+  mkdir -p "$d"
+  declare -A one=() ; local -a rules=() waits=() holds=() holds_not=() rewrites=()
+  local -a stderr_has=() stderr_lacks=() afters=() pres=()
+  while IFS= read -r line; do
+    [ "$line" = --- ] && break
+    case $line in ''|'#'*) continue ;; esac
+    key=${line%% *} val=${line#* }
+    case $key in
+      rule) rules+=("$val") ;;
+      waits) waits+=("$val") ;;
+      holds) holds+=("$val") ;;
+      holds_not) holds_not+=("$val") ;;
+      rewrite) rewrites+=("$val") ;;
+      stderr_has) stderr_has+=("$val") ;;
+      stderr_lacks) stderr_lacks+=("$val") ;;
+      after) afters+=("$val") ;;
+      pre) pres+=("$val") ;;
+      claim|import) ;;
+      hold|hold_before|observe_after|probe|probe_sql|error) one[$key]=$val ;;
+      *) fail "$name: unknown key '$key' in the case file"; return ;;
+    esac
+  done <"$file"
+  [ ${#rules[@]} -gt 0 ] || { fail "$name: no 'rule' line"; return; }
+
+  # mlint: the rule on this file, or no lock rule at all.
+  local path r
+  path=$(awk -v n="$name" '$1 == n { print $4 }' "$TMP/revs")
+  for r in "${rules[@]}"; do
+    if [ "$r" = none ]; then
+      local got
+      got=$(awk -v p="$path" -v rules=" $(echo $LOCK_RULES) " \
+        '$1 == p && index(rules, " " $2 " ") { print $2 ":" $3 }' "$TMP/findings" | tr '\n' ' ')
+      assert_eq "$name: mlint reports no lock rule" "" "$got"
+    else
+      assert_eq "$name: mlint reports $r" yes \
+        "$(awk -v p="$path" -v r="$r" '$1 == p && $2 == r { f = 1 } END { print f ? "yes" : "no" }' \
+          "$TMP/findings")"
+    fi
+  done
+
+  pgq postgres "CREATE DATABASE $db TEMPLATE proofs_base" >/dev/null || { fail "$name: createdb"; return; }
+  for val in "${pres[@]}"; do pgq "$db" "$val" >/dev/null || fail "$name: pre: $val"; done
+  declare -A before=()
+  for val in "${rewrites[@]}"; do
+    rel=${val#* }; [ "$rel" = "$val" ] && rel=t
+    before[$rel]=$(relfilenode "$db" "$rel")
+  done
+
+  mig_start "$db" "$d"
+  if [ -n "${one[hold]:-}" ]; then
+    if [ -n "${one[hold_before]:-}" ]; then
+      split_sql "$sql" "${one[hold_before]}" before || fail "$name: no statement matches /${one[hold_before]}/"
+    else
+      : >"$sql.pre"; cp "$sql" "$sql.rest"
+    fi
+    mig_feed "$sql.pre"
+    if mig_sync && hold_start "$db" "${one[hold]}"; then
+      mig_feed "$sql.rest"
+      wait_rc=0; wait_until 20 mig_waits "$db" || wait_rc=$?
+      if [ "$wait_rc" -eq 0 ]; then
+        locks=$(locks_of "$db" mlint_mig) observed=1
+        [ -n "${one[probe]:-}" ] && probe_out=$(probe "$db" "${one[probe_sql]:-$DEFAULT_PROBE}")
+      else
+        fail "$name: the migration never waited behind: ${one[hold]}"
+      fi
+      hold_release "$db"
+    else
+      fail "$name: could not take the hold: ${one[hold]}"
+      hold_release "$db"
+    fi
+  elif [ -n "${one[observe_after]:-}" ]; then
+    split_sql "$sql" "${one[observe_after]}" after || fail "$name: no statement matches /${one[observe_after]}/"
+    mig_feed "$sql.pre"
+    if mig_sync; then
+      locks=$(locks_of "$db" mlint_mig) observed=1
+      [ -n "${one[probe]:-}" ] && probe_out=$(probe "$db" "${one[probe_sql]:-$DEFAULT_PROBE}")
+    else
+      fail "$name: the migration ended before /${one[observe_after]}/ was done"
+    fi
+    mig_feed "$sql.rest"
+  else
+    mig_feed "$sql"
+  fi
+  mig_finish
+
+  # What PostgreSQL said.
+  if [ -n "${one[error]:-}" ]; then
+    assert_eq "$name: the migration fails" yes "$([ "$MIG_RC" -ne 0 ] && echo yes || echo no)"
+    assert_contains "$name: PostgreSQL's error" "$(cat "$d/mig.err")" "${one[error]}"
+  elif [ "$MIG_RC" -ne 0 ]; then
+    fail "$name: the migration failed ($MIG_RC): $(grep -v '^DEBUG' "$d/mig.err" | head -n 3)"
+  else
+    pass "$name: the migration runs"
+  fi
+  for val in "${waits[@]}"; do
+    assert_contains "$name: waits for $val" "$locks" "$val waiting"
+  done
+  for val in "${holds[@]}"; do
+    assert_contains "$name: holds $val" "$locks" "$val granted"
+  done
+  for val in "${holds_not[@]}"; do
+    if [ "$observed" = 0 ]; then fail "$name: no lock observation for holds_not $val"; continue; fi
+    assert_not_contains "$name: does not hold $val" "$locks" "$val granted"
+  done
+  [ -z "${one[probe]:-}" ] || assert_eq "$name: a concurrent write meanwhile" "${one[probe]}" "$probe_out"
+  for val in "${rewrites[@]}"; do
+    rel=${val#* }; [ "$rel" = "$val" ] && rel=t
+    local now want=${val%% *} got=no
+    now=$(relfilenode "$db" "$rel")
+    [ "$now" = "${before[$rel]}" ] || got=yes
+    assert_eq "$name: $rel rewritten (relfilenode ${before[$rel]} -> $now)" "$want" "$got"
+  done
+  for val in "${stderr_has[@]}"; do assert_contains "$name: says" "$(cat "$d/mig.err")" "$val"; done
+  for val in "${stderr_lacks[@]}"; do assert_not_contains "$name: does not say" "$(cat "$d/mig.err")" "$val"; done
+  for val in "${afters[@]}"; do
+    assert_eq "$name: after: ${val% => *}" "${val##* => }" "$(pgq "$db" "${val% => *}" 2>&1)"
+  done
+  printf '%s\t%s\t%s\n' "$name" "$MIG_RC" "$(echo $locks | tr '\n' ';')" >>"$TMP/summary"
+  pgq postgres "DROP DATABASE $db" >/dev/null || fail "$name: dropdb"
+}
+mig_waits() {
+  app_waits_for_lock "$1" mlint_mig && return 0
+  not_running "$MIG_PID" && return 2
+  return 1
+}
+DEFAULT_PROBE="INSERT INTO t (id, parent_id, name, email, n) VALUES (900001, 1, 'probe', 'probe@x.org', 1)"
+
+for f in "${cases[@]}"; do run_case "$f"; done
+[ -z "${MLINT_PG_SUMMARY:-}" ] || cp "$TMP/summary" "$MLINT_PG_SUMMARY"
+finish
