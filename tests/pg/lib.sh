@@ -179,6 +179,32 @@ probe() {
   fi
 }
 
+# --- the Alembic project ----------------------------------------------------
+PG_PY=/usr/bin/python3
+# proofs_project PROJ REVS CASE...: `alembic init` in PROJ (URL postgresql),
+# then the cases as a line of migrations (tests/pg/make_project.py).
+proofs_project() {
+  local proj=$1 revs=$2; shift 2
+  mkdir -p "$proj"
+  (cd "$proj" && $PG_PY -m alembic init alembic >/dev/null) || return 1
+  sed -i 's|^sqlalchemy.url = .*|sqlalchemy.url = postgresql://app@localhost/app|' "$proj/alembic.ini"
+  grep -q '^sqlalchemy.url = postgresql:' "$proj/alembic.ini" || return 1
+  $PG_PY "$(dirname "${BASH_SOURCE[0]}")/make_project.py" "$revs" "$proj" "$@" >/dev/null
+}
+# proofs_render PROJ REVS OUTDIR: OUTDIR/<case>.sql = the real
+# `alembic upgrade prev:rev --sql` of each case, two at a time.
+proofs_render() {
+  local proj=$1 revs=$2 out name
+  out=$(cd "$3" && pwd) || return 1
+  # shellcheck disable=SC2016
+  awk '{ print $2 ":" $3 " " $1 }' "$revs" |
+    xargs -P 2 -n 2 sh -c 'cd "$0" && $1 -m alembic upgrade "$3" --sql >"$2/$4.sql" 2>"$2/$4.log" ||
+      { cat "$2/$4.log" >&2; exit 255; }' "$proj" "$PG_PY" "$out" || return 1
+  while read -r name _; do
+    grep -q '^COMMIT;' "$out/$name.sql" || { echo "no SQL for $name" >&2; return 1; }
+  done <"$revs"
+}
+
 # --- the migration session --------------------------------------------------
 # mig_start DB OUTDIR: session mlint_mig (psql reading a FIFO, stops at the
 # first error, DEBUG1 messages on: "rewriting table", "verifying table")

@@ -41,47 +41,8 @@ for f in "$CASES_DIR"/${MLINT_PG_CASES:-*}.case; do [ -f "$f" ] && cases+=("$f")
 
 # --- the Alembic project ------------------------------------------------------
 PROJ=$TMP/proj
-mkdir -p "$PROJ"
-(cd "$PROJ" && $ALEMBIC init alembic >/dev/null) || pg_die "alembic init failed"
-sed -i 's|^sqlalchemy.url = .*|sqlalchemy.url = postgresql://app@localhost/app|' "$PROJ/alembic.ini"
-grep -q '^sqlalchemy.url = postgresql:' "$PROJ/alembic.ini" || pg_die "no sqlalchemy.url in alembic.ini"
-# One revision per case, in a line, made by Alembic's command.revision; the
-# case's upgrade body (and imports) replace the template's `pass`.
-$PY - "$TMP/revs" "$PROJ" "${cases[@]}" >/dev/null <<'EOF' || pg_die "could not write the migrations"
-import os, re, sys
-from alembic import command
-from alembic.config import Config
-out, proj, cases = open(sys.argv[1], "w"), sys.argv[2], sys.argv[3:]
-cfg = Config(os.path.join(proj, "alembic.ini"))
-cfg.set_main_option("script_location", os.path.join(proj, "alembic"))
-prev = "r000"
-command.revision(cfg, message="proofs base", rev_id=prev)
-for i, path in enumerate(cases, 1):
-    name = os.path.basename(path)[:-len(".case")]
-    head, body = open(path).read().split("\n---\n", 1)
-    imports = [l.split(" ", 1)[1] for l in head.splitlines() if l.startswith("import ")]
-    rev = "r%03d" % i
-    script = command.revision(cfg, message=name, rev_id=rev)
-    src = open(script.path).read()
-    body = "".join("    " + l if l.strip() else l for l in body.rstrip("\n").splitlines(True))
-    src = re.sub(r"(def upgrade\(\)[^\n]*:\n)    pass\n", lambda m: m.group(1) + body + "\n", src, 1)
-    if imports:
-        src = src.replace("import sqlalchemy as sa\n", "import sqlalchemy as sa\n" + "\n".join(imports) + "\n", 1)
-    open(script.path, "w").write(src)
-    print(name, prev, rev, os.path.relpath(script.path, proj), file=out)
-    prev = rev
-EOF
-
-# Render every case with the real CLI, two at a time.
-# shellcheck disable=SC2016
-awk '{ print $2 ":" $3 " " $1 }' "$TMP/revs" |
-  xargs -P 2 -n 2 sh -c 'cd "$0" && $1 -m alembic upgrade "$2" --sql >"$3.sql" 2>"$3.log" ||
-    { cat "$3.log" >&2; exit 255; }' "$PROJ" "$PY"
-for f in "${cases[@]}"; do
-  n=$(basename "$f" .case)
-  mv "$PROJ/$n.sql" "$TMP/$n.sql" 2>/dev/null && grep -q '^COMMIT;' "$TMP/$n.sql" ||
-    pg_die "alembic upgrade --sql did not render $n"
-done
+proofs_project "$PROJ" "$TMP/revs" "${cases[@]}" || pg_die "could not build the Alembic project"
+proofs_render "$PROJ" "$TMP/revs" "$TMP" || pg_die "alembic upgrade --sql failed"
 
 # mlint on the whole project, once; findings per file.
 cd "$PROJ" && run_mlint check . --format json && cd - >/dev/null || pg_die "cd"
@@ -158,6 +119,7 @@ run_case() {
     fi
   done
 
+  local pg_failed_before=$TESTS_FAILED
   pgq postgres "CREATE DATABASE $db TEMPLATE proofs_base" >/dev/null || { fail "$name: createdb"; return; }
   for val in "${pres[@]}"; do pgq "$db" "$val" >/dev/null || fail "$name: pre: $val"; done
   declare -A before=()
@@ -235,7 +197,12 @@ run_case() {
   for val in "${afters[@]}"; do
     assert_eq "$name: after: ${val% => *}" "${val##* => }" "$(pgq "$db" "${val% => *}" 2>&1)"
   done
-  printf '%s\t%s\t%s\n' "$name" "$MIG_RC" "$(echo $locks | tr '\n' ';')" >>"$TMP/summary"
+  # For bench/squawk.sh: the case's label (risky when a rule claims a
+  # harm), whether PostgreSQL showed every claim, and what it showed.
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" \
+    "$([ "${rules[*]}" = none ] && echo safe || echo risky)" \
+    "$([ "$TESTS_FAILED" -eq "$pg_failed_before" ] && echo shown || echo NOT-shown)" \
+    "$MIG_RC" "$(printf '%s' "$locks" | tr '\n' ';')" >>"$TMP/summary"
   pgq postgres "DROP DATABASE $db" >/dev/null || fail "$name: dropdb"
 }
 mig_waits() {
