@@ -12,6 +12,8 @@ packages=(
   alembic python3-alembic python3-flask-migrate
   # the pre-commit framework, for the hook test
   pre-commit
+  # the private PostgreSQL the lock-rule proofs run on (tests/pg/)
+  postgresql-15
   # benchmark and sanitizer/valgrind runs
   time valgrind clang
 )
