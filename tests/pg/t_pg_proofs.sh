@@ -15,7 +15,7 @@
 # and the state left behind.
 #
 # It never skips: without PostgreSQL 15, Alembic or mlint it fails.
-# MLINT_PG_CASES=glob runs only the matching cases (for development).
+# MLINT_PG_CASES="glob..." runs only the matching cases (for development).
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../cli/lib.sh
@@ -36,7 +36,9 @@ LOCK_RULES="not-null-without-default create-index-not-concurrently alter-column-
   enum-add-value update-under-lock commit-in-migration"
 
 cases=()
-for f in "$CASES_DIR"/${MLINT_PG_CASES:-*}.case; do [ -f "$f" ] && cases+=("$f"); done
+for g in ${MLINT_PG_CASES:-*}; do
+  for f in "$CASES_DIR"/$g.case; do [ -f "$f" ] && cases+=("$f"); done
+done
 [ ${#cases[@]} -gt 0 ] || pg_die "no case in $CASES_DIR"
 
 # --- the Alembic project ------------------------------------------------------
