@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git
-  libgit2-dev libpcre2-dev libjansson-dev libcmocka-dev
+  libgit2-dev libpcre2-dev libjansson-dev libpg-query-dev libcmocka-dev
   # the reference implementation, for the differential tests and the demo
   alembic python3-alembic python3-flask-migrate
   # the pre-commit framework, for the hook test
@@ -18,7 +18,8 @@ packages=(
   time valgrind clang
 )
 if [ "${1:-}" = --build ]; then
-  packages=(build-essential cmake pkg-config git libgit2-dev libpcre2-dev libjansson-dev)
+  packages=(build-essential cmake pkg-config git libgit2-dev libpcre2-dev libjansson-dev
+            libpg-query-dev)
 fi
 
 missing=()
