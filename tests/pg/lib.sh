@@ -165,11 +165,11 @@ hold_release() {
 }
 not_running() { ! kill -0 "$1" 2>/dev/null; }
 
-# probe DB SQL: a third session runs SQL with lock_timeout 1s. Prints "ok",
+# probe DB SQL: a third session runs SQL with lock_timeout 500ms. Prints "ok",
 # "blocked" (lock timeout), or "error: <message>".
 probe() {
   local err
-  if err=$(PGAPPNAME=mlint_probe PGOPTIONS="-c lock_timeout=1s -c statement_timeout=20s" \
+  if err=$(PGAPPNAME=mlint_probe PGOPTIONS="-c lock_timeout=500ms -c statement_timeout=20s" \
       "$PSQL" -X -q -A -t -v ON_ERROR_STOP=1 -d "$1" -c "$2" 2>&1 >/dev/null); then
     echo ok
   elif printf '%s' "$err" | grep -q 'lock timeout'; then

@@ -36,7 +36,8 @@ LOCK_RULES="not-null-without-default create-index-not-concurrently alter-column-
   enum-add-value update-under-lock commit-in-migration"
 
 cases=()
-for g in ${MLINT_PG_CASES:-*}; do
+read -ra globs <<<"${MLINT_PG_CASES:-*}"
+for g in "${globs[@]}"; do
   for f in "$CASES_DIR"/$g.case; do [ -f "$f" ] && cases+=("$f"); done
 done
 [ ${#cases[@]} -gt 0 ] || pg_die "no case in $CASES_DIR"
