@@ -11,10 +11,11 @@ CREATE TABLE t (
   email varchar(50),
   n integer,
   note text,
-  mood mood
+  mood mood,
+  amount numeric(10, 2)
 );
 INSERT INTO t
-  SELECT g, 1 + g % 1000, 'name' || g, 'e' || g || '@x.org', g, NULL, 'ok'
+  SELECT g, 1 + g % 1000, 'name' || g, 'e' || g || '@x.org', g, NULL, 'ok', g / 100.0
   FROM generate_series(1, 200000) g;
 CREATE INDEX t_name_idx ON t (name);
 CREATE TABLE nopk (id bigint NOT NULL, label text);

@@ -110,7 +110,10 @@ run_case() {
   local path r
   path=$(awk -v n="$name" '$1 == n { print $4 }' "$TMP/revs")
   for r in "${rules[@]}"; do
-    if [ "$r" = none ]; then
+    # none: a safe recipe, mlint must stay quiet; unreported: PostgreSQL
+    # shows a harm no rule reports yet (a known gap, in the docs): also quiet,
+    # so the case is revisited once a rule catches it.
+    if [ "$r" = none ] || [ "$r" = unreported ]; then
       local got
       got=$(awk -v p="$path" -v rules=" $(echo $LOCK_RULES) " \
         '$1 == p && index(rules, " " $2 " ") { print $2 ":" $3 }' "$TMP/findings" | tr '\n' ' ')
@@ -203,7 +206,7 @@ run_case() {
   # For bench/squawk.sh: the case's label (risky when a rule claims a
   # harm), whether PostgreSQL showed every claim, and what it showed.
   printf '%s\t%s\t%s\t%s\t%s\n' "$name" \
-    "$([ "${rules[*]}" = none ] && echo safe || echo risky)" \
+    "$(case ${rules[*]} in none) echo safe ;; unreported) echo risky-unreported ;; *) echo risky ;; esac)" \
     "$([ "$TESTS_FAILED" -eq "$pg_failed_before" ] && echo shown || echo NOT-shown)" \
     "$MIG_RC" "$(printf '%s' "$locks" | tr '\n' ';')" >>"$TMP/summary"
   pgq postgres "DROP DATABASE $db" >/dev/null || fail "$name: dropdb"
