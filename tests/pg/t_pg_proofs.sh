@@ -22,7 +22,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/../cli/lib.sh"
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
-trap 'hold_release proofs_base 2>/dev/null; pg_stop; rm -rf "$TMP" "$HOME"' EXIT
+trap 'hold_release postgres 2>/dev/null; pg_stop; rm -rf "$TMP" "$HOME"' EXIT
 trap '' PIPE
 trap 'exit 1' INT TERM
 
@@ -33,7 +33,7 @@ LOCK_RULES="not-null-without-default create-index-not-concurrently alter-column-
   rename-column add-column-rewrite concurrently-in-transaction drop-index-not-concurrently
   set-not-null constraint-not-valid add-unique-constraint add-primary-key
   reindex-not-concurrently detach-partition-not-concurrently vacuum-full-or-cluster
-  enum-add-value update-under-lock commit-in-migration"
+  enum-add-value update-under-lock commit-in-migration missing-lock-timeout"
 
 cases=()
 read -ra globs <<<"${MLINT_PG_CASES:-*}"
@@ -72,7 +72,7 @@ split_sql() {
   awk -v re="$2" -v after="$3" -v pre="$1.pre" -v rest="$1.rest" '
     BEGIN { RS = ""; ORS = "\n\n"; out = pre }
     { if (out == pre && $0 ~ re) { if (after == "after") { print > pre; out = rest; next }
-                                   out = rest; found = 1 }
+                                   out = rest }
       print > out }
     END { exit (out == rest ? 0 : 1) }' "$1"
 }
