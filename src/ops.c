@@ -100,6 +100,7 @@ int mlint_sql_default_is_volatile(const char *text)
 
 #define MAX_ARGS 32
 #define NO_TOKEN ((size_t)-1)
+#define NO_OP ((size_t)-1)
 
 struct arg {
 	size_t kw;   /* token index of the keyword, or NO_TOKEN */
@@ -115,6 +116,7 @@ struct reader {
 	const char *text;
 	struct mlint_token *toks;
 	size_t nr, alloc;
+	unsigned flags; /* mlint_ops_flags */
 };
 
 static int tokenize(struct reader *r, const char *text, size_t len)
@@ -363,18 +365,30 @@ static int ends_with(const char *s, const char *tail)
 	return n >= t && strcmp(s + n - t, tail) == 0;
 }
 
+/* The modelled method called `name`, or NULL: most callees (sa.Column,
+ * sa.String, op.f) are out after a look at one byte. */
+static const struct method *find_method(const char *name)
+{
+	if (!strchr("cdarb", name[0]))
+		return NULL;
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (methods[i].name[0] == name[0] && strcmp(methods[i].name, name) == 0)
+			return &methods[i];
+	return NULL;
+}
+
 /* op.M, batch_op.M or ALIAS.M of a batch_alter_table: the method, whether
  * batched and the batch's table. NULL for every other call. */
 static const struct method *classify(const struct mlint_migration *m, const struct mlint_call *c,
-				     int *batch, const char **batch_table)
+				     const char *dot, int *batch, const char **batch_table)
 {
-	const char *dot = strchr(c->name, '.');
 	const struct mlint_alias *al;
+	const struct method *me;
 	size_t seg;
 
 	*batch = 0;
 	*batch_table = NULL;
-	if (!dot || strchr(dot + 1, '.'))
+	if (!dot || !(me = find_method(dot + 1)) || memchr(c->name, '.', (size_t)(dot - c->name)))
 		return NULL;
 	seg = (size_t)(dot - c->name);
 	al = mlint_migration_alias(m, c->function, c->name, seg, c->line);
@@ -388,10 +402,7 @@ static const struct method *classify(const struct mlint_migration *m, const stru
 	} else if (!prefix_is(c->name, seg, OP_NAME)) {
 		return NULL;
 	}
-	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
-		if (strcmp(dot + 1, methods[i].name) == 0)
-			return &methods[i];
-	return NULL;
+	return me;
 }
 
 static struct mlint_op *new_op(struct reader *r, const struct mlint_call *c, enum mlint_op_kind kind)
@@ -471,6 +482,7 @@ static int read_alter_column(struct reader *r, const struct arg *args, size_t nr
 	int error;
 
 	o->nullable = tri_of(r, get_arg(r, args, nr, NO_TOKEN, "nullable"));
+	o->existing_nullable = tri_of(r, get_arg(r, args, nr, NO_TOKEN, "existing_nullable"));
 	o->has_default = dflt && !value_is(r, dflt, "None");
 	if ((error = source_of(r, get_arg(r, args, nr, NO_TOKEN, "type_"), &o->type)) < 0 ||
 	    (error = source_of(r, get_arg(r, args, nr, NO_TOKEN, "existing_type"),
@@ -580,6 +592,148 @@ static int read_call(struct reader *r, const struct method *me, int batch, size_
 	}
 }
 
+/* ---- names only, without reading the call again ---------------------------- */
+
+static const char *skip_blanks(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* A plain one-line literal 'x' or "x" at p (no prefix, no escapes): its
+ * text in value/len, and the byte after it; NULL otherwise. */
+static const char *simple_string(const char *p, const char *end, const char **value, size_t *len)
+{
+	const char *q;
+	if (p >= end || (*p != '\'' && *p != '"'))
+		return NULL;
+	for (q = p + 1; q < end && *q != *p; q++)
+		if (*q == '\\' || *q == '\n')
+			return NULL;
+	if (q >= end || q == p + 1)
+		return NULL;
+	*value = p + 1;
+	*len = (size_t)(q - p - 1);
+	return q + 1;
+}
+
+/* The call's first argument as the extractor read it: a string literal, or
+ * the first string of a call opening the argument list (op.f('ix'),
+ * sa.Column('c', ...)). Sets *after to where that argument ends. */
+static const char *quick_first(const struct reader *r, const struct mlint_call *c,
+			       const char **after)
+{
+	const char *end = r->src + c->end, *p = memchr(r->src + c->off, '(', c->end - c->off);
+	const struct mlint_call *n = c + 1;
+	const char *v;
+	size_t len;
+
+	if (!p)
+		return NULL;
+	p = skip_blanks(p + 1, end);
+	if (c->first_arg)
+		return (*after = simple_string(p, end, &v, &len)) ? c->first_arg : NULL;
+	if ((size_t)(n - r->m->calls) >= r->m->nr_calls || r->src + n->off != p || !n->first_arg)
+		return NULL;
+	*after = r->src + n->end;
+	return n->first_arg;
+}
+
+/* `, 'x'` at p, or `table_name='x'` anywhere in the call: the table. */
+static int quick_table(struct reader *r, const struct mlint_call *c, const char *after,
+		       const char **out)
+{
+	const char *end = r->src + c->end, *p = skip_blanks(after, end), *v;
+	size_t len;
+
+	*out = NULL;
+	if (p < end && *p == ',' && simple_string(skip_blanks(p + 1, end), end, &v, &len))
+		return (*out = mlint_arena_strndup(&r->out->strings, v, len)) ? 1 : MLINT_ERROR;
+	for (p = r->src + c->off; (p = memchr(p, 't', (size_t)(end - p))) != NULL; p++)
+		if ((size_t)(end - p) > 11 && memcmp(p, "table_name=", 11) == 0 &&
+		    (p == r->src + c->off || !is_ident(p[-1])))
+			break;
+	if (!p || !simple_string(p + 11, end, &v, &len))
+		return 0;
+	return (*out = mlint_arena_strndup(&r->out->strings, v, len)) ? 1 : MLINT_ERROR;
+}
+
+static int span_has(const struct reader *r, const struct mlint_call *c, const char *word)
+{
+	const char *p = r->src + c->off, *end = r->src + c->end;
+	size_t n = strlen(word);
+	for (; (p = memchr(p, word[0], (size_t)(end - p))) != NULL && (size_t)(end - p) >= n; p++)
+		if (memcmp(p, word, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* drop_index(op.f('ix'), table_name='t') and the like. */
+static int quick_index_kw(struct reader *r, const struct mlint_call *c, int batch,
+			  struct mlint_op *o)
+{
+	const char *after = NULL;
+	int got;
+
+	if (!(o->name = quick_first(r, c, &after)))
+		return 0;
+	if (batch)
+		return 1;
+	return (got = quick_table(r, c, after, &o->table)) < 0 ? got : got;
+}
+
+/*
+ * MLINT_OPS_NAMES: kind, table and name of a call written the plain way
+ * (what pairing an upgrade with its downgrade reads), from what the
+ * extractor recorded. 1 when done, 0 when the call must be read in full.
+ */
+static int quick_names(struct reader *r, const struct mlint_call *c, const struct method *me,
+		       int batch, struct mlint_op *o)
+{
+	const char *after = NULL, *first;
+	const char **name;
+	int got;
+
+	if (span_has(r, c, "#") || span_has(r, c, "\\") || span_has(r, c, "_name=") ||
+	    span_has(r, c, "source_table") || span_has(r, c, "type_="))
+		return me->shape == SHAPE_INDEX && !span_has(r, c, "#") && !span_has(r, c, "\\") &&
+		       !span_has(r, c, "index_name") && span_has(r, c, "table_name=") &&
+		       !span_has(r, c, "new_") ? quick_index_kw(r, c, batch, o) : 0;
+	switch (me->shape) {
+	case SHAPE_ADD_COLUMN: case SHAPE_COLUMN: name = &o->column; break;
+	case SHAPE_INDEX: name = &o->name; break;
+	default: return 0;
+	}
+	if (!(first = quick_first(r, c, &after)))
+		return 0;
+	if (me->shape == SHAPE_ADD_COLUMN) {
+		/* op.add_column('t', sa.Column('c', ...)): the column is the nested call */
+		if (!batch) {
+			const struct mlint_call *n = c + 1;
+			const char *p = skip_blanks(after, r->src + c->end);
+			if (!c->first_arg || p >= r->src + c->end || *p != ',' ||
+			    (size_t)(n - r->m->calls) >= r->m->nr_calls ||
+			    skip_blanks(p + 1, r->src + c->end) != r->src + n->off || !n->first_arg)
+				return 0;
+			o->table = c->first_arg;
+			o->column = n->first_arg;
+			return 1;
+		}
+		o->column = first;
+		return 1;
+	}
+	if (batch || me->shape == SHAPE_INDEX) {
+		*name = first;
+		if (batch)
+			return 1;
+		return (got = quick_table(r, c, after, &o->table)) < 0 ? got : got;
+	}
+	/* drop_column / alter_column('t', 'c'): table first, then the column */
+	o->table = first;
+	return (got = quick_table(r, c, after, name)) < 0 ? got : got;
+}
+
 static int add_call_op(struct reader *r, const struct mlint_call *c, const struct method *me,
 		       int batch, const char *batch_table)
 {
@@ -597,6 +751,16 @@ static int add_call_op(struct reader *r, const struct mlint_call *c, const struc
 		if (me->kind == MLINT_OP_CREATE_TABLE || !memchr(r->src + c->off, '=', c->end - c->off))
 			return 0;
 	}
+	if (r->flags & MLINT_OPS_NAMES) {
+		int done = quick_names(r, c, me, batch, o);
+		if (done < 0)
+			return done;
+		if (done) {
+			if (batch && !o->table)
+				o->table = batch_table;
+			return 0;
+		}
+	}
 	if ((error = tokenize(r, r->src + c->off, c->end - c->off)) < 0 ||
 	    (error = read_call(r, me, batch, index)) < 0)
 		return error;
@@ -608,15 +772,18 @@ static int add_call_op(struct reader *r, const struct mlint_call *c, const struc
 
 /* ---- SQL strings --------------------------------------------------------- */
 
-static int is_method(const char *name, const char *method)
-{
-	const char *dot = strrchr(name, '.');
-	return strcmp(dot ? dot + 1 : name, method) == 0;
-}
+/* What a callee's last part says about SQL. */
+enum sql_callee { NOT_SQL, SQL_EXECUTE, SQL_TEXT };
 
-static int is_execute(const struct mlint_call *c)
+static enum sql_callee sql_callee_of(const char *method)
 {
-	return is_method(c->name, "execute") || is_method(c->name, "exec_driver_sql");
+	/* execute, exec_driver_sql, text: out early on the first byte */
+	if (method[0] == 'e')
+		return strcmp(method, "execute") == 0 || strcmp(method, "exec_driver_sql") == 0
+			       ? SQL_EXECUTE : NOT_SQL;
+	if (method[0] == 't')
+		return strcmp(method, "text") == 0 ? SQL_TEXT : NOT_SQL;
+	return NOT_SQL;
 }
 
 /* Line and column of the first character of the call's string argument. */
@@ -663,9 +830,15 @@ static int add_sql_ops(struct reader *r, const struct mlint_call *c)
 int mlint_ops_read(struct mlint_ops *out, const struct mlint_migration *m, const char *source,
 		   size_t source_len, size_t function)
 {
+	return mlint_ops_read_with(out, m, source, source_len, function, 0);
+}
+
+int mlint_ops_read_with(struct mlint_ops *out, const struct mlint_migration *m,
+			const char *source, size_t source_len, size_t function, unsigned flags)
+{
 	const struct mlint_function *fn;
 	struct reader r;
-	size_t top_end = 0, exec_end = 0;
+	size_t top_end = 0, exec_end = 0, loop_exec = NO_OP;
 	int error = 0;
 
 	if (function >= m->nr_functions || !source)
@@ -676,8 +849,11 @@ int mlint_ops_read(struct mlint_ops *out, const struct mlint_migration *m, const
 	r.src = source;
 	r.src_len = source_len;
 	r.out = out;
+	r.flags = flags;
 	for (size_t i = fn->first_call; i < fn->first_call + fn->nr_calls && error == 0; i++) {
 		const struct mlint_call *c = &m->calls[i];
+		const char *dot = strrchr(c->name, '.');
+		enum sql_callee sql = sql_callee_of(dot ? dot + 1 : c->name);
 		const struct method *me;
 		const char *batch_table;
 		int batch, top = c->off >= top_end;
@@ -686,17 +862,31 @@ int mlint_ops_read(struct mlint_ops *out, const struct mlint_migration *m, const
 			continue;
 		if (top)
 			top_end = c->end;
-		if (is_execute(c))
+		if (sql == SQL_EXECUTE)
 			exec_end = c->end;
 		/* SQL: a string given to execute(), or to text() inside an
 		 * execute() or on its own (stmt = sa.text(...)); not a
 		 * server_default=sa.text('now()') */
-		if (c->first_arg && (is_execute(c) || (is_method(c->name, "text") &&
-							(top || c->off < exec_end)))) {
+		if (c->first_arg && (sql == SQL_EXECUTE ||
+				     (sql == SQL_TEXT && (top || c->off < exec_end)))) {
+			/* the SQL stands for the loop's execute() it is given to */
+			if (loop_exec != NO_OP && loop_exec == out->nr - 1 && c->off < exec_end)
+				out->nr--;
+			loop_exec = NO_OP;
 			error = add_sql_ops(&r, c);
 			continue;
 		}
-		if ((me = classify(m, c, &batch, &batch_table)) != NULL)
+		/* execute(<an expression>) in a loop: a backfill whose SQL is
+		 * built at run time */
+		if (sql == SQL_EXECUTE && !c->first_arg &&
+		    mlint_migration_block_at(m, c->function, c->line, MLINT_BLOCK_LOOP, NULL)) {
+			struct mlint_op *o = new_op(&r, c, MLINT_OP_LOOP_DML);
+			if (!o)
+				error = MLINT_ERROR;
+			loop_exec = out->nr - 1;
+			continue;
+		}
+		if ((me = classify(m, c, dot, &batch, &batch_table)) != NULL)
 			error = add_call_op(&r, c, me, batch, batch_table);
 	}
 	free(r.toks);

@@ -1,16 +1,17 @@
 /*
  * The operation model, from SQL: a string given to op.execute / text() is
  * parsed by libpg_query (PostgreSQL 15's own parser, as a library) into a
- * JSON parse tree, read with jansson; each statement becomes operations
+ * JSON parse tree, read with json_tree.c; each statement becomes operations
  * (one per ALTER TABLE subcommand). A string the parser rejects becomes one
  * MLINT_OP_EXECUTE_UNPARSED: the pattern rules still read its text.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <jansson.h>
 #include <pg_query.h>
 #include "mlint/ops.h"
 #include "arena.h"
+#include "json_tree.h"
 #include "util.h"
 
 /* Past this many bytes a string is not handed to the parser: its parse
@@ -23,24 +24,32 @@ struct sql_reader {
 	const char *sql;
 	size_t len;
 	unsigned line, col; /* of the statement being read */
+	size_t at;          /* where locate() got to */
+	unsigned at_line, at_col;
 };
 
-static const char *str_of(json_t *obj, const char *key)
+static const char *str_of(const struct json_node *obj, const char *key)
 {
-	json_t *v = json_object_get(obj, key);
-	return json_is_string(v) ? json_string_value(v) : NULL;
+	return json_str(obj, key);
 }
 
-static int bool_of(json_t *obj, const char *key)
+static int bool_of(const struct json_node *obj, const char *key)
 {
-	return json_is_true(json_object_get(obj, key));
+	return json_true(obj, key);
 }
 
 /* {"NodeType": {...}}: the node's fields when its type is `type`. */
-static json_t *node(json_t *v, const char *type)
+static struct json_node *node(const struct json_node *v, const char *type)
 {
-	return json_is_object(v) ? json_object_get(v, type) : NULL;
+	return json_get(v, type);
 }
+
+static int is_object(const struct json_node *v)
+{
+	return v && v->type == JSON_OBJECT;
+}
+
+#define FOREACH(v, list) for (struct json_node *v = json_first(list); v; v = v->next)
 
 static int keep(struct sql_reader *r, const char *s, const char **out)
 {
@@ -65,40 +74,32 @@ static struct mlint_op *new_op(struct sql_reader *r, enum mlint_op_kind kind)
 }
 
 /* The last name of a list of {"String": {"sval": ...}} (a qualified name). */
-static const char *last_name(json_t *list)
+static const char *last_name(const struct json_node *list)
 {
-	size_t n = json_is_array(list) ? json_array_size(list) : 0;
-	json_t *s = n ? node(json_array_get(list, n - 1), "String") : NULL;
-	return s ? str_of(s, "sval") : NULL;
+	const struct json_node *last = NULL, *str;
+	if (!list || list->type != JSON_ARRAY)
+		return NULL;
+	FOREACH(e, list)
+		last = e;
+	str = last ? node(last, "String") : NULL;
+	return str ? str_of(str, "sval") : NULL;
 }
 
-static int relation(struct sql_reader *r, json_t *stmt, const char **table)
+static int relation(struct sql_reader *r, const struct json_node *stmt, const char **table)
 {
-	json_t *rel = json_object_get(stmt, "relation");
-	return keep(r, json_is_object(rel) ? str_of(rel, "relname") : NULL, table);
+	const struct json_node *rel = json_get(stmt, "relation");
+	return keep(r, is_object(rel) ? str_of(rel, "relname") : NULL, table);
 }
 
 /* Whether an expression tree calls a volatile function (a FuncCall whose
  * name is one): written as text "name(" for mlint_sql_default_is_volatile. */
-static int expr_is_volatile(json_t *v, unsigned depth)
+static int expr_is_volatile(const struct json_node *v, unsigned depth)
 {
-	const char *key;
-	json_t *val;
-	size_t i;
-
-	if (depth > 64)
+	if (!v || depth > 64)
 		return 0;
-	if (json_is_array(v)) {
-		json_array_foreach(v, i, val)
-			if (expr_is_volatile(val, depth + 1))
-				return 1;
-		return 0;
-	}
-	if (!json_is_object(v))
-		return 0;
-	json_object_foreach(v, key, val) {
-		if (strcmp(key, "FuncCall") == 0) {
-			const char *name = last_name(json_object_get(val, "funcname"));
+	FOREACH(e, v) {
+		if (e->key && strcmp(e->key, "FuncCall") == 0) {
+			const char *name = last_name(json_get(e, "funcname"));
 			char text[96];
 			if (name && strlen(name) < sizeof(text) - 2) {
 				snprintf(text, sizeof(text), "%s(", name);
@@ -106,7 +107,7 @@ static int expr_is_volatile(json_t *v, unsigned depth)
 					return 1;
 			}
 		}
-		if (expr_is_volatile(val, depth + 1))
+		if (expr_is_volatile(e, depth + 1))
 			return 1;
 	}
 	return 0;
@@ -116,10 +117,10 @@ static const char *const serial_types[] = {"serial", "bigserial", "smallserial",
 					   "serial8", "serial2"};
 
 /* A ColumnDef of ADD COLUMN: type, default, NOT NULL, identity, generated. */
-static int column_def(struct sql_reader *r, json_t *def, struct mlint_op *o)
+static int column_def(struct sql_reader *r, struct json_node *def, struct mlint_op *o)
 {
-	json_t *cons = json_object_get(def, "constraints"), *c, *tn = json_object_get(def, "typeName");
-	const char *type = json_is_object(tn) ? last_name(json_object_get(tn, "names")) : NULL;
+	struct json_node *cons = json_get(def, "constraints"), *tn = json_get(def, "typeName");
+	const char *type = is_object(tn) ? last_name(json_get(tn, "names")) : NULL;
 	size_t i;
 	int error;
 
@@ -129,14 +130,14 @@ static int column_def(struct sql_reader *r, json_t *def, struct mlint_op *o)
 	for (i = 0; type && i < sizeof(serial_types) / sizeof(serial_types[0]); i++)
 		if (strcmp(type, serial_types[i]) == 0)
 			o->serial = 1;
-	json_array_foreach(cons, i, c) {
-		json_t *k = node(c, "Constraint");
+	FOREACH(c, cons) {
+		struct json_node *k = node(c, "Constraint");
 		const char *t = k ? str_of(k, "contype") : NULL;
 		if (!t)
 			continue;
 		if (strcmp(t, "CONSTR_DEFAULT") == 0) {
 			o->has_default = 1;
-			o->default_volatile = expr_is_volatile(json_object_get(k, "raw_expr"), 0);
+			o->default_volatile = expr_is_volatile(json_get(k, "raw_expr"), 0);
 		} else if (strcmp(t, "CONSTR_NOTNULL") == 0) {
 			o->nullable = MLINT_TRI_NO;
 		} else if (strcmp(t, "CONSTR_NULL") == 0) {
@@ -165,10 +166,10 @@ static const struct {
 	{"CONSTR_NOTNULL", MLINT_CONSTRAINT_NOT_NULL},
 };
 
-static int add_constraint(struct sql_reader *r, json_t *k, struct mlint_op *o)
+static int add_constraint(struct sql_reader *r, struct json_node *k, struct mlint_op *o)
 {
 	const char *t = str_of(k, "contype");
-	json_t *pk = json_object_get(k, "pktable");
+	struct json_node *pk = json_get(k, "pktable");
 	int error;
 
 	for (size_t i = 0; t && i < sizeof(constraint_types) / sizeof(constraint_types[0]); i++)
@@ -179,14 +180,14 @@ static int add_constraint(struct sql_reader *r, json_t *k, struct mlint_op *o)
 	if ((error = keep(r, str_of(k, "conname"), &o->name)) < 0 ||
 	    (error = keep(r, str_of(k, "indexname"), &o->index)) < 0)
 		return error;
-	return keep(r, json_is_object(pk) ? str_of(pk, "relname") : NULL, &o->referenced);
+	return keep(r, is_object(pk) ? str_of(pk, "relname") : NULL, &o->referenced);
 }
 
 /* One ALTER TABLE subcommand. */
-static int alter_table_cmd(struct sql_reader *r, json_t *cmd, const char *table, int if_exists)
+static int alter_table_cmd(struct sql_reader *r, struct json_node *cmd, const char *table, int if_exists)
 {
 	const char *sub = str_of(cmd, "subtype"), *name = str_of(cmd, "name");
-	json_t *def = json_object_get(cmd, "def");
+	struct json_node *def = json_get(cmd, "def");
 	struct mlint_op *o;
 	enum mlint_op_kind kind = MLINT_OP_EXECUTE_DDL;
 	int error;
@@ -210,7 +211,7 @@ static int alter_table_cmd(struct sql_reader *r, json_t *cmd, const char *table,
 		return error;
 	switch (kind) {
 	case MLINT_OP_ADD_COLUMN: {
-		json_t *cd = node(def, "ColumnDef");
+		struct json_node *cd = node(def, "ColumnDef");
 		return cd ? column_def(r, cd, o) : 0;
 	}
 	case MLINT_OP_DROP_COLUMN:
@@ -225,32 +226,31 @@ static int alter_table_cmd(struct sql_reader *r, json_t *cmd, const char *table,
 		else if (strcmp(sub, "AT_ColumnDefault") == 0)
 			o->has_default = def != NULL;
 		else {
-			json_t *cd = node(def, "ColumnDef"), *tn = cd ? json_object_get(cd, "typeName") : NULL;
-			return keep(r, json_is_object(tn) ? last_name(json_object_get(tn, "names")) : "?",
+			struct json_node *cd = node(def, "ColumnDef"), *tn = cd ? json_get(cd, "typeName") : NULL;
+			return keep(r, is_object(tn) ? last_name(json_get(tn, "names")) : "?",
 				    &o->type);
 		}
 		return 0;
 	case MLINT_OP_CREATE_CONSTRAINT: {
-		json_t *k = node(def, "Constraint");
+		struct json_node *k = node(def, "Constraint");
 		return k ? add_constraint(r, k, o) : 0;
 	}
 	case MLINT_OP_DROP_CONSTRAINT: case MLINT_OP_VALIDATE_CONSTRAINT:
 		return keep(r, name, &o->name);
 	case MLINT_OP_DETACH_PARTITION: case MLINT_OP_ATTACH_PARTITION: {
-		json_t *pc = node(def, "PartitionCmd"), *rel = pc ? json_object_get(pc, "name") : NULL;
+		struct json_node *pc = node(def, "PartitionCmd"), *rel = pc ? json_get(pc, "name") : NULL;
 		o->concurrently = pc && bool_of(pc, "concurrent") ? MLINT_TRI_YES : MLINT_TRI_NO;
-		return keep(r, json_is_object(rel) ? str_of(rel, "relname") : NULL, &o->name);
+		return keep(r, is_object(rel) ? str_of(rel, "relname") : NULL, &o->name);
 	}
 	default:
 		return keep(r, sub, &o->name);
 	}
 }
 
-static int alter_table(struct sql_reader *r, json_t *st)
+static int alter_table(struct sql_reader *r, struct json_node *st)
 {
-	json_t *cmds = json_object_get(st, "cmds"), *c;
+	struct json_node *cmds = json_get(st, "cmds");
 	const char *objtype = str_of(st, "objtype"), *table = NULL;
-	size_t i;
 	int error;
 
 	if (objtype && strcmp(objtype, "OBJECT_TABLE") != 0) {
@@ -259,15 +259,15 @@ static int alter_table(struct sql_reader *r, json_t *st)
 	}
 	if ((error = relation(r, st, &table)) < 0)
 		return error;
-	json_array_foreach(cmds, i, c) {
-		json_t *cmd = node(c, "AlterTableCmd");
+	FOREACH(c, cmds) {
+		struct json_node *cmd = node(c, "AlterTableCmd");
 		if (cmd && (error = alter_table_cmd(r, cmd, table, bool_of(st, "missing_ok"))) < 0)
 			return error;
 	}
 	return 0;
 }
 
-static int rename_stmt(struct sql_reader *r, json_t *st)
+static int rename_stmt(struct sql_reader *r, struct json_node *st)
 {
 	const char *type = str_of(st, "renameType");
 	struct mlint_op *o;
@@ -288,11 +288,11 @@ static int rename_stmt(struct sql_reader *r, json_t *st)
 									   : &o->name);
 }
 
-static int index_stmt(struct sql_reader *r, json_t *st)
+static int index_stmt(struct sql_reader *r, struct json_node *st)
 {
 	struct mlint_op *o = new_op(r, MLINT_OP_CREATE_INDEX);
-	json_t *params = json_object_get(st, "indexParams");
-	json_t *first = json_is_array(params) ? node(json_array_get(params, 0), "IndexElem") : NULL;
+	struct json_node *params = json_get(st, "indexParams");
+	struct json_node *first = node(json_first(params), "IndexElem");
 	int error;
 
 	if (!o)
@@ -305,19 +305,18 @@ static int index_stmt(struct sql_reader *r, json_t *st)
 	return keep(r, first ? str_of(first, "name") : NULL, &o->column);
 }
 
-static int drop_stmt(struct sql_reader *r, json_t *st)
+static int drop_stmt(struct sql_reader *r, struct json_node *st)
 {
 	const char *type = str_of(st, "removeType");
-	json_t *objects = json_object_get(st, "objects"), *obj;
+	struct json_node *objects = json_get(st, "objects");
 	enum mlint_op_kind kind = !type ? MLINT_OP_EXECUTE_DDL
 				  : strcmp(type, "OBJECT_TABLE") == 0 ? MLINT_OP_DROP_TABLE
 				  : strcmp(type, "OBJECT_INDEX") == 0 ? MLINT_OP_DROP_INDEX
 				  : MLINT_OP_EXECUTE_DDL;
-	size_t i;
 
-	json_array_foreach(objects, i, obj) {
-		json_t *list = node(obj, "List");
-		const char *name = list ? last_name(json_object_get(list, "items")) : NULL;
+	FOREACH(obj, objects) {
+		struct json_node *list = node(obj, "List");
+		const char *name = list ? last_name(json_get(list, "items")) : NULL;
 		struct mlint_op *o = new_op(r, kind);
 		int error;
 		if (!o)
@@ -331,12 +330,10 @@ static int drop_stmt(struct sql_reader *r, json_t *st)
 }
 
 /* DefElem names of a VACUUM / REINDEX option list. */
-static int has_option(json_t *list, const char *name)
+static int has_option(struct json_node *list, const char *name)
 {
-	json_t *d;
-	size_t i;
-	json_array_foreach(list, i, d) {
-		json_t *e = node(d, "DefElem");
+	FOREACH(d, list) {
+		struct json_node *e = node(d, "DefElem");
 		const char *n = e ? str_of(e, "defname") : NULL;
 		if (n && strcmp(n, name) == 0)
 			return 1;
@@ -344,43 +341,48 @@ static int has_option(json_t *list, const char *name)
 	return 0;
 }
 
-static int maintenance(struct sql_reader *r, json_t *st, enum mlint_maintenance_kind kind)
+static int maintenance(struct sql_reader *r, struct json_node *st, enum mlint_maintenance_kind kind)
 {
 	struct mlint_op *o = new_op(r, MLINT_OP_MAINTENANCE);
-	json_t *rels = json_object_get(st, "rels");
-	json_t *first = json_is_array(rels) ? node(json_array_get(rels, 0), "VacuumRelation") : NULL;
+	struct json_node *rels = json_get(st, "rels");
+	struct json_node *first = node(json_first(rels), "VacuumRelation");
 
 	if (!o)
 		return MLINT_ERROR;
 	o->maintenance = kind;
-	if (kind == MLINT_MAINT_REINDEX)
-		o->concurrently = has_option(json_object_get(st, "params"), "concurrently")
+	if (kind == MLINT_MAINT_REINDEX) {
+		const char *what = str_of(st, "kind");
+		o->concurrently = has_option(json_get(st, "params"), "concurrently")
 					  ? MLINT_TRI_YES : MLINT_TRI_NO;
+		/* REINDEX INDEX names the index, not its table */
+		if (what && strcmp(what, "REINDEX_OBJECT_INDEX") == 0)
+			return relation(r, st, &o->name);
+	}
 	if (first)
 		return relation(r, first, &o->table);
 	return relation(r, st, &o->table);
 }
 
-static int vacuum_stmt(struct sql_reader *r, json_t *st)
+static int vacuum_stmt(struct sql_reader *r, struct json_node *st)
 {
-	json_t *opts = json_object_get(st, "options");
+	struct json_node *opts = json_get(st, "options");
 	enum mlint_maintenance_kind kind = !bool_of(st, "is_vacuumcmd") ? MLINT_MAINT_ANALYZE
 					   : has_option(opts, "full") ? MLINT_MAINT_VACUUM_FULL
 					   : MLINT_MAINT_VACUUM;
 	return maintenance(r, st, kind);
 }
 
-static int dml(struct sql_reader *r, json_t *st, enum mlint_dml_kind kind)
+static int dml(struct sql_reader *r, struct json_node *st, enum mlint_dml_kind kind)
 {
 	struct mlint_op *o = new_op(r, MLINT_OP_EXECUTE_DML);
 	if (!o)
 		return MLINT_ERROR;
 	o->dml = kind;
-	o->has_where = json_object_get(st, "whereClause") != NULL;
+	o->has_where = json_get(st, "whereClause") != NULL;
 	return relation(r, st, &o->table);
 }
 
-static int transaction_stmt(struct sql_reader *r, json_t *st)
+static int transaction_stmt(struct sql_reader *r, struct json_node *st)
 {
 	struct mlint_op *o = new_op(r, MLINT_OP_TRANSACTION);
 	const char *kind = str_of(st, "kind");
@@ -393,7 +395,7 @@ static int transaction_stmt(struct sql_reader *r, json_t *st)
 	return keep(r, kind, &o->name);
 }
 
-static int enum_stmt(struct sql_reader *r, json_t *st)
+static int enum_stmt(struct sql_reader *r, struct json_node *st)
 {
 	const char *value = str_of(st, "newVal");
 	struct mlint_op *o = new_op(r, value && !str_of(st, "oldVal") ? MLINT_OP_ALTER_TYPE_ADD_VALUE
@@ -403,17 +405,17 @@ static int enum_stmt(struct sql_reader *r, json_t *st)
 	if (!o)
 		return MLINT_ERROR;
 	o->if_exists = bool_of(st, "skipIfNewValExists") ? MLINT_TRI_YES : MLINT_TRI_NO;
-	if ((error = keep(r, last_name(json_object_get(st, "typeName")), &o->table)) < 0)
+	if ((error = keep(r, last_name(json_get(st, "typeName")), &o->table)) < 0)
 		return error;
 	return keep(r, value, &o->value);
 }
 
-static int set_stmt(struct sql_reader *r, json_t *st)
+static int set_stmt(struct sql_reader *r, struct json_node *st)
 {
 	struct mlint_op *o = new_op(r, MLINT_OP_SET_SETTING);
-	json_t *args = json_object_get(st, "args");
-	json_t *c = json_is_array(args) ? node(json_array_get(args, 0), "A_Const") : NULL;
-	json_t *sv = c ? node(c, "sval") : NULL, *iv = c ? node(c, "ival") : NULL;
+	struct json_node *args = json_get(st, "args");
+	struct json_node *c = node(json_first(args), "A_Const");
+	struct json_node *sv = c ? node(c, "sval") : NULL, *iv = c ? node(c, "ival") : NULL;
 	char num[32];
 	int error;
 
@@ -426,29 +428,28 @@ static int set_stmt(struct sql_reader *r, json_t *st)
 		return keep(r, str_of(sv, "sval"), &o->value);
 	if (iv) {
 		snprintf(num, sizeof(num), "%lld",
-			 (long long)json_integer_value(json_object_get(iv, "ival")));
+			 json_get(iv, "ival") ? json_get(iv, "ival")->num : 0);
 		return keep(r, num, &o->value);
 	}
 	return 0;
 }
 
-static int create_stmt(struct sql_reader *r, json_t *st, int into)
+static int create_stmt(struct sql_reader *r, struct json_node *st, int into)
 {
 	struct mlint_op *o = new_op(r, MLINT_OP_CREATE_TABLE);
-	json_t *in = into ? json_object_get(st, "into") : NULL;
+	struct json_node *in = into ? json_get(st, "into") : NULL;
 	if (!o)
 		return MLINT_ERROR;
 	return relation(r, in ? in : st, &o->table);
 }
 
-static int statement(struct sql_reader *r, json_t *stmt)
+static int statement(struct sql_reader *r, struct json_node *stmt)
 {
-	const char *type;
-	json_t *st;
-
-	if (!json_is_object(stmt) || json_object_size(stmt) != 1)
+	if (!is_object(stmt) || json_size(stmt) != 1)
 		return 0;
-	json_object_foreach(stmt, type, st) {
+	{
+		struct json_node *st = json_first(stmt);
+		const char *type = st->key;
 		if (strcmp(type, "AlterTableStmt") == 0) return alter_table(r, st);
 		if (strcmp(type, "RenameStmt") == 0) return rename_stmt(r, st);
 		if (strcmp(type, "IndexStmt") == 0) return index_stmt(r, st);
@@ -467,23 +468,28 @@ static int statement(struct sql_reader *r, json_t *stmt)
 		if (strcmp(type, "SelectStmt") == 0) return 0;
 		return new_op(r, MLINT_OP_EXECUTE_DDL) ? 0 : MLINT_ERROR;
 	}
-	return 0;
 }
 
-/* Line and column of byte `at` of the SQL, from where the string starts. */
+/* Line and column of byte `at` of the SQL, counted on from the previous
+ * statement's (statements come in order): linear in the string. */
 static void locate(struct sql_reader *r, size_t at)
 {
-	unsigned line = r->proto->line, col = r->proto->col;
-	for (size_t i = 0; i < at && i < r->len; i++) {
+	if (at < r->at) {
+		r->at = 0;
+		r->at_line = r->proto->line;
+		r->at_col = r->proto->col;
+	}
+	for (size_t i = r->at; i < at && i < r->len; i++) {
 		if (r->sql[i] == '\n') {
-			line++;
-			col = 1;
+			r->at_line++;
+			r->at_col = 1;
 		} else if (((unsigned char)r->sql[i] & 0xC0) != 0x80) {
-			col++;
+			r->at_col++;
 		}
 	}
-	r->line = line;
-	r->col = col;
+	r->at = at;
+	r->line = r->at_line;
+	r->col = r->at_col;
 }
 
 /* Statements start after blanks the parser's location counts. */
@@ -501,37 +507,82 @@ static int unparsed(struct sql_reader *r)
 	return new_op(r, MLINT_OP_EXECUTE_UNPARSED) ? 0 : MLINT_ERROR;
 }
 
-static int read_tree(struct sql_reader *r, const char *tree)
+static int read_tree(struct sql_reader *r, char *tree)
 {
-	json_error_t jerr;
-	json_t *root = json_loads(tree, 0, &jerr), *stmts, *s;
-	size_t i;
-	int error = 0;
+	struct json_tree t;
+	int oom, error = 0;
 
-	if (!root)
-		return unparsed(r);
-	stmts = json_object_get(root, "stmts");
-	json_array_foreach(stmts, i, s) {
-		json_int_t at = json_integer_value(json_object_get(s, "stmt_location"));
+	if (json_tree_parse(&t, tree, &oom) < 0)
+		return oom ? MLINT_ERROR : unparsed(r);
+	FOREACH(s, json_get(t.root, "stmts")) {
+		const struct json_node *loc = json_get(s, "stmt_location");
+		long long at = loc ? loc->num : 0;
 		locate(r, skip_blanks(r->sql, at > 0 ? (size_t)at : 0, r->len));
-		if ((error = statement(r, json_object_get(s, "stmt"))) < 0)
+		if ((error = statement(r, json_get(s, "stmt"))) < 0)
 			break;
 	}
-	json_decref(root);
+	json_tree_release(&t);
 	return error;
+}
+
+static int is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+/*
+ * text() writes bind parameters as :name, which PostgreSQL's grammar does
+ * not know: each becomes $1 padded with blanks to the same length, so
+ * offsets (and the lines found from them) stay right. Quoted text and ::
+ * casts are left alone. Returns a new string, or NULL when out of memory.
+ */
+static char *bind_params_to_dollars(const char *sql, size_t len)
+{
+	char *out = malloc(len + 1), quote = 0;
+
+	if (!out)
+		return NULL;
+	memcpy(out, sql, len + 1);
+	for (size_t i = 0; i < len; i++) {
+		char c = out[i];
+		if (quote) {
+			if (c == quote)
+				quote = 0;
+			continue;
+		}
+		if (c == '\'' || c == '"') {
+			quote = c;
+			continue;
+		}
+		if (c != ':' || i + 1 >= len || !is_name_char(out[i + 1]) ||
+		    (i > 0 && out[i - 1] == ':') || out[i + 1] == ':')
+			continue;
+		out[i] = '$';
+		out[i + 1] = '1';
+		for (i += 2; i < len && is_name_char(out[i]); i++)
+			out[i] = ' ';
+		i--;
+	}
+	return out;
 }
 
 int mlint_ops_read_sql(struct mlint_ops *out, const char *sql, size_t len,
 		       const struct mlint_op *proto)
 {
-	struct sql_reader r = {out, proto, sql, len, proto->line, proto->col};
+	struct sql_reader r = {out, proto, sql, len, proto->line, proto->col, 0, proto->line,
+			       proto->col};
 	PgQueryParseResult res;
+	char *text = NULL;
 	int error;
 
 	/* a NUL inside the string would cut it short: leave it to the patterns */
 	if (len > MAX_SQL_BYTES || memchr(sql, '\0', len) || sql[len] != '\0')
 		return unparsed(&r);
-	res = pg_query_parse(sql);
+	if (memchr(sql, ':', len) && !(text = bind_params_to_dollars(sql, len)))
+		return mlint_error_set("out of memory");
+	res = pg_query_parse(text ? text : sql);
+	free(text);
 	if (res.error || !res.parse_tree)
 		error = unparsed(&r);
 	else

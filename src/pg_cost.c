@@ -214,7 +214,7 @@ static enum pg_case alter_column_case(const struct mlint_op *o)
 	if (o->type)
 		return pg_type_change_is_binary(o->existing_type, o->type) ? PG_ALTER_TYPE_BINARY
 									   : PG_ALTER_TYPE;
-	if (o->nullable == MLINT_TRI_NO)
+	if (o->nullable == MLINT_TRI_NO && o->existing_nullable != MLINT_TRI_NO)
 		return PG_SET_NOT_NULL;
 	return PG_ALTER_COLUMN_CATALOG;
 }

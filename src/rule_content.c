@@ -15,6 +15,7 @@
 #include "mlint/ops.h"
 #include "check_files.h"
 #include "pg_cost.h"
+#include "strmap.h"
 #include "util.h"
 
 struct ctx {
@@ -23,12 +24,69 @@ struct ctx {
 	struct mlint_findings *out;
 	const struct mlint_ops *ops; /* the upgrade function's operations */
 	int pg;                      /* the PostgreSQL rules run */
+	struct mlint_strmap facts;   /* see build_facts() */
+	int facts_built;
+	size_t first_exclusive;      /* see holds_exclusive(); NOT_FOUND */
+	struct line_cache *lines;
 };
 
 static const char UPGRADE[] = "upgrade";
 static const char DOWNGRADE[] = "downgrade";
 
 /* ---- findings ------------------------------------------------------------ */
+
+/* Where the last line looked up starts: findings of one function come in
+ * line order, so 100,000 of them in one file cost linear time. */
+struct line_cache {
+	unsigned line;
+	const char *start;
+};
+
+/* mlint_script_line(), going on from the cache when it can. */
+static const char *line_text(const struct mlint_script *s, struct line_cache *lc, unsigned line,
+			     size_t *len)
+{
+	const char *p = s->source, *end;
+	unsigned l = 1;
+
+	if (!p || line == 0)
+		return NULL;
+	end = p + s->source_len;
+	if (lc && lc->start && line >= lc->line) {
+		p = lc->start;
+		l = lc->line;
+	}
+	for (; l < line && p < end; l++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return NULL;
+		p = nl + 1;
+	}
+	if (lc) {
+		lc->line = l;
+		lc->start = p;
+	}
+	if (l == 1 && s->source_len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	*len = (size_t)(end - p);
+	return p;
+}
+
+static int vadd_at(struct mlint_findings *out, const struct mlint_script *s,
+		   struct line_cache *lc, const char *rule, unsigned line, unsigned col,
+		   unsigned call_line, const char *fmt, va_list ap)
+{
+	size_t len = 0;
+	const char *text = line_text(s, lc, line, &len);
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (mlint_findings_add(out, rule, s->path, line, col, mlint_migration_revision(&s->m),
+			       text, len, "%s", msg) < 0)
+		return MLINT_ERROR;
+	out->items[out->nr - 1].call_line = call_line;
+	return 0;
+}
 
 static int add_at(struct mlint_findings *out, const struct mlint_script *s, const char *rule,
 		  unsigned line, unsigned col, unsigned call_line, const char *fmt, ...)
@@ -40,24 +98,37 @@ static int add_at(struct mlint_findings *out, const struct mlint_script *s, cons
 static int add_at(struct mlint_findings *out, const struct mlint_script *s, const char *rule,
 		  unsigned line, unsigned col, unsigned call_line, const char *fmt, ...)
 {
-	size_t len = 0;
-	const char *text = mlint_script_line(s, line, &len);
-	char msg[1024];
 	va_list ap;
+	int error;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	error = vadd_at(out, s, NULL, rule, line, col, call_line, fmt, ap);
 	va_end(ap);
-	if (mlint_findings_add(out, rule, s->path, line, col, mlint_migration_revision(&s->m),
-			       text, len, "%s", msg) < 0)
-		return MLINT_ERROR;
-	out->items[out->nr - 1].call_line = call_line;
-	return 0;
+	return error;
 }
 
-#define REPORT(c, rule, o, ...)                                                       \
-	add_at((c)->out, (c)->s, rule, (o)->line, (o)->col, (o)->call ? (o)->call->line : 0, \
-	       __VA_ARGS__)
+struct ctx;
+static int report(const struct ctx *c, const char *rule, const struct mlint_op *o,
+		  const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+
+#define REPORT report
+
+static int report(const struct ctx *c, const char *rule, const struct mlint_op *o,
+		  const char *fmt, ...)
+{
+	va_list ap;
+	int error;
+
+	va_start(ap, fmt);
+	error = vadd_at(c->out, c->s, c->lines, rule, o->line, o->col,
+			o->call ? o->call->line : 0, fmt, ap);
+	va_end(ap);
+	return error;
+}
 
 static const char *or_q(const char *s)
 {
@@ -66,41 +137,109 @@ static const char *or_q(const char *s)
 
 /* ---- what the upgrade did before operation i ---------------------------- */
 
+/*
+ * Facts are "the first operation that created table T / index I / column
+ * T.C, validated a constraint on T": an operation i then asks whether that
+ * index is below i. Up to SMALL_OPS operations they are found by a scan;
+ * above, from a map built once, so 100,000 statements in one string cost
+ * linear time.
+ */
+#define SMALL_OPS 32
+#define NOT_FOUND ((size_t)-1)
+
 static int same_name(const char *a, const char *b)
 {
 	return a && b && strcmp(a, b) == 0;
 }
 
+enum fact { FACT_TABLE = 't', FACT_INDEX = 'i', FACT_COLUMN = 'c', FACT_VALIDATED = 'v' };
+
+static int op_gives(const struct mlint_op *o, enum fact f, const char *a, const char *b)
+{
+	switch (f) {
+	case FACT_TABLE:
+		return o->kind == MLINT_OP_CREATE_TABLE && same_name(o->table, a);
+	case FACT_INDEX:
+		return o->kind == MLINT_OP_CREATE_INDEX && same_name(o->name, a);
+	case FACT_COLUMN:
+		return o->kind == MLINT_OP_ADD_COLUMN && same_name(o->column, b) &&
+		       (!o->table || !a || strcmp(o->table, a) == 0);
+	default:
+		return o->kind == MLINT_OP_VALIDATE_CONSTRAINT && same_name(o->table, a);
+	}
+}
+
+/* The map key of a fact: its letter, then the names. 0 when too long. */
+static int fact_key(char *key, size_t n, enum fact f, const char *a, const char *b)
+{
+	int len = snprintf(key, n, "%c%s\x1f%s", (char)f, a ? a : "", b ? b : "");
+	return len > 0 && (size_t)len < n;
+}
+
+static int fact_of(const struct mlint_op *o, enum fact *f, const char **a, const char **b)
+{
+	*b = NULL;
+	switch (o->kind) {
+	case MLINT_OP_CREATE_TABLE: *f = FACT_TABLE; *a = o->table; return o->table != NULL;
+	case MLINT_OP_CREATE_INDEX: *f = FACT_INDEX; *a = o->name; return o->name != NULL;
+	case MLINT_OP_ADD_COLUMN: *f = FACT_COLUMN; *a = o->table; *b = o->column;
+		return o->column != NULL;
+	case MLINT_OP_VALIDATE_CONSTRAINT: *f = FACT_VALIDATED; *a = o->table;
+		return o->table != NULL;
+	default: return 0;
+	}
+}
+
+static int build_facts(struct ctx *c)
+{
+	char key[1024];
+
+	if (c->ops->nr <= SMALL_OPS)
+		return 0;
+	for (size_t i = 0; i < c->ops->nr; i++) {
+		enum fact f;
+		const char *a, *b;
+		if (fact_of(&c->ops->items[i], &f, &a, &b) && fact_key(key, sizeof(key), f, a, b) &&
+		    mlint_strmap_add(&c->facts, key, i) < 0)
+			return MLINT_ERROR;
+	}
+	c->facts_built = 1;
+	return 0;
+}
+
+/* Whether an operation before i gave the fact. */
+static int fact_before(const struct ctx *c, size_t i, enum fact f, const char *a, const char *b)
+{
+	char key[1024];
+	const size_t *at;
+
+	if (!a && f != FACT_COLUMN)
+		return 0;
+	if (c->facts_built && fact_key(key, sizeof(key), f, a, b) &&
+	    (f != FACT_COLUMN || a)) {
+		at = mlint_strmap_find(&c->facts, key);
+		return at && *at < i;
+	}
+	for (size_t j = 0; j < i; j++)
+		if (op_gives(&c->ops->items[j], f, a, b))
+			return 1;
+	return 0;
+}
+
 /* Created earlier in this upgrade (so empty). */
 static int table_is_new(const struct ctx *c, size_t i, const char *table)
 {
-	for (size_t j = 0; j < i; j++) {
-		const struct mlint_op *o = &c->ops->items[j];
-		if (o->kind == MLINT_OP_CREATE_TABLE && same_name(o->table, table))
-			return 1;
-	}
-	return 0;
+	return fact_before(c, i, FACT_TABLE, table, NULL);
 }
 
 static int column_is_new(const struct ctx *c, size_t i, const char *table, const char *column)
 {
-	for (size_t j = 0; j < i; j++) {
-		const struct mlint_op *o = &c->ops->items[j];
-		if (o->kind == MLINT_OP_ADD_COLUMN && same_name(o->column, column) &&
-		    (!o->table || !table || strcmp(o->table, table) == 0))
-			return 1;
-	}
-	return 0;
+	return column && fact_before(c, i, FACT_COLUMN, table, column);
 }
 
 static int index_is_new(const struct ctx *c, size_t i, const char *name)
 {
-	for (size_t j = 0; j < i; j++) {
-		const struct mlint_op *o = &c->ops->items[j];
-		if (o->kind == MLINT_OP_CREATE_INDEX && same_name(o->name, name))
-			return 1;
-	}
-	return 0;
+	return fact_before(c, i, FACT_INDEX, name, NULL);
 }
 
 /* The operation is on a table this upgrade did not create. */
@@ -208,18 +347,16 @@ static int check_add_column(const struct ctx *c, size_t i)
  * recipe, after which SET NOT NULL does not scan. */
 static int validated_before(const struct ctx *c, size_t i, const char *table)
 {
-	for (size_t j = 0; j < i; j++)
-		if (c->ops->items[j].kind == MLINT_OP_VALIDATE_CONSTRAINT &&
-		    same_name(c->ops->items[j].table, table))
-			return 1;
-	return 0;
+	return fact_before(c, i, FACT_VALIDATED, table, NULL);
 }
 
 static int check_set_not_null(const struct ctx *c, size_t i)
 {
 	const struct mlint_op *o = &c->ops->items[i];
 
+	/* already NOT NULL (existing_nullable=False): PostgreSQL does nothing */
 	if (o->kind != MLINT_OP_ALTER_COLUMN || o->nullable != MLINT_TRI_NO ||
+	    o->existing_nullable == MLINT_TRI_NO ||
 	    !on_existing(c, i) || column_is_new(c, i, o->table, o->column) ||
 	    validated_before(c, i, o->table))
 		return 0;
@@ -312,8 +449,9 @@ static int check_maintenance(const struct ctx *c, size_t i)
 	if (o->kind == MLINT_OP_MAINTENANCE && o->maintenance == MLINT_MAINT_REINDEX &&
 	    o->concurrently != MLINT_TRI_YES)
 		return REPORT(c, "reindex-not-concurrently", o,
-			      "REINDEX without CONCURRENTLY: on PostgreSQL it blocks writes to "
-			      "'%s' and reads through the index being rebuilt", or_q(o->table));
+			      "REINDEX of %s '%s' without CONCURRENTLY: on PostgreSQL it blocks "
+			      "writes to the table and reads through the index being rebuilt",
+			      o->table ? "table" : "index", o->table ? o->table : or_q(o->name));
 	if (o->kind == MLINT_OP_MAINTENANCE && (o->maintenance == MLINT_MAINT_VACUUM_FULL ||
 						o->maintenance == MLINT_MAINT_CLUSTER))
 		return REPORT(c, "vacuum-full-or-cluster", o,
@@ -342,17 +480,19 @@ static int check_enum(const struct ctx *c, size_t i)
 		      "VALUE fails in a transaction", or_q(o->value), or_q(o->table));
 }
 
-/* The first operation before i that holds ACCESS EXCLUSIVE on an existing
- * table until the migration commits, or NULL. */
+/* Whether operation j holds ACCESS EXCLUSIVE on an existing table until
+ * the migration commits. */
+static int holds_exclusive(const struct ctx *c, size_t j)
+{
+	const struct mlint_op *o = &c->ops->items[j];
+	return !o->in_autocommit && pg_cost_of(o)->lock == PG_LOCK_ACCESS_EXCLUSIVE && o->table &&
+	       o->kind != MLINT_OP_DROP_TABLE && on_existing(c, j);
+}
+
+/* The first operation before i that holds ACCESS EXCLUSIVE, or NULL. */
 static const struct mlint_op *exclusive_before(const struct ctx *c, size_t i)
 {
-	for (size_t j = 0; j < i; j++) {
-		const struct mlint_op *o = &c->ops->items[j];
-		if (!o->in_autocommit && pg_cost_of(o)->lock == PG_LOCK_ACCESS_EXCLUSIVE &&
-		    o->table && on_existing(c, j) && o->kind != MLINT_OP_DROP_TABLE)
-			return o;
-	}
-	return NULL;
+	return c->first_exclusive < i ? &c->ops->items[c->first_exclusive] : NULL;
 }
 
 static int is_large_update(const struct mlint_op *o)
@@ -372,6 +512,13 @@ static int check_update_under_lock(const struct ctx *c, size_t i)
 	if (!is_large_update(o) || o->in_autocommit || !on_existing(c, i) ||
 	    !(lock = exclusive_before(c, i)))
 		return 0;
+	if (o->kind == MLINT_OP_LOOP_DML)
+		return REPORT(c, "update-under-lock", o,
+			      "a backfill loop (%s() in a loop) runs in the same transaction as line "
+			      "%u, which took an ACCESS EXCLUSIVE lock on '%s': on PostgreSQL that "
+			      "lock is held until the migration commits, so '%s' is blocked for the "
+			      "whole loop", o->call ? o->call->name : "execute", lock->line,
+			      lock->table, lock->table);
 	return REPORT(c, "update-under-lock", o,
 		      "%s of '%s'%s runs in the same transaction as line %u, which took an ACCESS "
 		      "EXCLUSIVE lock on '%s': on PostgreSQL that lock is held until the migration "
@@ -382,13 +529,9 @@ static int check_update_under_lock(const struct ctx *c, size_t i)
 		      lock->table, lock->table);
 }
 
-static int sets_lock_timeout(const struct mlint_ops *ops, size_t before)
+static int sets_lock_timeout(const struct mlint_op *o)
 {
-	for (size_t j = 0; j < before; j++)
-		if (ops->items[j].kind == MLINT_OP_SET_SETTING &&
-		    same_name(ops->items[j].name, "lock_timeout"))
-			return 1;
-	return 0;
+	return o->kind == MLINT_OP_SET_SETTING && same_name(o->name, "lock_timeout");
 }
 
 /* missing-lock-timeout (off by default): once per upgrade function, at the
@@ -400,11 +543,10 @@ static int check_lock_timeout(const struct ctx *c)
 		return 0;
 	for (size_t i = 0; i < c->ops->nr; i++) {
 		const struct mlint_op *o = &c->ops->items[i];
-		if (o->in_autocommit || pg_cost_of(o)->lock != PG_LOCK_ACCESS_EXCLUSIVE ||
-		    !o->table || !on_existing(c, i))
-			continue;
-		if (sets_lock_timeout(c->ops, i))
+		if (sets_lock_timeout(o))
 			return 0;
+		if (!holds_exclusive(c, i))
+			continue;
 		return REPORT(c, "missing-lock-timeout", o,
 			      "%s takes an ACCESS EXCLUSIVE lock on '%s' with no lock_timeout set "
 			      "(in the migration or env.py): on PostgreSQL, queued behind a long "
@@ -429,6 +571,12 @@ static const op_rule postgresql_only[] = {
 
 static int check_upgrade_ops(struct ctx *c)
 {
+	if (build_facts(c) < 0)
+		return MLINT_ERROR;
+	c->first_exclusive = NOT_FOUND;
+	for (size_t j = 0; c->pg && j < c->ops->nr && c->first_exclusive == NOT_FOUND; j++)
+		if (holds_exclusive(c, j))
+			c->first_exclusive = j;
 	for (size_t i = 0; i < c->ops->nr; i++) {
 		for (size_t r = 0; r < sizeof(every_dialect) / sizeof(every_dialect[0]); r++)
 			if (every_dialect[r](c, i) < 0)
@@ -668,7 +816,8 @@ static int check_pair(struct ctx *c, size_t f)
 	    is_merge(&s->m))
 		return 0;
 	mlint_ops_init(&dn);
-	if ((error = read_function_ops(s, (size_t)(down - s->m.functions), &dn)) == 0)
+	if ((error = mlint_ops_read_with(&dn, &s->m, s->source, s->source_len,
+					 (size_t)(down - s->m.functions), MLINT_OPS_NAMES)) == 0)
 		error = check_asymmetric(s, c->ops, &dn, down->name, c->out);
 	mlint_ops_release(&dn);
 	return error;
@@ -683,12 +832,15 @@ int mlint_check_content_script(const struct mlint_script *s, const struct mlint_
 			       struct mlint_findings *out)
 {
 	const struct mlint_migration *m = &s->m;
+	struct line_cache lines;
 	struct ctx c;
 	int error = 0;
 
 	if (!s->is_migration || s->refused || !mlint_migration_has_revision(m))
 		return 0;
 	memset(&c, 0, sizeof(c));
+	memset(&lines, 0, sizeof(lines));
+	c.lines = &lines;
 	c.s = s;
 	c.opts = opts;
 	c.out = out;
@@ -702,6 +854,8 @@ int mlint_check_content_script(const struct mlint_script *s, const struct mlint_
 		if ((error = read_function_ops(s, f, &up)) == 0)
 			error = check_pair(&c, f);
 		mlint_ops_release(&up);
+		mlint_strmap_release(&c.facts);
+		c.facts_built = 0;
 	}
 	if (error == 0)
 		error = check_empty_upgrade(s, out);

@@ -117,6 +117,7 @@ struct mlint_op {
 	enum mlint_tri not_valid;      /* postgresql_not_valid= / NOT VALID */
 	enum mlint_tri unique;         /* create_index unique= */
 	enum mlint_tri if_exists;      /* if_exists= / IF EXISTS */
+	enum mlint_tri existing_nullable; /* alter_column existing_nullable= */
 
 	unsigned default_volatile : 1; /* server_default calls a volatile function */
 	unsigned has_default : 1;      /* server_default given (not None) */
@@ -152,6 +153,16 @@ void mlint_ops_release(struct mlint_ops *ops);
  */
 int mlint_ops_read(struct mlint_ops *out, const struct mlint_migration *m, const char *source,
 		   size_t source_len, size_t function);
+
+enum mlint_ops_flags {
+	/* Kinds, tables and names (what pairs an upgrade with its downgrade);
+	 * options may be left unread: cheaper. */
+	MLINT_OPS_NAMES = 1 << 0,
+};
+
+/* mlint_ops_read with mlint_ops_flags. */
+int mlint_ops_read_with(struct mlint_ops *out, const struct mlint_migration *m,
+			const char *source, size_t source_len, size_t function, unsigned flags);
 
 /*
  * Appends the operations of one SQL string (one or more statements) to
