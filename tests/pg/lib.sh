@@ -191,15 +191,13 @@ proofs_project() {
   grep -q '^sqlalchemy.url = postgresql:' "$proj/alembic.ini" || return 1
   $PG_PY "$(dirname "${BASH_SOURCE[0]}")/make_project.py" "$revs" "$proj" "$@" >/dev/null
 }
-# proofs_render PROJ REVS OUTDIR: OUTDIR/<case>.sql = the real
-# `alembic upgrade prev:rev --sql` of each case, two at a time.
+# proofs_render PROJ REVS OUTDIR: OUTDIR/<case>.sql = what
+# `alembic upgrade prev:rev --sql` prints for each case (tests/pg/render.py).
 proofs_render() {
   local proj=$1 revs=$2 out name
   out=$(cd "$3" && pwd) || return 1
-  # shellcheck disable=SC2016
-  awk '{ print $2 ":" $3 " " $1 }' "$revs" |
-    xargs -P 2 -n 2 sh -c 'cd "$0" && $1 -m alembic upgrade "$3" --sql >"$2/$4.sql" 2>"$2/$4.log" ||
-      { cat "$2/$4.log" >&2; exit 255; }' "$proj" "$PG_PY" "$out" || return 1
+  $PG_PY "$(dirname "${BASH_SOURCE[0]}")/render.py" "$proj" "$revs" "$out" 2>"$out/render.log" ||
+    { tail -n 20 "$out/render.log" >&2; return 1; }
   while read -r name _; do
     grep -q '^COMMIT;' "$out/$name.sql" || { echo "no SQL for $name" >&2; return 1; }
   done <"$revs"
