@@ -5,8 +5,8 @@
 # PostgreSQL must show when it runs. The migrations become one Alembic
 # project (files made by Alembic's own `revision` command), each is rendered
 # by Alembic's command line, `upgrade prev:rev --sql` (render.py), and the
-# SQL is played by
-# psql against a fresh copy of a database whose tables hold rows (t: 200,000).
+# SQL is played by psql against a fresh copy of a database whose tables hold
+# rows (t: 200,000).
 # The case's keys (see tests/pg/cases/README.md) say what must be seen:
 # the rule mlint reports on that file, the error PostgreSQL raises, whether
 # the table was rewritten (pg_class.relfilenode), the lock the migration
