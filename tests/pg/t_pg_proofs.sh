@@ -181,15 +181,16 @@ run_case() {
   else
     pass "$name: the migration runs"
   fi
+  # Whole lines: "t ShareLock granted" must not match "parent ShareLock granted".
   for val in "${waits[@]}"; do
-    assert_contains "$name: waits for $val" "$locks" "$val waiting"
+    assert_eq "$name: waits for $val (locks: $(echo $locks))" yes "$(has_line "$locks" "$val waiting")"
   done
   for val in "${holds[@]}"; do
-    assert_contains "$name: holds $val" "$locks" "$val granted"
+    assert_eq "$name: holds $val (locks: $(echo $locks))" yes "$(has_line "$locks" "$val granted")"
   done
   for val in "${holds_not[@]}"; do
     if [ "$observed" = 0 ]; then fail "$name: no lock observation for holds_not $val"; continue; fi
-    assert_not_contains "$name: does not hold $val" "$locks" "$val granted"
+    assert_eq "$name: does not hold $val (locks: $(echo $locks))" no "$(has_line "$locks" "$val granted")"
   done
   [ -z "${one[probe]:-}" ] || assert_eq "$name: a concurrent write meanwhile" "${one[probe]}" "$probe_out"
   for val in "${rewrites[@]}"; do
@@ -212,6 +213,7 @@ run_case() {
     "$MIG_RC" "$(printf '%s' "$locks" | tr '\n' ';')" >>"$TMP/summary"
   pgq postgres "DROP DATABASE $db" >/dev/null || fail "$name: dropdb"
 }
+has_line() { if printf '%s\n' "$1" | grep -qxF -- "$2"; then echo yes; else echo no; fi; }
 mig_waits() {
   app_waits_for_lock "$1" mlint_mig && return 0
   not_running "$MIG_PID" && return 2
