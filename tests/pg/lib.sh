@@ -45,6 +45,8 @@ pg_choose_user() {
 pg_start() {
   pg_need
   pg_choose_user
+  # Under /tmp, not $TMPDIR: the server's user must reach it, and a short
+  # path keeps the socket's name under the 107-byte limit.
   PG_DIR=$(mktemp -d /tmp/mlint-pg.XXXXXX) || pg_die "mktemp"
   mkdir -p "$PG_DIR/data" "$PG_DIR/sock"
   if [ ${#PG_RUNAS[@]} -gt 0 ]; then
