@@ -100,7 +100,7 @@ pgq() {
 # relfilenode DB REL: the file that holds REL's rows (changes on a rewrite).
 relfilenode() { pgq "$1" "SELECT relfilenode FROM pg_class WHERE oid = '$2'::regclass"; }
 
-# wait_until SECONDS CMD...: run CMD every 20 ms while it returns 1; 0 when
+# wait_until SECONDS CMD...: run CMD every 50 ms while it returns 1; 0 when
 # it succeeds, 1 when the deadline passes, CMD's status when it is above 1
 # (the thing waited for cannot happen any more).
 wait_until() {
@@ -109,7 +109,7 @@ wait_until() {
     rc=0; "$@" || rc=$?
     [ "$rc" -eq 1 ] || return "$rc"
     [ $(($(date +%s%N) / 1000000)) -lt "$deadline" ] || return 1
-    sleep 0.02
+    sleep 0.05
   done
 }
 
