@@ -113,10 +113,6 @@ wait_until() {
   done
 }
 
-# The backend pid of the session whose application_name is $2, in DB $1.
-app_pid() {
-  pgq "$1" "SELECT pid FROM pg_stat_activity WHERE application_name = '$2' LIMIT 1"
-}
 # Is that session waiting for a heavyweight lock?
 app_waits_for_lock() {
   [ "$(pgq "$1" "SELECT wait_event_type FROM pg_stat_activity
@@ -152,8 +148,14 @@ hold_start() {
     "$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$1" \
     -c "BEGIN; $2; SELECT pg_sleep(90);" >"$TMP/hold.out" 2>"$TMP/hold.err" &
   HOLD_PID=$!
-  wait_until 12 app_sleeps "$1" mlint_hold || {
+  wait_until 12 hold_taken "$1" || {
     cat "$TMP/hold.err" >&2; hold_release "$1"; return 1; }
+}
+# 0 once the hold sleeps (its locks taken), 2 if its client ended first.
+hold_taken() {
+  app_sleeps "$1" mlint_hold && return 0
+  not_running "$HOLD_PID" && return 2
+  return 1
 }
 # hold_release DB: end the holding transaction (cancel its sleep: it rolls
 # back) and reap the client.
