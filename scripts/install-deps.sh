@@ -14,6 +14,8 @@ packages=(
   pre-commit
   # the report tests validate SARIF (JSON schema) and JUnit (XSD) output
   python3-jsonschema libxml2-utils
+  # the private PostgreSQL the lock-rule proofs run on (tests/pg/)
+  postgresql-15
   # benchmark and sanitizer/valgrind runs
   time valgrind clang
   # the generated shell completions are run in their shells (t_completion);
