@@ -29,12 +29,17 @@ static int check_one(void *ctx, size_t slot, const struct mlint_script *s)
 {
 	struct mlint_file_checker *fc = ctx;
 	struct slot *sl;
+	int rejected = 0;
 
 	if (slot >= MLINT_SCAN_SLOTS)
 		return mlint_error_set("internal: scan slot %zu out of range", slot);
 	sl = &fc->slots[slot];
 	if (!sl->engine && !(sl->engine = mlint_pattern_engine_new(fc->rs)))
 		return MLINT_ERROR;
+	if (mlint_check_syntax_script(s, &sl->out, &rejected) < 0)
+		return MLINT_ERROR;
+	if (rejected)
+		return 0;
 	if (mlint_check_content_script(s, &fc->opts, &sl->out) < 0)
 		return MLINT_ERROR;
 	return mlint_pattern_engine_check(sl->engine, s, &sl->out);

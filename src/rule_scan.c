@@ -3,6 +3,8 @@
 #include <string.h>
 #include "mlint/buf.h"
 #include "mlint/check.h"
+#include "mlint/pycompile.h"
+#include "check_files.h"
 #include "util.h"
 
 static int add(struct mlint_findings *out, const struct mlint_script *s, const char *rule,
@@ -18,6 +20,9 @@ static int check_source(const struct mlint_script *s, struct mlint_findings *out
 {
 	if (s->refused)
 		return add(out, s, "invalid-source", 1, 1, s->refused);
+	/* Python judged the file with the per-file rules (rule_syntax.c). */
+	if (mlint_script_wants_compiler(s) && mlint_pycompile_version())
+		return 0;
 	for (size_t i = 0; i < s->m.nr_problems; i++) {
 		const struct mlint_source_problem *p = &s->m.problems[i];
 		if (add(out, s, "invalid-source", p->line, p->col, p->message) < 0)

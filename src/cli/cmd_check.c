@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mlint/check.h"
+#include "mlint/pycompile.h"
 #include "mlint/config.h"
 #include "mlint/suppress.h"
 #include "mlint/report.h"
@@ -307,6 +308,26 @@ static int plan_checks(struct check_plan *plan, const struct cli_loaded *loaded,
 	return code;
 }
 
+/* Said once when a file needed Python's compiler and libpython was not
+ * there: those files were not judged, which must not look like a pass. */
+static int note_no_python(const struct check_args *a)
+{
+	struct mlint_notes notes = {0};
+	const char *why = mlint_pycompile_unavailable();
+	int code = 0;
+
+	if (!why)
+		return 0;
+	if (mlint_notes_add(&notes, MLINT_NOTE_WARNING, "Python's compiler is not available "
+			    "(%s): files that look like they hold a syntax error were not "
+			    "compiled; invalid-source reports only what mlint's tokenizer sees",
+			    why) < 0)
+		code = cli_library_error();
+	cli_print_notes(&notes, a->project.verbose);
+	mlint_notes_release(&notes);
+	return code;
+}
+
 /* Runs every rule over each script directory, with its own config; *fail
  * says whether a finding reached that config's fail-on. */
 static int run_checks(const struct cli_loaded *loaded, const struct mlint_ruleset *rs,
@@ -335,6 +356,8 @@ static int run_checks(const struct cli_loaded *loaded, const struct mlint_rulese
 	mlint_findings_sort(findings);
 	mlint_findings_count(findings, summary);
 	cli_print_notes(&plan->notes, a->project.verbose);
+	if (code == 0)
+		code = note_no_python(a);
 	return code;
 }
 
