@@ -40,7 +40,8 @@ static int check_one(void *ctx, size_t slot, const struct mlint_script *s)
 		return MLINT_ERROR;
 	if (rejected)
 		return 0;
-	if (mlint_check_content_script(s, &fc->opts, &sl->out) < 0)
+	if (mlint_check_content_script(s, &fc->opts, &sl->out) < 0 ||
+	    mlint_check_names_script(s, &sl->out) < 0)
 		return MLINT_ERROR;
 	return mlint_pattern_engine_check(sl->engine, s, &sl->out);
 }

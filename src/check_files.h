@@ -24,6 +24,10 @@ int mlint_script_wants_compiler(const struct mlint_script *s);
 int mlint_check_syntax_script(const struct mlint_script *s, struct mlint_findings *out,
 			      int *rejected);
 
+/* undefined-name: names the functions call through that nothing in the
+ * file binds (rule_names.c). */
+int mlint_check_names_script(const struct mlint_script *s, struct mlint_findings *out);
+
 /* The pattern rules of a ruleset, compiled state and match buffers for one
  * thread: check one script after another with it. */
 struct mlint_pattern_engine;
