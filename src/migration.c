@@ -1101,20 +1101,22 @@ static int scan_problem(struct extractor *x, const struct mlint_pyscan *s)
 
 /* ---- signs of a syntax error ------------------------------------------ */
 
-/* Python's keywords, hard and soft: a name beside them is no anomaly. */
+/* Python's keywords, hard and soft: a name beside them is no anomaly.
+ * Called for most names of a file: by length first, then a few compares. */
 static int is_keyword(const char *p, size_t n)
 {
-	static const char *const words[] = {
-		"False", "None", "True", "and", "as", "assert", "async", "await", "break",
-		"case", "class", "continue", "def", "del", "elif", "else", "except", "finally",
-		"for", "from", "global", "if", "import", "in", "is", "lambda", "match",
-		"nonlocal", "not", "or", "pass", "raise", "return", "try", "type",
-		"while", "with", "yield", NULL,
+	static const char *const by_len[9] = {
+		NULL, NULL, "as if in is or ", "and def del for not try ",
+		"None True case elif else from pass type with ",
+		"False async await break class match raise while yield ",
+		"assert except global import lambda return ", "finally ", "continue nonlocal ",
 	};
+	const char *w;
+
 	if (n < 2 || n > 8)
 		return 0;
-	for (size_t i = 0; words[i]; i++)
-		if (strlen(words[i]) == n && memcmp(words[i], p, n) == 0)
+	for (w = by_len[n]; *w; w += n + 1)
+		if (w[0] == p[0] && memcmp(w, p, n) == 0)
 			return 1;
 	return 0;
 }
@@ -1159,23 +1161,34 @@ static int ends_operand(const struct extractor *x, const struct mlint_token *t)
 	       t->kind == ']' || t->kind == '}' || is_name(x, t);
 }
 
-/* Two tokens that cannot follow each other in Python. */
+/* Two tokens that cannot follow each other in Python. Runs on every pair
+ * of a file: the kind of the second decides which test is needed. */
 static int bad_pair(const struct extractor *x, const struct mlint_token *a,
 		    const struct mlint_token *b)
 {
-	if (a->kind == '*') /* def f(a, *, b) */
+	switch (b->kind) {
+	case MLINT_TOK_NAME:
+		/* two operands in a row: `print x`, `'a' sa.Integer` */
+		return ends_operand(x, a) && !is_keyword(x->src + b->off, b->len);
+	case MLINT_TOK_NUMBER:
+		return ends_operand(x, a);
+	case MLINT_TOK_STRING:
+		return a->kind != MLINT_TOK_STRING && ends_operand(x, a); /* 'a' 'b' is one */
+	default:
+		break;
+	}
+	switch (a->kind) {
+	case MLINT_TOK_NAME: case MLINT_TOK_NUMBER: case MLINT_TOK_STRING:
+	case ')': case ']': case '}': case '(': case '[': case '{': case ',': case ':': case '.':
+		return 0;
+	case '*': /* def f(a, *, b), import * */
 		return !(b->kind == ',' || b->kind == ')' || starts_expression(x, b));
-	if (a->kind == '/') /* def f(a, /, b), lambda a, /: a */
+	case '/': /* def f(a, /, b), lambda a, /: a */
 		return !(b->kind == ',' || b->kind == ')' || b->kind == ':' ||
 			 starts_expression(x, b));
-	if (needs_operand(x, a))
-		return !starts_expression(x, b);
-	if (ends_operand(x, a)) {
-		if (b->kind == MLINT_TOK_STRING)
-			return a->kind != MLINT_TOK_STRING; /* 'a' 'b' is one string */
-		return b->kind == MLINT_TOK_NUMBER || is_name(x, b);
+	default:
+		return needs_operand(x, a) && !starts_expression(x, b);
 	}
-	return 0;
 }
 
 /* <<<<<<<, =======, >>>>>>> or ||||||| and a blank or the line's end. */
@@ -1195,10 +1208,15 @@ static int conflict_marker_at(const struct extractor *x, size_t off)
  * and later read as one string. */
 static int fstring_reuses_quote(const struct extractor *x, const struct mlint_token *t)
 {
-	size_t q = t->off + t->prefix_len;
+	const char *p, *end;
 	if ((t->flags & (MLINT_STR_TRIPLE | MLINT_STR_UNTERMINATED)) || t->len < t->prefix_len + 2)
 		return 0;
-	return memchr(x->src + q + 1, x->src[q], t->len - t->prefix_len - 2) != NULL;
+	p = x->src + t->off + t->prefix_len;
+	end = x->src + t->off + t->len - 1;
+	for (const char *q = p + 1; (q = memchr(q, *p, (size_t)(end - q))) != NULL; q++)
+		if (q[-1] != '\\')
+			return 1; /* f'it\'s' is no sign */
+	return 0;
 }
 
 static void suspect(struct extractor *x, const struct mlint_token *t)

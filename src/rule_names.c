@@ -11,6 +11,7 @@
  * may bind it and the name is left alone. A star import, exec(), globals()
  * or __builtins__ make the whole file uncertain.
  */
+#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <string.h>
 #include "check_files.h"
@@ -142,9 +143,8 @@ static int only_used(const char *src, size_t len, const char *name, size_t n)
 	const char *end = src + len, *p = src;
 	int uses = 0;
 
-	while ((p = memchr(p, name[0], (size_t)(end - p))) != NULL) {
-		if ((size_t)(end - p) >= n && memcmp(p, name, n) == 0 &&
-		    (p == src || !is_word_byte((unsigned char)p[-1])) &&
+	while ((p = memmem(p, (size_t)(end - p), name, n)) != NULL) {
+		if ((p == src || !is_word_byte((unsigned char)p[-1])) &&
 		    (p + n == end || !is_word_byte((unsigned char)p[n]))) {
 			enum occurrence o = classify(src, len, p, n);
 			if (o == OCC_MAY_BIND)
@@ -159,9 +159,8 @@ static int only_used(const char *src, size_t len, const char *name, size_t n)
 static int has_word(const char *src, size_t len, const char *word)
 {
 	size_t n = strlen(word);
-	for (const char *p = src; (p = memchr(p, word[0], len - (size_t)(p - src))) != NULL; p++)
-		if ((size_t)(src + len - p) >= n && memcmp(p, word, n) == 0 &&
-		    (p == src || !is_word_byte((unsigned char)p[-1])) &&
+	for (const char *p = src; (p = memmem(p, len - (size_t)(p - src), word, n)) != NULL; p++)
+		if ((p == src || !is_word_byte((unsigned char)p[-1])) &&
 		    (p + n == src + len || !is_word_byte((unsigned char)p[n])))
 			return 1;
 	return 0;
@@ -239,8 +238,10 @@ int mlint_check_names_script(const struct mlint_script *s, struct mlint_findings
 	const char *roots[MAX_ROOTS];
 	size_t lens[MAX_ROOTS], nr = 0;
 
+	int uncertain = -1; /* not looked at yet: only when a name is a candidate */
+
 	if (!s->is_migration || s->refused || !s->source || !m->nr_calls ||
-	    !mlint_migration_has_revision(m) || uncertain_file(s->source, s->source_len))
+	    !mlint_migration_has_revision(m))
 		return 0;
 	for (size_t i = 0; i < m->nr_calls; i++) {
 		const struct mlint_call *c = &m->calls[i];
@@ -255,8 +256,12 @@ int mlint_check_names_script(const struct mlint_script *s, struct mlint_findings
 			roots[nr] = c->name;
 			lens[nr++] = n;
 		}
-		if (is_builtin(c->name, n) || !only_used(s->source, s->source_len, c->name, n))
+		if (!only_used(s->source, s->source_len, c->name, n) || is_builtin(c->name, n))
 			continue;
+		if (uncertain < 0)
+			uncertain = uncertain_file(s->source, s->source_len);
+		if (uncertain)
+			return 0;
 		memcpy(name, c->name, n);
 		name[n] = '\0';
 		if (report(s, c, name, out) < 0)
