@@ -65,4 +65,10 @@ int mlint_file_checker_take(struct mlint_file_checker *fc, struct mlint_findings
 int mlint_check_config(const struct mlint_project *p, const struct mlint_scriptdir *sd,
 		       struct mlint_findings *out);
 
+/* imports-application: migrations that import a module of the project
+ * outside the migrations directory (the application). Needs the sources
+ * (MLINT_LOAD_KEEP_SOURCE). */
+int mlint_check_imports(const struct mlint_project *p, const struct mlint_scriptdir *sd,
+			struct mlint_findings *out);
+
 #endif
