@@ -211,7 +211,8 @@ static int check_dir(const struct cli_loaded *loaded, size_t i, const struct mli
 	    mlint_file_checker_take(files, out) < 0 ||
 	    mlint_check_config(&loaded->project, sd, out) < 0 ||
 	    mlint_check_imports(&loaded->project, sd, out) < 0 ||
-	    mlint_check_naming(sd, out) < 0 || cli_git_check_dir(git, loaded, i, out) < 0 ||
+	    mlint_check_naming(sd, out) < 0 || mlint_check_policy(sd, out) < 0 ||
+	    cli_git_check_dir(git, loaded, i, out) < 0 ||
 	    mlint_suppress_apply(out, sd, rs, cfg, suppressed) < 0)
 		return MLINT_ERROR;
 	mlint_findings_filter(out, keep_enabled, (void *)cfg);
