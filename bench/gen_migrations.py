@@ -347,6 +347,26 @@ class Schema:
         uses_pg = "postgresql." in col[2]
         return ("make %s.%s not null" % (table, col[0]), uses_pg, up, down)
 
+    def data_sql(self, rng):
+        """An op.execute line, as people write data fixes by hand."""
+        table = rng.choice(sorted(self.tables))
+        kind = rng.randrange(3)
+        if kind == 0:
+            return ["op.execute(\"UPDATE %s SET name = trim(name) WHERE name LIKE ' %%%%'\")"
+                    % table]
+        if kind == 1:
+            return ["op.execute(",
+                    "    sa.text(",
+                    "        \"UPDATE %s SET name = :name \"" % table,
+                    "        \"WHERE name IS NULL\"",
+                    "    ).bindparams(name='unknown')",
+                    ")"]
+        return ['op.execute("""',
+                "    INSERT INTO %s (name, created_at)" % table,
+                "    VALUES ('placeholder', now());",
+                "    ANALYZE %s;" % table,
+                '""")']
+
     def next_change(self):
         r = self.rng.random()
         if not self.tables or r < 0.25:
@@ -430,6 +450,7 @@ def main(argv):
     rng = random.Random(args.seed)
     revs, heads = plan(args.n, rng, args.branches)
     schema = Schema(random.Random(args.seed * 7919 + 1))
+    sql_rng = random.Random(args.seed * 104729 + 3)
     when = datetime.datetime(2019, 1, 7, 9, 30, 0)
     for rev, down in revs:
         when += datetime.timedelta(seconds=rng.randint(600, 4 * 86400),
@@ -438,6 +459,10 @@ def main(argv):
             message, uses_pg, up, dn = "merge heads", False, [], []
         else:
             message, uses_pg, up, dn = schema.next_change()
+        # one migration in ten also runs SQL (its own PRNG: the rest of the
+        # project stays what it was)
+        if up and sql_rng.random() < 0.1:
+            up = up + schema.data_sql(sql_rng)
         if message != "merge heads" and rng.random() < 0.3:
             message = message[0].upper() + message[1:]
         text = render_script(

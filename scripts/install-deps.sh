@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git
-  libgit2-dev libpcre2-dev libjansson-dev libcmocka-dev
+  libgit2-dev libpcre2-dev libjansson-dev libpg-query-dev libcmocka-dev
   # CPython's compiler, loaded at run time to judge suspect migrations
   libpython3.11
   # the reference implementation, for the differential tests and the demo
@@ -19,7 +19,7 @@ packages=(
 )
 if [ "${1:-}" = --build ]; then
   packages=(build-essential cmake pkg-config git libgit2-dev libpcre2-dev libjansson-dev
-            libpython3.11)
+            libpg-query-dev libpython3.11)
 fi
 
 missing=()

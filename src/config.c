@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include "mlint/config.h"
 #include "util.h"
@@ -35,6 +36,8 @@ void mlint_config_release(struct mlint_config *cfg)
 	list_release(&cfg->ignore);
 	free(cfg->fail_on_where);
 	free(cfg->downgrade_where);
+	free(cfg->dialect_where);
+	list_release(&cfg->enable);
 	release_paths(cfg);
 	mlint_config_init(cfg);
 }
@@ -103,6 +106,16 @@ int mlint_config_set(struct mlint_config *cfg, const char *key, const char *valu
 		return list_set(&cfg->ignore, value, where);
 	if (strcmp(key, "downgrade") == 0)
 		return set_downgrade(cfg, value, where);
+	if (strcmp(key, "dialect") == 0) {
+		if (mlint_dialect_parse(&cfg->dialect, value) < 0 ||
+		    cfg->dialect == MLINT_DIALECT_UNKNOWN)
+			return mlint_error_setc(MLINT_EUSAGE, "%s: unknown dialect '%s': use "
+						"postgresql, sqlite, mysql or generic", where, value);
+		cfg->has_dialect = 1;
+		return copy_where(&cfg->dialect_where, where);
+	}
+	if (strcmp(key, "enable") == 0)
+		return list_set(&cfg->enable, value, where);
 	if (strcmp(key, "fail-on") == 0 || strcmp(key, "fail_on") == 0) {
 		if (mlint_severity_parse(&cfg->fail_on, value) < 0)
 			return mlint_error_setc(MLINT_EUSAGE, "%s: unknown severity '%s' for fail-on: "
@@ -130,7 +143,8 @@ int mlint_config_read_ini(struct mlint_config *cfg, const struct mlint_ini *ini,
 						"%s: unknown key '%s' in [mlint] (known: select, "
 						"ignore, fail-on, downgrade, new-only, exclude, "
 						"per-path-ignores, base, applied, rules-dir, "
-						"template, models); ignored", where, e->key);
+						"template, models, dialect, enable); ignored",
+						where, e->key);
 		if (error < 0)
 			return error;
 	}
@@ -193,6 +207,14 @@ int mlint_config_merge(struct mlint_config *to, const struct mlint_config *from)
 		if (copy_where(&to->downgrade_where, from->downgrade_where) < 0)
 			return MLINT_ERROR;
 	}
+	if (from->has_dialect) {
+		to->dialect = from->dialect;
+		to->has_dialect = 1;
+		if (copy_where(&to->dialect_where, from->dialect_where) < 0)
+			return MLINT_ERROR;
+	}
+	if (from->enable.where && list_copy(&to->enable, &from->enable) < 0)
+		return MLINT_ERROR;
 	return merge_paths(to, from);
 }
 
@@ -209,6 +231,108 @@ int mlint_config_enabled(const struct mlint_config *cfg, const char *rule_id)
 	if (cfg->select.where && !listed(&cfg->select, rule_id))
 		return 0;
 	return !listed(&cfg->ignore, rule_id);
+}
+
+/* ---- dialect ------------------------------------------------------------ */
+
+static const struct {
+	const char *name;
+	enum mlint_dialect dialect;
+} dialects[] = {
+	{"postgresql", MLINT_DIALECT_POSTGRESQL}, {"postgres", MLINT_DIALECT_POSTGRESQL},
+	{"sqlite", MLINT_DIALECT_SQLITE}, {"mysql", MLINT_DIALECT_MYSQL},
+	{"mariadb", MLINT_DIALECT_MYSQL}, {"generic", MLINT_DIALECT_GENERIC},
+};
+
+const char *mlint_dialect_name(enum mlint_dialect d)
+{
+	switch (d) {
+	case MLINT_DIALECT_POSTGRESQL: return "postgresql";
+	case MLINT_DIALECT_SQLITE: return "sqlite";
+	case MLINT_DIALECT_MYSQL: return "mysql";
+	case MLINT_DIALECT_GENERIC: return "generic";
+	default: return "unknown";
+	}
+}
+
+static int dialect_named(enum mlint_dialect *out, const char *name, size_t n)
+{
+	for (size_t i = 0; i < sizeof(dialects) / sizeof(dialects[0]); i++)
+		if (strlen(dialects[i].name) == n && strncasecmp(name, dialects[i].name, n) == 0) {
+			*out = dialects[i].dialect;
+			return 0;
+		}
+	return -1;
+}
+
+int mlint_dialect_parse(enum mlint_dialect *out, const char *name)
+{
+	return dialect_named(out, name, strlen(name));
+}
+
+enum mlint_dialect mlint_dialect_of_url(const char *url)
+{
+	enum mlint_dialect d = MLINT_DIALECT_UNKNOWN;
+	size_t n;
+
+	if (!url)
+		return d;
+	url += strspn(url, " \t");
+	n = strcspn(url, "+:");
+	if (url[n] == '\0' || dialect_named(&d, url, n) < 0 || d == MLINT_DIALECT_GENERIC)
+		return MLINT_DIALECT_UNKNOWN;
+	return d;
+}
+
+int mlint_config_detect_dialect(struct mlint_config *cfg, const struct mlint_ini *ini,
+				const char *display)
+{
+	char where[600];
+
+	if (cfg->has_dialect)
+		return 0;
+	for (size_t i = 0; i < ini->nr; i++) {
+		const struct mlint_ini_entry *e = &ini->entries[i];
+		enum mlint_dialect d;
+		if (strcmp(e->key, "sqlalchemy.url") != 0 || strcmp(e->section, "alembic") != 0 ||
+		    (d = mlint_dialect_of_url(e->value)) == MLINT_DIALECT_UNKNOWN)
+			continue;
+		snprintf(where, sizeof(where), "from sqlalchemy.url in '%s':%u", display, e->line);
+		cfg->dialect = d;
+		cfg->has_dialect = 1;
+		return copy_where(&cfg->dialect_where, where);
+	}
+	return 0;
+}
+
+void mlint_config_check_opts(const struct mlint_config *cfg, struct mlint_check_opts *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->downgrade = cfg->downgrade;
+	opts->dialect = cfg->has_dialect ? cfg->dialect : MLINT_DIALECT_UNKNOWN;
+	for (size_t i = 0; i < cfg->enable.nr; i++)
+		if (strcmp(cfg->enable.ids[i], "missing-lock-timeout") == 0 ||
+		    strcmp(cfg->enable.ids[i], "all") == 0)
+			opts->optional_rules |= MLINT_OPTIONAL_MISSING_LOCK_TIMEOUT;
+	for (size_t i = 0; cfg->select.where && i < cfg->select.nr; i++)
+		if (strcmp(cfg->select.ids[i], "missing-lock-timeout") == 0)
+			opts->optional_rules |= MLINT_OPTIONAL_MISSING_LOCK_TIMEOUT;
+}
+
+int mlint_env_mentions(const char *script_location, const char *word)
+{
+	struct mlint_buf text;
+	char *path;
+	int found = 0;
+
+	if (!script_location || !(path = mlint_path_join(script_location, "env.py")))
+		return 0;
+	mlint_buf_init(&text, 0);
+	if (mlint_buf_read_file(&text, path) == 0 && text.ptr)
+		found = strstr(text.ptr, word) != NULL;
+	mlint_buf_release(&text);
+	free(path);
+	return found;
 }
 
 /* ---- new-only, exclude, per-path-ignores -------------------------------- */

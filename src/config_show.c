@@ -54,7 +54,13 @@ int mlint_config_show(struct mlint_buf *out, const struct mlint_config *cfg)
 	    put_list(&v, &cfg->exclude, ", ") < 0 ||
 	    put_line(out, "exclude", &v, cfg->exclude.where) < 0 ||
 	    put_path_ignores(&v, cfg) < 0 ||
-	    put_line(out, "per-path-ignores", &v, cfg->path_globs.where) < 0)
+	    put_line(out, "per-path-ignores", &v, cfg->path_globs.where) < 0 ||
+	    mlint_buf_puts(&v, cfg->has_dialect ? mlint_dialect_name(cfg->dialect)
+						: "postgresql") < 0 ||
+	    put_line(out, "dialect", &v, cfg->has_dialect ? cfg->dialect_where
+				     : "assumed: no [mlint] dialect, no sqlalchemy.url") < 0 ||
+	    put_list(&v, &cfg->enable, ", ") < 0 ||
+	    put_line(out, "enable", &v, cfg->enable.where) < 0)
 		goto done;
 	error = 0;
 done:

@@ -40,6 +40,9 @@ struct extractor {
 	int seen_def;
 	int no_calls; /* MLINT_SCAN_NO_CALLS */
 	int colon_pending; /* the last logical line ended with ':' and no INDENT came yet */
+	unsigned last_line;    /* where the last logical line of a function ended */
+	size_t *open;          /* indexes of the open blocks, innermost last */
+	size_t nr_open, alloc_open;
 	const struct mlint_token *header_tok; /* first top-level bare string */
 	int header_has_id;
 	struct mlint_token header_copy;
@@ -110,6 +113,7 @@ void mlint_migration_release(struct mlint_migration *m)
 		free(m->problems[i].message);
 	free(m->problems);
 	free(m->aliases);
+	free(m->blocks);
 	for (size_t i = 0; i < m->nr_directives; i++)
 		free(m->directives[i].text);
 	free(m->directives);
@@ -125,6 +129,9 @@ void mlint_migration_drop_calls(struct mlint_migration *m)
 	free(m->aliases);
 	m->aliases = NULL;
 	m->nr_aliases = m->alloc_aliases = 0;
+	free(m->blocks);
+	m->blocks = NULL;
+	m->nr_blocks = m->alloc_blocks = 0;
 	mlint_arena_release(&m->strings);
 	for (size_t i = 0; i < m->nr_functions; i++)
 		m->functions[i].first_call = m->functions[i].nr_calls = 0;
@@ -846,6 +853,52 @@ static int match_brackets(struct extractor *x, size_t a, size_t n)
 
 static int record_with(struct extractor *x, size_t a, size_t n);
 
+static unsigned last_line_of(const char *src, const struct mlint_token *t);
+
+/* Closes the open blocks a line at `depth` is no longer inside: the stack
+ * holds the open ones, innermost last. */
+static void close_blocks(struct extractor *x, unsigned depth)
+{
+	while (x->nr_open) {
+		struct mlint_block *b = &x->m->blocks[x->open[x->nr_open - 1]];
+		if (b->depth < depth)
+			return;
+		b->end_line = x->last_line > b->line ? x->last_line : b->line;
+		x->nr_open--;
+	}
+}
+
+/* `with ...:`, `for ...:`, `while ...:` starting at token w of a body line:
+ * a block until a line at the same depth or less. */
+static int open_block(struct extractor *x, size_t w, size_t n)
+{
+	struct mlint_block *b;
+	size_t end = w + 1;
+	int is_with = tok_is(x->src, &x->toks[w], "with");
+
+	if (!is_with && !tok_is(x->src, &x->toks[w], "for") &&
+	    !tok_is(x->src, &x->toks[w], "while"))
+		return 0;
+	if (MLINT_ARRAY_GROW(x->m->blocks, x->m->alloc_blocks, x->m->nr_blocks + 1) < 0)
+		return MLINT_ERROR;
+	if (MLINT_ARRAY_GROW(x->open, x->alloc_open, x->nr_open + 1) < 0)
+		return MLINT_ERROR;
+	x->open[x->nr_open++] = x->m->nr_blocks;
+	b = &x->m->blocks[x->m->nr_blocks++];
+	memset(b, 0, sizeof(*b));
+	b->kind = is_with ? MLINT_BLOCK_WITH : MLINT_BLOCK_LOOP;
+	b->line = x->toks[w].line;
+	b->function = (size_t)x->cur_func;
+	b->depth = x->depth;
+	if (!is_with)
+		return 0;
+	while (end < n && x->toks[end].kind != ':' && !tok_is(x->src, &x->toks[end], "as"))
+		end = x->toks[end].kind == '(' ? x->match[end] + 1 : end + 1;
+	if (end > n)
+		end = n;
+	return end > w + 1 && !(b->expr = span_text_kept(x, w + 1, end)) ? MLINT_ERROR : 0;
+}
+
 static int collect_calls(struct extractor *x, size_t a, size_t n)
 {
 	size_t w = a < n && tok_is(x->src, &x->toks[a], "async") ? a + 1 : a;
@@ -853,8 +906,14 @@ static int collect_calls(struct extractor *x, size_t a, size_t n)
 		return 0;
 	if (match_brackets(x, a, n) < 0)
 		return MLINT_ERROR;
+	if (a == 0)
+		close_blocks(x, x->depth);
 	if (w < n && tok_is(x->src, &x->toks[w], "with") && record_with(x, w, n) < 0)
 		return MLINT_ERROR;
+	if (a == 0 && w < n && open_block(x, w, n) < 0)
+		return MLINT_ERROR;
+	if (n > a)
+		x->last_line = last_line_of(x->src, &x->toks[n - 1]);
 	for (size_t i = a + 1; i < n; i++)
 		if (x->toks[i].kind == '(' && record_call(x, i, n) < 0)
 			return MLINT_ERROR;
@@ -970,6 +1029,7 @@ static int open_function(struct extractor *x, size_t def_at, size_t n)
 
 static void close_function(struct extractor *x)
 {
+	close_blocks(x, 0);
 	if (x->cur_func >= 0) {
 		struct mlint_function *f = &x->m->functions[x->cur_func];
 		f->nr_calls = x->m->nr_calls - f->first_call;
@@ -1333,6 +1393,7 @@ static void shrink_to_fit(struct mlint_migration *m)
 	SHRINK(m->calls, m->nr_calls, m->alloc_calls);
 	SHRINK(m->problems, m->nr_problems, m->alloc_problems);
 	SHRINK(m->aliases, m->nr_aliases, m->alloc_aliases);
+	SHRINK(m->blocks, m->nr_blocks, m->alloc_blocks);
 }
 
 int mlint_migration_scan(struct mlint_migration *m, const char *src, size_t len)
@@ -1371,6 +1432,7 @@ done:
 	mlint_pyscan_release(&s);
 	free(x.toks);
 	free(x.match);
+	free(x.open);
 	free(x.comments);
 	return error;
 }
@@ -1411,4 +1473,17 @@ const struct mlint_alias *mlint_migration_alias(const struct mlint_migration *m,
 			found = a;
 	}
 	return found;
+}
+
+const struct mlint_block *mlint_migration_block_at(const struct mlint_migration *m,
+						   size_t function, unsigned line,
+						   enum mlint_block_kind kind, const char *word)
+{
+	for (size_t i = 0; i < m->nr_blocks; i++) {
+		const struct mlint_block *b = &m->blocks[i];
+		if (b->function == function && b->kind == kind && line > b->line &&
+		    line <= b->end_line && (!word || (b->expr && strstr(b->expr, word))))
+			return b;
+	}
+	return NULL;
 }

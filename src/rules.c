@@ -219,8 +219,11 @@ static const struct mlint_rule rules[] = {
 	{"alter-column-type", MLINT_SEV_WARNING, "upgrade",
 	 "alter_column(..., type_=...): the database may rewrite the whole table",
 	 "Changing a column's type makes PostgreSQL rewrite the table and its\n"
-	 "indexes under an ACCESS EXCLUSIVE lock (unless the change is binary\n"
-	 "compatible, such as widening a VARCHAR), and MySQL copies the table.\n"
+	 "indexes under an ACCESS EXCLUSIVE lock, and MySQL copies the table. When\n"
+	 "existing_type= says the change is binary coercible on PostgreSQL\n"
+	 "(VARCHAR(50) -> VARCHAR(100), VARCHAR -> TEXT, NUMERIC(10,2) ->\n"
+	 "NUMERIC(12,2)) it is not reported. ALTER COLUMN ... TYPE in op.execute\n"
+	 "SQL is reported too.\n"
 	 "On a large table that is minutes of downtime; values that do not convert\n"
 	 "make the migration fail halfway.\n"
 	 "\n"
@@ -230,12 +233,14 @@ static const struct mlint_rule rules[] = {
 	 "Check the change is safe for the table's size (or binary compatible), or\n"
 	 "use an expand/contract migration; suppress with\n"
 	 "`# mlint: ignore[alter-column-type] -- reason` once reviewed."},
-	{"create-index-not-concurrently", MLINT_SEV_INFO, "upgrade",
+	{"create-index-not-concurrently", MLINT_SEV_WARNING, "upgrade",
 	 "create_index on an existing table without postgresql_concurrently=True",
-	 "On PostgreSQL, CREATE INDEX blocks every write to the table until the\n"
-	 "index is built. On a table the same migration creates that does not\n"
-	 "matter (it is empty) and is not reported; on an existing, large table it\n"
-	 "is an outage.\n"
+	 "On PostgreSQL, CREATE INDEX takes a SHARE lock: every write to the table\n"
+	 "waits until the index is built. On a table the same migration creates that\n"
+	 "does not matter (it is empty) and is not reported; on an existing, large\n"
+	 "table it is an outage. Also reported for CREATE INDEX in op.execute SQL.\n"
+	 "CONCURRENTLY builds it under SHARE UPDATE EXCLUSIVE (writes go on) but\n"
+	 "cannot run in a transaction: hence the autocommit_block.\n"
 	 "\n"
 	 "Bad:   op.create_index('ix_sequences_name', 'sequences', ['name'])\n"
 	 "Good:  with op.get_context().autocommit_block():\n"
@@ -243,11 +248,14 @@ static const struct mlint_rule rules[] = {
 	 "                           postgresql_concurrently=True)\n",
 	 "Pass postgresql_concurrently=True (outside a transaction: an\n"
 	 "autocommit_block), or accept the lock for a small table."},
-	{"not-null-without-default", MLINT_SEV_WARNING, "upgrade",
+	{"not-null-without-default", MLINT_SEV_ERROR, "upgrade",
 	 "add_column of a NOT NULL column without a server_default",
 	 "Adding a `nullable=False` column to a table that has rows fails: the\n"
 	 "existing rows have no value for it. It works on the empty development\n"
-	 "database and fails in production.\n"
+	 "database and fails in production. Not reported on a table the same\n"
+	 "upgrade creates, nor for identity, SERIAL or generated columns (they get\n"
+	 "values; see add-column-rewrite). Also reported for ADD COLUMN ... NOT NULL\n"
+	 "in op.execute SQL.\n"
 	 "\n"
 	 "Bad:   op.add_column('species', sa.Column('code', sa.String(50), nullable=False))\n"
 	 "Good:  op.add_column('species', sa.Column('code', sa.String(50), nullable=False,\n"
@@ -298,6 +306,183 @@ static const struct mlint_rule rules[] = {
 	 "Bad:   op.create_table('t', ...)  # mlint: ignore[drop-table]\n"
 	 "Good:  op.drop_table('t')  # mlint: ignore[drop-table] -- emptied in 2024\n",
 	 "Remove the suppression, or fix the rule id (`mlint rules` lists them)."},
+	/* PostgreSQL lock rules (rule_content.c, lock model in pg_cost.c):
+	 * silent when the dialect is sqlite, mysql or generic. */
+	{"add-column-rewrite", MLINT_SEV_WARNING, "upgrade",
+	 "ADD COLUMN with a volatile default, SERIAL, identity or stored generated: a full rewrite",
+	 "Lock: ACCESS EXCLUSIVE, table rewritten. Since PostgreSQL 11 a column\n"
+	 "with a constant (or now()) default is added instantly, but a default\n"
+	 "PostgreSQL must compute per row (gen_random_uuid(), random(),\n"
+	 "clock_timestamp(), nextval()), a SERIAL / BIGSERIAL, an identity\n"
+	 "(sa.Identity()) or a stored generated column (sa.Computed()) makes it\n"
+	 "rewrite the whole table and its indexes while every read and write waits.\n"
+	 "\n"
+	 "Bad:   op.add_column('orders', sa.Column('uid', sa.Uuid(),\n"
+	 "                     server_default=sa.text('gen_random_uuid()')))\n"
+	 "       op.execute('ALTER TABLE orders ADD COLUMN id2 BIGSERIAL')\n",
+	 "Add the column without the default, set the default for new rows, then\n"
+	 "backfill existing rows in batches (a later migration or a script):\n"
+	 "    op.add_column('orders', sa.Column('uid', sa.Uuid(), nullable=True))\n"
+	 "    op.alter_column('orders', 'uid', server_default=sa.text('gen_random_uuid()'))\n"
+	 "    # backfill: UPDATE orders SET uid = gen_random_uuid() WHERE id BETWEEN ...\n"},
+	{"concurrently-in-transaction", MLINT_SEV_ERROR, "upgrade",
+	 "CONCURRENTLY (or VACUUM) outside autocommit_block(): fails at deploy",
+	 "CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY,\n"
+	 "DETACH PARTITION CONCURRENTLY and VACUUM cannot run inside a transaction\n"
+	 "block, and Alembic runs each migration in one: PostgreSQL raises\n"
+	 "\"cannot run inside a transaction block\" and the deploy stops.\n"
+	 "\n"
+	 "Bad:   op.create_index('ix_orders_user', 'orders', ['user_id'],\n"
+	 "                       postgresql_concurrently=True)\n",
+	 "Run it in an autocommit block (Alembic commits the migration's\n"
+	 "transaction before and opens a new one after):\n"
+	 "    with op.get_context().autocommit_block():\n"
+	 "        op.create_index('ix_orders_user', 'orders', ['user_id'],\n"
+	 "                        postgresql_concurrently=True)\n"},
+	{"drop-index-not-concurrently", MLINT_SEV_WARNING, "upgrade",
+	 "drop_index without postgresql_concurrently=True",
+	 "Lock: ACCESS EXCLUSIVE on the index's table. DROP INDEX is quick once it\n"
+	 "has its lock, but it queues behind every running query on the table and\n"
+	 "every new query queues behind it: one long report stalls the table.\n"
+	 "Not reported for an index the same upgrade created, or on a table it\n"
+	 "created.\n"
+	 "\n"
+	 "Bad:   op.drop_index('ix_orders_user', table_name='orders')\n",
+	 "    with op.get_context().autocommit_block():\n"
+	 "        op.drop_index('ix_orders_user', table_name='orders',\n"
+	 "                      postgresql_concurrently=True)\n"},
+	{"set-not-null", MLINT_SEV_WARNING, "upgrade",
+	 "alter_column(nullable=False) / SET NOT NULL on an existing table: a full scan",
+	 "Lock: ACCESS EXCLUSIVE while PostgreSQL reads every row to prove there is\n"
+	 "no NULL: reads and writes wait for the whole scan. PostgreSQL 12+ skips\n"
+	 "the scan when a validated CHECK (col IS NOT NULL) constraint proves it.\n"
+	 "Not reported for a column or table the same upgrade added.\n"
+	 "\n"
+	 "Bad:   op.alter_column('orders', 'user_id', nullable=False)\n",
+	 "Prove it with a NOT VALID check first, validate it (SHARE UPDATE EXCLUSIVE:\n"
+	 "reads and writes go on), then set NOT NULL without a scan:\n"
+	 "    op.create_check_constraint('ck_orders_user_nn', 'orders',\n"
+	 "                               'user_id IS NOT NULL', postgresql_not_valid=True)\n"
+	 "    op.execute('ALTER TABLE orders VALIDATE CONSTRAINT ck_orders_user_nn')\n"
+	 "    op.alter_column('orders', 'user_id', nullable=False)\n"
+	 "    op.drop_constraint('ck_orders_user_nn', 'orders', type_='check')\n"},
+	{"constraint-not-valid", MLINT_SEV_WARNING, "upgrade",
+	 "a foreign key or CHECK added to an existing table without NOT VALID",
+	 "Lock: SHARE ROW EXCLUSIVE on both tables for a foreign key (writes wait),\n"
+	 "ACCESS EXCLUSIVE for a CHECK (reads and writes wait), held while every\n"
+	 "row is checked. Added NOT VALID, the constraint applies to new rows at\n"
+	 "once and the existing rows are checked later by VALIDATE CONSTRAINT,\n"
+	 "which takes only SHARE UPDATE EXCLUSIVE.\n"
+	 "\n"
+	 "Bad:   op.create_foreign_key('fk_orders_user', 'orders', 'users',\n"
+	 "                             ['user_id'], ['id'])\n",
+	 "    op.create_foreign_key('fk_orders_user', 'orders', 'users', ['user_id'], ['id'],\n"
+	 "                          postgresql_not_valid=True)\n"
+	 "    # next migration (or after a commit):\n"
+	 "    op.execute('ALTER TABLE orders VALIDATE CONSTRAINT fk_orders_user')\n"},
+	{"add-unique-constraint", MLINT_SEV_WARNING, "upgrade",
+	 "create_unique_constraint on an existing table: its index is built under ACCESS EXCLUSIVE",
+	 "Lock: ACCESS EXCLUSIVE for the whole index build: reads and writes wait.\n"
+	 "\n"
+	 "Bad:   op.create_unique_constraint('uq_users_email', 'users', ['email'])\n",
+	 "Build the unique index concurrently, then attach it (a catalogue update):\n"
+	 "    with op.get_context().autocommit_block():\n"
+	 "        op.create_index('uq_users_email', 'users', ['email'], unique=True,\n"
+	 "                        postgresql_concurrently=True)\n"
+	 "    op.execute('ALTER TABLE users ADD CONSTRAINT uq_users_email '\n"
+	 "               'UNIQUE USING INDEX uq_users_email')\n"},
+	{"add-primary-key", MLINT_SEV_WARNING, "upgrade",
+	 "a primary key added to an existing table: its index is built under ACCESS EXCLUSIVE",
+	 "Lock: ACCESS EXCLUSIVE while the unique index is built and the columns\n"
+	 "are checked for NULLs: reads and writes wait. Also reported for\n"
+	 "add_column(Column(..., primary_key=True)) and ADD COLUMN ... PRIMARY KEY.\n"
+	 "\n"
+	 "Bad:   op.create_primary_key('pk_events', 'events', ['id'])\n",
+	 "    with op.get_context().autocommit_block():\n"
+	 "        op.create_index('pk_events', 'events', ['id'], unique=True,\n"
+	 "                        postgresql_concurrently=True)\n"
+	 "    op.execute('ALTER TABLE events ADD CONSTRAINT pk_events '\n"
+	 "               'PRIMARY KEY USING INDEX pk_events')\n"
+	 "(set the columns NOT NULL first, see set-not-null)\n"},
+	{"reindex-not-concurrently", MLINT_SEV_WARNING, "upgrade",
+	 "REINDEX without CONCURRENTLY",
+	 "Lock: SHARE on the table (writes wait) and ACCESS EXCLUSIVE on the index\n"
+	 "being rebuilt (queries that would use it wait) for the whole rebuild.\n"
+	 "\n"
+	 "Bad:   op.execute('REINDEX INDEX ix_orders_user')\n",
+	 "    with op.get_context().autocommit_block():\n"
+	 "        op.execute('REINDEX INDEX CONCURRENTLY ix_orders_user')\n"},
+	{"detach-partition-not-concurrently", MLINT_SEV_WARNING, "upgrade",
+	 "DETACH PARTITION without CONCURRENTLY",
+	 "Lock: ACCESS EXCLUSIVE on the partitioned table: every query on any\n"
+	 "partition waits. CONCURRENTLY (PostgreSQL 14+) takes SHARE UPDATE\n"
+	 "EXCLUSIVE instead.\n"
+	 "\n"
+	 "Bad:   op.execute('ALTER TABLE events DETACH PARTITION events_2020')\n",
+	 "    with op.get_context().autocommit_block():\n"
+	 "        op.execute('ALTER TABLE events DETACH PARTITION events_2020 CONCURRENTLY')\n"},
+	{"vacuum-full-or-cluster", MLINT_SEV_WARNING, "upgrade",
+	 "VACUUM FULL or CLUSTER in a migration: a full rewrite under ACCESS EXCLUSIVE",
+	 "Lock: ACCESS EXCLUSIVE while the whole table and its indexes are written\n"
+	 "anew: reads and writes wait, and the disk must hold a second copy.\n"
+	 "(VACUUM also cannot run in a transaction: see concurrently-in-transaction.)\n"
+	 "\n"
+	 "Bad:   op.execute('VACUUM FULL orders')\n",
+	 "Do not compact tables in a migration: run it in a maintenance window, or\n"
+	 "use an online tool (pg_repack). A plain VACUUM / ANALYZE, if needed, in\n"
+	 "`with op.get_context().autocommit_block():`."},
+	{"commit-in-migration", MLINT_SEV_WARNING, "upgrade",
+	 "COMMIT (or BEGIN / ROLLBACK) in op.execute: breaks the migration's transaction",
+	 "Alembic runs a migration in a transaction and records the new revision\n"
+	 "at its end. op.execute('COMMIT') commits what ran so far: if a later step\n"
+	 "fails, the schema is half-changed and the version table still names the\n"
+	 "old revision, so a retry fails on what already exists.\n"
+	 "\n"
+	 "Bad:   op.execute('COMMIT')\n"
+	 "       op.create_index(..., postgresql_concurrently=True)\n",
+	 "Use Alembic's own way out of the transaction:\n"
+	 "    with op.get_context().autocommit_block():\n"
+	 "        op.create_index(..., postgresql_concurrently=True)\n"},
+	{"enum-add-value", MLINT_SEV_WARNING, "upgrade",
+	 "ALTER TYPE ... ADD VALUE inside the migration's transaction",
+	 "Since PostgreSQL 12 ALTER TYPE ... ADD VALUE may run in a transaction,\n"
+	 "but the new value cannot be used until it commits: an UPDATE or INSERT\n"
+	 "of it later in the same migration fails (\"unsafe use of new value\").\n"
+	 "Before 12 the statement itself fails in a transaction.\n"
+	 "\n"
+	 "Bad:   op.execute(\"ALTER TYPE status ADD VALUE 'archived'\")\n"
+	 "       op.execute(\"UPDATE orders SET status = 'archived' WHERE ...\")\n",
+	 "    with op.get_context().autocommit_block():\n"
+	 "        op.execute(\"ALTER TYPE status ADD VALUE IF NOT EXISTS 'archived'\")\n"},
+	{"update-under-lock", MLINT_SEV_WARNING, "upgrade",
+	 "a large data update in the same transaction as ACCESS EXCLUSIVE DDL",
+	 "A lock is held until the transaction ends. An UPDATE or DELETE without\n"
+	 "WHERE (or DML in a backfill loop) after DDL that took ACCESS EXCLUSIVE\n"
+	 "on an existing table keeps that table blocked for the whole update.\n"
+	 "\n"
+	 "Bad:   op.add_column('orders', sa.Column('total', sa.Numeric()))\n"
+	 "       op.execute('UPDATE orders SET total = price * qty')\n",
+	 "Commit the DDL first, then backfill in batches outside it:\n"
+	 "    op.add_column('orders', sa.Column('total', sa.Numeric()))\n"
+	 "    with op.get_context().autocommit_block():\n"
+	 "        op.execute('UPDATE orders SET total = price * qty WHERE id < 100000')\n"
+	 "        # ... next batches\n"
+	 "or move the backfill to its own migration or a script."},
+	{"missing-lock-timeout", MLINT_SEV_WARNING, "upgrade",
+	 "ACCESS EXCLUSIVE taken with no lock_timeout (off by default: `enable = missing-lock-timeout`)",
+	 "A statement waiting for ACCESS EXCLUSIVE (queued behind a long query or\n"
+	 "an idle transaction) blocks every later query on the table while it\n"
+	 "waits, even if its own work takes a millisecond. A lock_timeout makes\n"
+	 "it give up instead, so the deploy can be retried. Satisfied by SET\n"
+	 "lock_timeout in the migration before the statement, or by any mention of\n"
+	 "lock_timeout in env.py. Off unless `enable = missing-lock-timeout` in\n"
+	 "[mlint] (or the rule is named in `select`).\n"
+	 "\n"
+	 "Bad:   op.add_column('orders', sa.Column('note', sa.Text()))\n",
+	 "    op.execute(\"SET lock_timeout = '5s'\")\n"
+	 "    op.add_column('orders', sa.Column('note', sa.Text()))\n"
+	 "or once for every migration, in env.py's run_migrations_online():\n"
+	 "    connection.execute(sa.text(\"SET lock_timeout = '5s'\"))\n"},
 	/* ---- issue 14: trust at the pull request ---- */
 	{"undefined-name", MLINT_SEV_ERROR, "scan",
 	 "a migration calls through a name nothing in the file defines: NameError at deploy",

@@ -26,8 +26,38 @@ enum mlint_downgrade_policy {
 	MLINT_DOWNGRADE_OFF,         /* no downgrades wanted: no missing/asymmetric findings */
 };
 
+/* The database the migrations run on ([mlint] dialect, else the scheme of
+ * sqlalchemy.url in alembic.ini). PostgreSQL lock rules run for
+ * POSTGRESQL and UNKNOWN (assumed PostgreSQL), not for the others. */
+enum mlint_dialect {
+	MLINT_DIALECT_UNKNOWN = 0,
+	MLINT_DIALECT_POSTGRESQL,
+	MLINT_DIALECT_SQLITE,
+	MLINT_DIALECT_MYSQL,
+	MLINT_DIALECT_GENERIC,
+};
+
+/* "postgresql", "sqlite", "mysql", "generic"; "unknown" */
+const char *mlint_dialect_name(enum mlint_dialect d);
+
+/* Parses a dialect name (also "postgres", "mariadb"); -1 when unknown. */
+int mlint_dialect_parse(enum mlint_dialect *out, const char *name);
+
+/* The dialect of a SQLAlchemy URL ("postgresql+psycopg2://..."): its
+ * scheme before '+' and ':'; MLINT_DIALECT_UNKNOWN when it names none of
+ * them (or is Alembic's "driver://" placeholder). */
+enum mlint_dialect mlint_dialect_of_url(const char *url);
+
+/* Rules that are off unless switched on (`enable = ...` in [mlint]). */
+enum mlint_optional_rule {
+	MLINT_OPTIONAL_MISSING_LOCK_TIMEOUT = 1 << 0,
+};
+
 struct mlint_check_opts {
 	enum mlint_downgrade_policy downgrade;
+	enum mlint_dialect dialect;
+	unsigned optional_rules;  /* mlint_optional_rule bits switched on */
+	int env_sets_lock_timeout; /* env.py mentions lock_timeout */
 };
 
 struct mlint_ruleset;
@@ -35,9 +65,8 @@ struct mlint_ruleset;
 /*
  * The rules about each file's content, on several threads when there are
  * many files: the C content rules (missing-downgrade, empty-upgrade,
- * asymmetric-downgrade, not-null-without-default,
- * create-index-not-concurrently, rename-column, rename-table,
- * alter-column-type) and the pattern rules of `rs`. Needs the sources
+ * asymmetric-downgrade and the rules on the operation model: ops.h,
+ * rules.c) and the pattern rules of `rs`. Needs the sources
  * (MLINT_LOAD_KEEP_SOURCE) and the call lists. Findings come in file order
  * (sort them for output).
  */

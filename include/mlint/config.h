@@ -10,6 +10,9 @@
  *   new-only  = true | false   content rules only on the change's migrations
  *   exclude   = glob, glob, ...   no findings in files matching a glob
  *   per-path-ignores = glob:id,id; glob:id   these rules never in those files
+ *   dialect   = postgresql | sqlite | mysql | generic   the database (else
+ *               detected from sqlalchemy.url, else assumed PostgreSQL)
+ *   enable    = id, id, ...    rules that are off by default, switched on
  *
  * Globs are fnmatch(3) patterns over the repository path; `*` also crosses
  * `/`; a glob without `/` is matched against the file name.
@@ -56,6 +59,12 @@ struct mlint_config {
 	struct mlint_id_list base;       /* one item */
 	struct mlint_id_list applied;
 	struct mlint_id_list rules_dirs;
+	/* dialect: where it was set or detected ("'alembic.ini':3",
+	 * "sqlalchemy.url in 'alembic.ini':5"); NULL: not known (assumed). */
+	int has_dialect;
+	enum mlint_dialect dialect;
+	char *dialect_where;
+	struct mlint_id_list enable;
 };
 
 void mlint_config_init(struct mlint_config *cfg);
@@ -73,6 +82,19 @@ int mlint_config_set(struct mlint_config *cfg, const char *key, const char *valu
  * keys become warnings in `notes`. */
 int mlint_config_read_ini(struct mlint_config *cfg, const struct mlint_ini *ini,
 			  const char *display, struct mlint_notes *notes);
+
+/* When no dialect is set, takes it from sqlalchemy.url of `ini`'s
+ * [alembic] section (`display` names the file). */
+int mlint_config_detect_dialect(struct mlint_config *cfg, const struct mlint_ini *ini,
+				const char *display);
+
+/* The mlint_check_opts for this config: downgrade, dialect, optional rules
+ * (enabled by `enable`, or named in `select`). */
+void mlint_config_check_opts(const struct mlint_config *cfg, struct mlint_check_opts *opts);
+
+/* Whether `script_location`/env.py holds `word` (1), or not or cannot be
+ * read (0). */
+int mlint_env_mentions(const char *script_location, const char *word);
 
 /* Reads `path` (display name `display`) when it exists, then as above. */
 int mlint_config_read_file(struct mlint_config *cfg, const char *path, const char *display,

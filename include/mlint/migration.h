@@ -84,6 +84,25 @@ struct mlint_alias {
 	size_t function; /* index into mlint_migration.functions */
 };
 
+/*
+ * A compound statement that opens a block inside an upgrade_* / downgrade_*
+ * function: `with EXPR:` (with or without `as`), `for ...:` or `while ...:`.
+ * Calls on lines line..end_line of the same function are inside it.
+ */
+enum mlint_block_kind {
+	MLINT_BLOCK_WITH = 0,
+	MLINT_BLOCK_LOOP,     /* for / while */
+};
+
+struct mlint_block {
+	enum mlint_block_kind kind;
+	char *expr;        /* with: the context expressions ("op.get_context().autocommit_block()") */
+	unsigned line;     /* of the with / for / while */
+	unsigned end_line; /* last line of its body */
+	size_t function;   /* index into mlint_migration.functions */
+	unsigned depth;    /* indentation level of the statement (private) */
+};
+
 /* A comment that holds "mlint:" (a suppression), anywhere in the file. */
 struct mlint_directive {
 	char *text;        /* the comment, from its '#' */
@@ -122,6 +141,8 @@ struct mlint_migration {
 	size_t nr_aliases, alloc_aliases;
 	struct mlint_directive *directives;
 	size_t nr_directives, alloc_directives;
+	struct mlint_block *blocks; /* in the order they open */
+	size_t nr_blocks, alloc_blocks;
 	/* Owns the strings of calls and aliases (private: src/arena.h). */
 	struct mlint_arena_block *strings;
 };
@@ -168,5 +189,11 @@ const struct mlint_function *mlint_migration_function(const struct mlint_migrati
 const struct mlint_alias *mlint_migration_alias(const struct mlint_migration *m,
 						size_t function, const char *name, size_t name_len,
 						unsigned line);
+
+/* Whether line `line` of function `function` is inside a block of `kind`
+ * whose expression contains `word` (any block of that kind when NULL). */
+const struct mlint_block *mlint_migration_block_at(const struct mlint_migration *m,
+						   size_t function, unsigned line,
+						   enum mlint_block_kind kind, const char *word);
 
 #endif

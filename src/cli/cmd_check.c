@@ -171,14 +171,20 @@ static int dir_config(struct mlint_config *cfg, const struct mlint_config *file_
 			return cli_library_error();
 		if (mlint_config_read_ini(cfg, &d->ini, display, notes) < 0)
 			code = cli_library_error();
-		free(display);
-		if (code)
-			return code;
 	}
-	if ((code = check_ids(&cfg->select, rs, notes)) != 0 ||
-	    (code = check_ids(&cfg->ignore, rs, notes)) != 0)
+	if (code == 0 && ((code = check_ids(&cfg->select, rs, notes)) != 0 ||
+			  (code = check_ids(&cfg->ignore, rs, notes)) != 0 ||
+			  (code = check_ids(&cfg->enable, rs, notes)) != 0)) {
+		free(display);
 		return code;
-	return mlint_config_merge(cfg, &a->cli) < 0 ? cli_library_error() : 0;
+	}
+	if (code == 0 && mlint_config_merge(cfg, &a->cli) < 0)
+		code = cli_library_error();
+	/* no dialect set: the one sqlalchemy.url names */
+	if (code == 0 && display && mlint_config_detect_dialect(cfg, &d->ini, display) < 0)
+		code = cli_library_error();
+	free(display);
+	return code;
 }
 
 static int keep_enabled(void *ctx, const struct mlint_finding *x)
@@ -287,13 +293,15 @@ static int plan_dirs(struct check_plan *plan, const struct cli_loaded *loaded,
 		return cli_library_error();
 	for (size_t i = 0; i < n; i++) {
 		struct mlint_check_opts copts;
+		const struct mlint_scriptdir_config *d = &loaded->project.dirs[i];
 		int code;
 		mlint_config_init(&plan->cfgs[i]);
 		plan->nr++;
 		if ((code = dir_config(&plan->cfgs[i], &plan->file_cfg, a, loaded,
 				       &loaded->project.dirs[i], rs, &plan->notes)) != 0)
 			return code;
-		copts.downgrade = plan->cfgs[i].downgrade;
+		mlint_config_check_opts(&plan->cfgs[i], &copts);
+		copts.env_sets_lock_timeout = mlint_env_mentions(d->script_location, "lock_timeout");
 		if (!(plan->checkers[i] = mlint_file_checker_new(rs, &copts)))
 			return cli_library_error();
 		plan->visitors[i] = mlint_file_checker_visitor(plan->checkers[i]);

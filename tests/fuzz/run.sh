@@ -10,9 +10,9 @@ build=build-fuzz
 CC=clang cmake -S . -B "$build" -DCMAKE_C_COMPILER=clang -DMLINT_FUZZ=ON -DMLINT_WERROR=ON \
   -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build "$build" -j"$(nproc)" --target fuzz_migration fuzz_ini fuzz_ruleset \
-  fuzz_template >/dev/null
+  fuzz_template fuzz_sql >/dev/null
 mkdir -p tests/fuzz/crashes
-for name in fuzz_migration fuzz_ini fuzz_ruleset fuzz_template; do
+for name in fuzz_migration fuzz_ini fuzz_ruleset fuzz_template fuzz_sql; do
   work=$(mktemp -d)
   cp tests/fuzz/corpus/$name/* "$work/"
   [ $name = fuzz_migration ] && cp examples/conekt/migrations/versions/*.py "$work/"

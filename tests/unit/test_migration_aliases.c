@@ -89,10 +89,57 @@ static void test_migration_directive_positions(void **state)
 	mlint_migration_release(&m);
 }
 
+static const char BLOCKS[] =
+	"revision = 'a'\n"
+	"down_revision = None\n"
+	"def upgrade():\n"
+	"    op.add_column('t', sa.Column('a', sa.Integer()))\n"
+	"    with op.get_context().autocommit_block():\n"
+	"        op.create_index('ix', 't', ['a'],\n"
+	"                        postgresql_concurrently=True)\n"
+	"        for i in range(3):\n"
+	"            op.execute('UPDATE t SET a = 1')\n"
+	"\n"
+	"    op.create_index('ix2', 't', ['a'])\n"
+	"    with ctx(): pass\n"
+	"def downgrade():\n"
+	"    while True:\n"
+	"        op.execute('x')\n";
+
+static void test_migration_blocks(void **state)
+{
+	struct mlint_migration m;
+	const struct mlint_block *b;
+	(void)state;
+
+	mlint_migration_init(&m);
+	assert_int_equal(mlint_migration_scan(&m, BLOCKS, strlen(BLOCKS)), 0);
+	assert_int_equal(m.nr_blocks, 4);
+	assert_string_equal(m.blocks[0].expr, "op.get_context().autocommit_block()");
+	assert_int_equal(m.blocks[0].line, 5);
+	assert_int_equal(m.blocks[0].end_line, 9);
+	assert_int_equal(m.blocks[1].kind, MLINT_BLOCK_LOOP);
+	assert_int_equal(m.blocks[1].end_line, 9);
+	assert_int_equal(m.blocks[2].line, 12);
+	assert_int_equal(m.blocks[2].end_line, 12);
+	assert_int_equal(m.blocks[3].function, 1);
+	assert_int_equal(m.blocks[3].end_line, 15);
+	b = mlint_migration_block_at(&m, 0, 7, MLINT_BLOCK_WITH, "autocommit_block");
+	assert_non_null(b);
+	assert_null(mlint_migration_block_at(&m, 0, 11, MLINT_BLOCK_WITH, "autocommit_block"));
+	assert_non_null(mlint_migration_block_at(&m, 0, 9, MLINT_BLOCK_LOOP, NULL));
+	assert_null(mlint_migration_block_at(&m, 0, 6, MLINT_BLOCK_LOOP, NULL));
+	assert_null(mlint_migration_block_at(&m, 1, 7, MLINT_BLOCK_WITH, NULL));
+	mlint_migration_drop_calls(&m);
+	assert_int_equal(m.nr_blocks, 0);
+	mlint_migration_release(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_migration_aliases),
+		cmocka_unit_test(test_migration_blocks),
 		cmocka_unit_test(test_migration_directives),
 		cmocka_unit_test(test_migration_directive_positions),
 	};

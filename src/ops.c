@@ -1,0 +1,894 @@
+/*
+ * The operation model, from calls: each op.X / batch_op.X call of a
+ * function becomes one operation (two for an alter_column that renames and
+ * changes), its span tokenized again to read the arguments that decide the
+ * risk. The SQL strings given to op.execute / text() / sa.text() go to
+ * ops_sql.c. Context (autocommit_block, batch, loop) comes from the
+ * extractor's blocks and aliases.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "mlint/migration.h"
+#include "mlint/ops.h"
+#include "mlint/pyscan.h"
+#include "arena.h"
+#include "util.h"
+
+void mlint_ops_init(struct mlint_ops *ops)
+{
+	memset(ops, 0, sizeof(*ops));
+}
+
+void mlint_ops_release(struct mlint_ops *ops)
+{
+	free(ops->items);
+	mlint_arena_release(&ops->strings);
+	mlint_ops_init(ops);
+}
+
+static const char *const kind_names[] = {
+	[MLINT_OP_OTHER] = "other",
+	[MLINT_OP_CREATE_TABLE] = "create_table",
+	[MLINT_OP_DROP_TABLE] = "drop_table",
+	[MLINT_OP_RENAME_TABLE] = "rename_table",
+	[MLINT_OP_ADD_COLUMN] = "add_column",
+	[MLINT_OP_DROP_COLUMN] = "drop_column",
+	[MLINT_OP_ALTER_COLUMN] = "alter_column",
+	[MLINT_OP_RENAME_COLUMN] = "rename_column",
+	[MLINT_OP_CREATE_INDEX] = "create_index",
+	[MLINT_OP_DROP_INDEX] = "drop_index",
+	[MLINT_OP_CREATE_CONSTRAINT] = "create_constraint",
+	[MLINT_OP_DROP_CONSTRAINT] = "drop_constraint",
+	[MLINT_OP_VALIDATE_CONSTRAINT] = "validate_constraint",
+	[MLINT_OP_EXECUTE_DDL] = "execute_ddl",
+	[MLINT_OP_EXECUTE_DML] = "execute_dml",
+	[MLINT_OP_BULK_INSERT] = "bulk_insert",
+	[MLINT_OP_MAINTENANCE] = "maintenance",
+	[MLINT_OP_TRANSACTION] = "transaction",
+	[MLINT_OP_ALTER_TYPE_ADD_VALUE] = "alter_type_add_value",
+	[MLINT_OP_DETACH_PARTITION] = "detach_partition",
+	[MLINT_OP_ATTACH_PARTITION] = "attach_partition",
+	[MLINT_OP_SET_SETTING] = "set",
+	[MLINT_OP_EXECUTE_UNPARSED] = "execute_unparsed",
+	[MLINT_OP_LOOP_DML] = "loop_dml",
+};
+
+const char *mlint_op_kind_name(enum mlint_op_kind kind)
+{
+	if ((size_t)kind < sizeof(kind_names) / sizeof(kind_names[0]) && kind_names[kind])
+		return kind_names[kind];
+	return "other";
+}
+
+/* ---- volatility of a default ------------------------------------------- */
+
+/* Functions PostgreSQL marks volatile that people put in defaults. now(),
+ * CURRENT_TIMESTAMP and friends are stable: one value per statement, so
+ * PostgreSQL 11+ stores it once without a rewrite. */
+static const char *const volatile_functions[] = {
+	"random", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v1mc",
+	"uuid_generate_v4", "clock_timestamp", "timeofday", "nextval", "txid_current",
+	"statement_timestamp_volatile", "gen_random_bytes", "setseed",
+};
+
+static int is_ident(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+int mlint_sql_default_is_volatile(const char *text)
+{
+	if (!text)
+		return 0;
+	for (size_t i = 0; i < sizeof(volatile_functions) / sizeof(volatile_functions[0]); i++) {
+		const char *w = volatile_functions[i], *p = text;
+		size_t n = strlen(w);
+		while ((p = strstr(p, w)) != NULL) {
+			const char *q = p + n;
+			int starts = p == text || !is_ident(p[-1]);
+			while (*q == ' ' || *q == '\t')
+				q++;
+			if (starts && *q == '(')
+				return 1;
+			p += n;
+		}
+	}
+	return 0;
+}
+
+/* ---- a call's arguments ------------------------------------------------ */
+
+#define MAX_ARGS 32
+#define NO_TOKEN ((size_t)-1)
+#define NO_OP ((size_t)-1)
+
+struct arg {
+	size_t kw;   /* token index of the keyword, or NO_TOKEN */
+	size_t a, b; /* value tokens [a, b) */
+};
+
+struct reader {
+	const struct mlint_migration *m;
+	const char *src;
+	size_t src_len;
+	struct mlint_ops *out;
+	/* the call being read: its text and tokens */
+	const char *text;
+	struct mlint_token *toks;
+	size_t nr, alloc;
+	unsigned flags; /* mlint_ops_flags */
+};
+
+static int tokenize(struct reader *r, const char *text, size_t len)
+{
+	struct mlint_pyscan ps;
+	struct mlint_token t;
+	int error;
+
+	r->text = text;
+	r->nr = 0;
+	mlint_pyscan_init(&ps, text, len);
+	while ((error = mlint_pyscan_next(&ps, &t)) == 0 && t.kind != MLINT_TOK_ENDMARKER) {
+		if (t.kind == MLINT_TOK_COMMENT || t.kind == MLINT_TOK_NL ||
+		    t.kind == MLINT_TOK_NEWLINE || t.kind == MLINT_TOK_INDENT ||
+		    t.kind == MLINT_TOK_DEDENT)
+			continue;
+		if ((error = MLINT_ARRAY_GROW(r->toks, r->alloc, r->nr + 1)) < 0)
+			break;
+		r->toks[r->nr++] = t;
+	}
+	mlint_pyscan_release(&ps);
+	return error;
+}
+
+static int tok_eq(const struct reader *r, size_t i, const char *text)
+{
+	size_t n = strlen(text);
+	return i < r->nr && r->toks[i].len == n && memcmp(r->text + r->toks[i].off, text, n) == 0;
+}
+
+static size_t closing(const struct reader *r, size_t open)
+{
+	unsigned depth = 0;
+	for (size_t i = open; i < r->nr; i++) {
+		int k = r->toks[i].kind;
+		if (k == '(' || k == '[' || k == '{')
+			depth++;
+		else if ((k == ')' || k == ']' || k == '}') && --depth == 0)
+			return i;
+	}
+	return r->nr;
+}
+
+/* The arguments of the call whose '(' is token `open`. */
+static size_t split_args(const struct reader *r, size_t open, struct arg *args)
+{
+	size_t close = closing(r, open), start = open + 1, nr = 0;
+	unsigned depth = 0;
+
+	for (size_t i = open + 1; i <= close && i <= r->nr; i++) {
+		int k = i < close ? r->toks[i].kind : ',';
+		if (k == '(' || k == '[' || k == '{') depth++;
+		if ((k == ')' || k == ']' || k == '}') && depth) depth--;
+		if (k != ',' || depth)
+			continue;
+		if (i > start && nr < MAX_ARGS) {
+			struct arg *a = &args[nr++];
+			a->kw = NO_TOKEN;
+			a->a = start;
+			a->b = i;
+			if (i > start + 2 && r->toks[start].kind == MLINT_TOK_NAME &&
+			    r->toks[start + 1].kind == '=') {
+				a->kw = start;
+				a->a = start + 2;
+			}
+		}
+		start = i + 1;
+	}
+	return nr;
+}
+
+/* Positional argument `pos` (NO_TOKEN: none), else keyword `kw`. */
+static const struct arg *get_arg(const struct reader *r, const struct arg *args, size_t nr,
+				 size_t pos, const char *kw)
+{
+	size_t seen = 0;
+	for (size_t i = 0; i < nr; i++) {
+		if (args[i].kw == NO_TOKEN) {
+			if (pos != NO_TOKEN && seen++ == pos)
+				return &args[i];
+		} else if (kw && tok_eq(r, args[i].kw, kw)) {
+			return &args[i];
+		}
+	}
+	return NULL;
+}
+
+/* '(' of a value that is NAME(.NAME)*(...), or NO_TOKEN. */
+static size_t value_call_open(const struct reader *r, const struct arg *a)
+{
+	size_t i = a->a;
+	if (i >= a->b || r->toks[i].kind != MLINT_TOK_NAME)
+		return NO_TOKEN;
+	while (i + 2 < a->b && r->toks[i + 1].kind == '.' && r->toks[i + 2].kind == MLINT_TOK_NAME)
+		i += 2;
+	if (i + 1 < a->b && r->toks[i + 1].kind == '(' && closing(r, i + 1) == a->b - 1)
+		return i + 1;
+	return NO_TOKEN;
+}
+
+static int is_plain_string(const struct mlint_token *t)
+{
+	return t->kind == MLINT_TOK_STRING &&
+	       !(t->flags & (MLINT_STR_FORMAT | MLINT_STR_BYTES | MLINT_STR_UNTERMINATED));
+}
+
+/* Adjacent plain strings [a, b): their decoded value in the arena. */
+static int decode_run(struct reader *r, size_t a, size_t b, const char **out)
+{
+	size_t max = 1, n = 0;
+	char *v;
+
+	for (size_t i = a; i < b; i++)
+		max += mlint_pyscan_string_value_max(&r->toks[i]);
+	if (!(v = mlint_arena_alloc(&r->out->strings, max)))
+		return MLINT_ERROR;
+	v[0] = '\0';
+	for (size_t i = a; i < b; i++)
+		n += mlint_pyscan_string_decode(r->text, &r->toks[i], v + n);
+	mlint_arena_trim(&r->out->strings, v, n + 1);
+	*out = v;
+	return 0;
+}
+
+static int all_plain(const struct reader *r, size_t a, size_t b)
+{
+	for (size_t i = a; i < b; i++)
+		if (!is_plain_string(&r->toks[i]))
+			return 0;
+	return a < b;
+}
+
+/* A string value: 'x' (or implicit concatenation), or f('x') / op.f('x')
+ * (the naming convention). *out stays NULL otherwise. */
+static int string_of(struct reader *r, const struct arg *a, const char **out)
+{
+	size_t open;
+
+	*out = NULL;
+	if (!a)
+		return 0;
+	if (all_plain(r, a->a, a->b))
+		return decode_run(r, a->a, a->b, out);
+	open = value_call_open(r, a);
+	if (open != NO_TOKEN && tok_eq(r, open - 1, "f") && open + 2 < r->nr &&
+	    is_plain_string(&r->toks[open + 1]) && r->toks[open + 2].kind == ')')
+		return decode_run(r, open + 1, open + 2, out);
+	return 0;
+}
+
+/* The value's source text, blanks folded, in the arena. */
+static int source_of(struct reader *r, const struct arg *a, const char **out)
+{
+	size_t n = 0, max = 1;
+	char *v;
+
+	*out = NULL;
+	if (!a || a->a >= a->b)
+		return 0;
+	for (size_t i = a->a; i < a->b; i++)
+		max += r->toks[i].len + 1;
+	if (!(v = mlint_arena_alloc(&r->out->strings, max)))
+		return MLINT_ERROR;
+	for (size_t i = a->a; i < a->b; i++) {
+		if (i > a->a && r->toks[i].off > r->toks[i - 1].off + r->toks[i - 1].len &&
+		    r->toks[i].kind != ')' && r->toks[i].kind != ']' && r->toks[i].kind != ',')
+			v[n++] = ' ';
+		memcpy(v + n, r->text + r->toks[i].off, r->toks[i].len);
+		n += r->toks[i].len;
+	}
+	v[n] = '\0';
+	mlint_arena_trim(&r->out->strings, v, n + 1);
+	*out = v;
+	return 0;
+}
+
+static enum mlint_tri tri_of(const struct reader *r, const struct arg *a)
+{
+	if (!a)
+		return MLINT_TRI_UNSET;
+	if (a->b == a->a + 1 && tok_eq(r, a->a, "True"))
+		return MLINT_TRI_YES;
+	if (a->b == a->a + 1 && tok_eq(r, a->a, "False"))
+		return MLINT_TRI_NO;
+	return MLINT_TRI_UNKNOWN;
+}
+
+static int value_is(const struct reader *r, const struct arg *a, const char *text)
+{
+	return a && a->b == a->a + 1 && tok_eq(r, a->a, text);
+}
+
+/* ---- calls into operations --------------------------------------------- */
+
+enum method_shape {
+	SHAPE_TABLE,          /* create_table / drop_table(name, ...) */
+	SHAPE_RENAME_TABLE,
+	SHAPE_ADD_COLUMN,
+	SHAPE_COLUMN,         /* drop_column / alter_column(table, column) */
+	SHAPE_INDEX,          /* create_index / drop_index(name, table, ...) */
+	SHAPE_CONSTRAINT,     /* create_*(name, table, ...), drop_constraint */
+	SHAPE_BULK,
+	SHAPE_NONE,
+};
+
+static const struct method {
+	const char *name;
+	enum mlint_op_kind kind;
+	enum method_shape shape;
+	enum mlint_constraint_kind constraint;
+} methods[] = {
+	{"create_table", MLINT_OP_CREATE_TABLE, SHAPE_TABLE, MLINT_CONSTRAINT_UNKNOWN},
+	{"drop_table", MLINT_OP_DROP_TABLE, SHAPE_TABLE, MLINT_CONSTRAINT_UNKNOWN},
+	{"rename_table", MLINT_OP_RENAME_TABLE, SHAPE_RENAME_TABLE, MLINT_CONSTRAINT_UNKNOWN},
+	{"add_column", MLINT_OP_ADD_COLUMN, SHAPE_ADD_COLUMN, MLINT_CONSTRAINT_UNKNOWN},
+	{"drop_column", MLINT_OP_DROP_COLUMN, SHAPE_COLUMN, MLINT_CONSTRAINT_UNKNOWN},
+	{"alter_column", MLINT_OP_ALTER_COLUMN, SHAPE_COLUMN, MLINT_CONSTRAINT_UNKNOWN},
+	{"create_index", MLINT_OP_CREATE_INDEX, SHAPE_INDEX, MLINT_CONSTRAINT_UNKNOWN},
+	{"drop_index", MLINT_OP_DROP_INDEX, SHAPE_INDEX, MLINT_CONSTRAINT_UNKNOWN},
+	{"create_foreign_key", MLINT_OP_CREATE_CONSTRAINT, SHAPE_CONSTRAINT,
+	 MLINT_CONSTRAINT_FOREIGN_KEY},
+	{"create_unique_constraint", MLINT_OP_CREATE_CONSTRAINT, SHAPE_CONSTRAINT,
+	 MLINT_CONSTRAINT_UNIQUE},
+	{"create_check_constraint", MLINT_OP_CREATE_CONSTRAINT, SHAPE_CONSTRAINT,
+	 MLINT_CONSTRAINT_CHECK},
+	{"create_primary_key", MLINT_OP_CREATE_CONSTRAINT, SHAPE_CONSTRAINT,
+	 MLINT_CONSTRAINT_PRIMARY_KEY},
+	{"create_exclude_constraint", MLINT_OP_CREATE_CONSTRAINT, SHAPE_CONSTRAINT,
+	 MLINT_CONSTRAINT_EXCLUDE},
+	{"drop_constraint", MLINT_OP_DROP_CONSTRAINT, SHAPE_CONSTRAINT, MLINT_CONSTRAINT_UNKNOWN},
+	{"bulk_insert", MLINT_OP_BULK_INSERT, SHAPE_BULK, MLINT_CONSTRAINT_UNKNOWN},
+};
+
+static const char BATCH_CALLEE[] = "batch_alter_table";
+static const char BATCH_NAME[] = "batch_op";
+static const char OP_NAME[] = "op";
+
+static int prefix_is(const char *name, size_t len, const char *word)
+{
+	return strlen(word) == len && memcmp(name, word, len) == 0;
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), t = strlen(tail);
+	return n >= t && strcmp(s + n - t, tail) == 0;
+}
+
+/* The modelled method called `name`, or NULL: most callees (sa.Column,
+ * sa.String, op.f) are out after a look at one byte. */
+static const struct method *find_method(const char *name)
+{
+	if (!strchr("cdarb", name[0]))
+		return NULL;
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (methods[i].name[0] == name[0] && strcmp(methods[i].name, name) == 0)
+			return &methods[i];
+	return NULL;
+}
+
+/* op.M, batch_op.M or ALIAS.M of a batch_alter_table: the method, whether
+ * batched and the batch's table. NULL for every other call. */
+static const struct method *classify(const struct mlint_migration *m, const struct mlint_call *c,
+				     const char *dot, int *batch, const char **batch_table)
+{
+	const struct mlint_alias *al;
+	const struct method *me;
+	size_t seg;
+
+	*batch = 0;
+	*batch_table = NULL;
+	if (!dot || !(me = find_method(dot + 1)) || memchr(c->name, '.', (size_t)(dot - c->name)))
+		return NULL;
+	seg = (size_t)(dot - c->name);
+	al = mlint_migration_alias(m, c->function, c->name, seg, c->line);
+	if (al) {
+		if (!ends_with(al->callee, BATCH_CALLEE))
+			return NULL;
+		*batch = 1;
+		*batch_table = al->first_arg;
+	} else if (prefix_is(c->name, seg, BATCH_NAME)) {
+		*batch = 1;
+	} else if (!prefix_is(c->name, seg, OP_NAME)) {
+		return NULL;
+	}
+	return me;
+}
+
+static struct mlint_op *new_op(struct reader *r, const struct mlint_call *c, enum mlint_op_kind kind)
+{
+	struct mlint_op *o;
+	if (MLINT_ARRAY_GROW(r->out->items, r->out->alloc, r->out->nr + 1) < 0)
+		return NULL;
+	o = &r->out->items[r->out->nr++];
+	memset(o, 0, sizeof(*o));
+	o->kind = kind;
+	o->call = c;
+	o->function = c->function;
+	o->line = c->line;
+	o->col = c->col;
+	o->in_autocommit = mlint_migration_block_at(r->m, c->function, c->line, MLINT_BLOCK_WITH,
+						    "autocommit_block") != NULL;
+	o->in_loop = mlint_migration_block_at(r->m, c->function, c->line, MLINT_BLOCK_LOOP,
+					      NULL) != NULL;
+	return o;
+}
+
+/* A Column(...) value: name, type, nullable, server_default and what makes
+ * PostgreSQL fill it row by row. */
+static int read_column(struct reader *r, const struct arg *col, struct mlint_op *o)
+{
+	struct arg in[MAX_ARGS];
+	size_t open = col ? value_call_open(r, col) : NO_TOKEN, nr;
+	const struct arg *dflt, *type;
+	int error;
+
+	if (open == NO_TOKEN)
+		return 0;
+	nr = split_args(r, open, in);
+	o->nullable = tri_of(r, get_arg(r, in, nr, NO_TOKEN, "nullable"));
+	dflt = get_arg(r, in, nr, NO_TOKEN, "server_default");
+	o->has_default = dflt && !value_is(r, dflt, "None");
+	o->primary_key = tri_of(r, get_arg(r, in, nr, NO_TOKEN, "primary_key")) == MLINT_TRI_YES;
+	if (o->primary_key && o->nullable == MLINT_TRI_UNSET)
+		o->nullable = MLINT_TRI_NO;
+	if ((error = string_of(r, get_arg(r, in, nr, 0, "name"), &o->column)) < 0)
+		return error;
+	type = get_arg(r, in, nr, o->column ? 1 : 0, "type_");
+	if (type && type->kw == NO_TOKEN && type->a < type->b &&
+	    r->toks[type->a].kind == MLINT_TOK_STRING)
+		type = NULL;
+	if ((error = source_of(r, type, &o->type)) < 0 ||
+	    (error = source_of(r, o->has_default ? dflt : NULL, &o->server_default)) < 0)
+		return error;
+	o->default_volatile = mlint_sql_default_is_volatile(o->server_default);
+	/* positional extras: sa.Identity(), sa.Computed(..., persisted=True) */
+	for (size_t i = 0; i < nr; i++) {
+		size_t open2 = value_call_open(r, &in[i]);
+		if (in[i].kw != NO_TOKEN || open2 == NO_TOKEN)
+			continue;
+		if (tok_eq(r, open2 - 1, "Identity"))
+			o->identity = 1;
+		if (tok_eq(r, open2 - 1, "Computed")) {
+			struct arg cin[MAX_ARGS];
+			size_t cnr = split_args(r, open2, cin);
+			/* PostgreSQL only has STORED generated columns */
+			if (tri_of(r, get_arg(r, cin, cnr, NO_TOKEN, "persisted")) != MLINT_TRI_NO)
+				o->generated_stored = 1;
+		}
+	}
+	if (o->type && (strstr(o->type, "SERIAL") || strstr(o->type, "Serial")))
+		o->serial = 1;
+	return 0;
+}
+
+/* alter_column(...): the changes; a rename is an operation of its own
+ * (the alter stays too when it also changes type, nullability or default). */
+static int read_alter_column(struct reader *r, const struct arg *args, size_t nr, size_t index)
+{
+	const struct arg *dflt = get_arg(r, args, nr, NO_TOKEN, "server_default");
+	struct mlint_op *o = &r->out->items[index], *ren;
+	const char *new_name;
+	int error;
+
+	o->nullable = tri_of(r, get_arg(r, args, nr, NO_TOKEN, "nullable"));
+	o->existing_nullable = tri_of(r, get_arg(r, args, nr, NO_TOKEN, "existing_nullable"));
+	o->has_default = dflt && !value_is(r, dflt, "None");
+	if ((error = source_of(r, get_arg(r, args, nr, NO_TOKEN, "type_"), &o->type)) < 0 ||
+	    (error = source_of(r, get_arg(r, args, nr, NO_TOKEN, "existing_type"),
+			       &o->existing_type)) < 0 ||
+	    (error = source_of(r, o->has_default ? dflt : NULL, &o->server_default)) < 0 ||
+	    (error = string_of(r, get_arg(r, args, nr, NO_TOKEN, "new_column_name"),
+			       &new_name)) < 0)
+		return error;
+	o->default_volatile = mlint_sql_default_is_volatile(o->server_default);
+	if (!get_arg(r, args, nr, NO_TOKEN, "new_column_name"))
+		return 0;
+	if (!o->type && o->nullable == MLINT_TRI_UNSET && !dflt) {
+		o->kind = MLINT_OP_RENAME_COLUMN;
+		o->new_name = new_name;
+		return 0;
+	}
+	if (!(ren = new_op(r, o->call, MLINT_OP_RENAME_COLUMN)))
+		return MLINT_ERROR;
+	o = &r->out->items[index]; /* the array may have moved */
+	ren->table = o->table;
+	ren->column = o->column;
+	ren->new_name = new_name;
+	ren->in_batch = o->in_batch;
+	return 0;
+}
+
+/* Reads a call's arguments into o. `batch`: no table argument. */
+static int read_call(struct reader *r, const struct method *me, int batch, size_t op_index)
+{
+	struct arg args[MAX_ARGS];
+	struct mlint_op *o = &r->out->items[op_index];
+	size_t open = 0, nr, pos_table = batch ? NO_TOKEN : 0, pos_name = batch ? 0 : 1;
+	int error = 0;
+
+	while (open < r->nr && r->toks[open].kind != '(')
+		open++;
+	if (open == r->nr)
+		return 0;
+	nr = split_args(r, open, args);
+	o->if_exists = tri_of(r, get_arg(r, args, nr, NO_TOKEN, "if_exists"));
+	switch (me->shape) {
+	case SHAPE_TABLE:
+		return string_of(r, get_arg(r, args, nr, 0, "table_name"), &o->table);
+	case SHAPE_RENAME_TABLE:
+		if ((error = string_of(r, get_arg(r, args, nr, 0, "old_table_name"), &o->table)) < 0)
+			return error;
+		o->name = o->table;
+		return string_of(r, get_arg(r, args, nr, 1, "new_table_name"), &o->new_name);
+	case SHAPE_ADD_COLUMN:
+		if (!batch && (error = string_of(r, get_arg(r, args, nr, 0, "table_name"),
+						 &o->table)) < 0)
+			return error;
+		return read_column(r, get_arg(r, args, nr, pos_name, "column"), o);
+	case SHAPE_COLUMN:
+		if (!batch && (error = string_of(r, get_arg(r, args, nr, pos_table, "table_name"),
+						 &o->table)) < 0)
+			return error;
+		if ((error = string_of(r, get_arg(r, args, nr, pos_name, "column_name"),
+				       &o->column)) < 0)
+			return error;
+		return o->kind == MLINT_OP_ALTER_COLUMN ? read_alter_column(r, args, nr, op_index) : 0;
+	case SHAPE_INDEX: {
+		const struct arg *cols;
+		o->concurrently = tri_of(r, get_arg(r, args, nr, NO_TOKEN, "postgresql_concurrently"));
+		o->unique = tri_of(r, get_arg(r, args, nr, NO_TOKEN, "unique"));
+		if ((error = string_of(r, get_arg(r, args, nr, 0, "index_name"), &o->name)) < 0)
+			return error;
+		if (!batch && (error = string_of(r, get_arg(r, args, nr, 1, "table_name"),
+						 &o->table)) < 0)
+			return error;
+		cols = get_arg(r, args, nr, batch ? 1 : 2, "columns");
+		if (cols && cols->b > cols->a + 1 && r->toks[cols->a].kind == '[' &&
+		    is_plain_string(&r->toks[cols->a + 1]))
+			return decode_run(r, cols->a + 1, cols->a + 2, &o->column);
+		return 0;
+	}
+	case SHAPE_CONSTRAINT:
+		o->constraint = me->constraint;
+		o->not_valid = tri_of(r, get_arg(r, args, nr, NO_TOKEN, "postgresql_not_valid"));
+		if ((error = string_of(r, get_arg(r, args, nr, 0, "constraint_name"), &o->name)) < 0)
+			return error;
+		if (me->kind == MLINT_OP_DROP_CONSTRAINT) {
+			const struct arg *t = get_arg(r, args, nr, NO_TOKEN, "type_");
+			if (value_is(r, t, "'foreignkey'") || value_is(r, t, "\"foreignkey\""))
+				o->constraint = MLINT_CONSTRAINT_FOREIGN_KEY;
+			else if (value_is(r, t, "'unique'") || value_is(r, t, "\"unique\""))
+				o->constraint = MLINT_CONSTRAINT_UNIQUE;
+			else if (value_is(r, t, "'primary'") || value_is(r, t, "\"primary\""))
+				o->constraint = MLINT_CONSTRAINT_PRIMARY_KEY;
+			else if (value_is(r, t, "'check'") || value_is(r, t, "\"check\""))
+				o->constraint = MLINT_CONSTRAINT_CHECK;
+		}
+		if (batch)
+			return 0;
+		if ((error = string_of(r, get_arg(r, args, nr, 1, me->constraint ==
+						  MLINT_CONSTRAINT_FOREIGN_KEY ? "source_table"
+						  : "table_name"), &o->table)) < 0)
+			return error;
+		if (!o->table)
+			error = string_of(r, get_arg(r, args, nr, NO_TOKEN, "source_table"),
+					  &o->table);
+		return error;
+	case SHAPE_BULK:
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* ---- names only, without reading the call again ---------------------------- */
+
+static const char *skip_blanks(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* A plain one-line literal 'x' or "x" at p (no prefix, no escapes): its
+ * text in value/len, and the byte after it; NULL otherwise. */
+static const char *simple_string(const char *p, const char *end, const char **value, size_t *len)
+{
+	const char *q;
+	if (p >= end || (*p != '\'' && *p != '"'))
+		return NULL;
+	for (q = p + 1; q < end && *q != *p; q++)
+		if (*q == '\\' || *q == '\n')
+			return NULL;
+	if (q >= end || q == p + 1)
+		return NULL;
+	*value = p + 1;
+	*len = (size_t)(q - p - 1);
+	return q + 1;
+}
+
+/* The call's first argument as the extractor read it: a string literal, or
+ * the first string of a call opening the argument list (op.f('ix'),
+ * sa.Column('c', ...)). Sets *after to where that argument ends. */
+static const char *quick_first(const struct reader *r, const struct mlint_call *c,
+			       const char **after)
+{
+	const char *end = r->src + c->end, *p = memchr(r->src + c->off, '(', c->end - c->off);
+	const struct mlint_call *n = c + 1;
+	const char *v;
+	size_t len;
+
+	if (!p)
+		return NULL;
+	p = skip_blanks(p + 1, end);
+	if (c->first_arg)
+		return (*after = simple_string(p, end, &v, &len)) ? c->first_arg : NULL;
+	if ((size_t)(n - r->m->calls) >= r->m->nr_calls || r->src + n->off != p || !n->first_arg)
+		return NULL;
+	*after = r->src + n->end;
+	return n->first_arg;
+}
+
+/* `, 'x'` at p, or `table_name='x'` anywhere in the call: the table. */
+static int quick_table(struct reader *r, const struct mlint_call *c, const char *after,
+		       const char **out)
+{
+	const char *end = r->src + c->end, *p = skip_blanks(after, end), *v;
+	size_t len;
+
+	*out = NULL;
+	if (p < end && *p == ',' && simple_string(skip_blanks(p + 1, end), end, &v, &len))
+		return (*out = mlint_arena_strndup(&r->out->strings, v, len)) ? 1 : MLINT_ERROR;
+	for (p = r->src + c->off; (p = memchr(p, 't', (size_t)(end - p))) != NULL; p++)
+		if ((size_t)(end - p) > 11 && memcmp(p, "table_name=", 11) == 0 &&
+		    (p == r->src + c->off || !is_ident(p[-1])))
+			break;
+	if (!p || !simple_string(p + 11, end, &v, &len))
+		return 0;
+	return (*out = mlint_arena_strndup(&r->out->strings, v, len)) ? 1 : MLINT_ERROR;
+}
+
+static int span_has(const struct reader *r, const struct mlint_call *c, const char *word)
+{
+	const char *p = r->src + c->off, *end = r->src + c->end;
+	size_t n = strlen(word);
+	for (; (p = memchr(p, word[0], (size_t)(end - p))) != NULL && (size_t)(end - p) >= n; p++)
+		if (memcmp(p, word, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* drop_index(op.f('ix'), table_name='t') and the like. */
+static int quick_index_kw(struct reader *r, const struct mlint_call *c, int batch,
+			  struct mlint_op *o)
+{
+	const char *after = NULL;
+	int got;
+
+	if (!(o->name = quick_first(r, c, &after)))
+		return 0;
+	if (batch)
+		return 1;
+	return (got = quick_table(r, c, after, &o->table)) < 0 ? got : got;
+}
+
+/*
+ * MLINT_OPS_NAMES: kind, table and name of a call written the plain way
+ * (what pairing an upgrade with its downgrade reads), from what the
+ * extractor recorded. 1 when done, 0 when the call must be read in full.
+ */
+static int quick_names(struct reader *r, const struct mlint_call *c, const struct method *me,
+		       int batch, struct mlint_op *o)
+{
+	const char *after = NULL, *first;
+	const char **name;
+	int got;
+
+	if (span_has(r, c, "#") || span_has(r, c, "\\") || span_has(r, c, "_name=") ||
+	    span_has(r, c, "source_table") || span_has(r, c, "type_="))
+		return me->shape == SHAPE_INDEX && !span_has(r, c, "#") && !span_has(r, c, "\\") &&
+		       !span_has(r, c, "index_name") && span_has(r, c, "table_name=") &&
+		       !span_has(r, c, "new_") ? quick_index_kw(r, c, batch, o) : 0;
+	switch (me->shape) {
+	case SHAPE_ADD_COLUMN: case SHAPE_COLUMN: name = &o->column; break;
+	case SHAPE_INDEX: name = &o->name; break;
+	default: return 0;
+	}
+	if (!(first = quick_first(r, c, &after)))
+		return 0;
+	if (me->shape == SHAPE_ADD_COLUMN) {
+		/* op.add_column('t', sa.Column('c', ...)): the column is the nested call */
+		if (!batch) {
+			const struct mlint_call *n = c + 1;
+			const char *p = skip_blanks(after, r->src + c->end);
+			if (!c->first_arg || p >= r->src + c->end || *p != ',' ||
+			    (size_t)(n - r->m->calls) >= r->m->nr_calls ||
+			    skip_blanks(p + 1, r->src + c->end) != r->src + n->off || !n->first_arg)
+				return 0;
+			o->table = c->first_arg;
+			o->column = n->first_arg;
+			return 1;
+		}
+		o->column = first;
+		return 1;
+	}
+	if (batch || me->shape == SHAPE_INDEX) {
+		*name = first;
+		if (batch)
+			return 1;
+		return (got = quick_table(r, c, after, &o->table)) < 0 ? got : got;
+	}
+	/* drop_column / alter_column('t', 'c'): table first, then the column */
+	o->table = first;
+	return (got = quick_table(r, c, after, name)) < 0 ? got : got;
+}
+
+static int add_call_op(struct reader *r, const struct mlint_call *c, const struct method *me,
+		       int batch, const char *batch_table)
+{
+	struct mlint_op *o;
+	size_t index;
+	int error;
+
+	if (!(o = new_op(r, c, me->kind)))
+		return MLINT_ERROR;
+	o->in_batch = batch;
+	index = r->out->nr - 1;
+	if (me->shape == SHAPE_TABLE && c->first_arg) {
+		/* a create_table can be long: its name is enough */
+		o->table = c->first_arg;
+		if (me->kind == MLINT_OP_CREATE_TABLE || !memchr(r->src + c->off, '=', c->end - c->off))
+			return 0;
+	}
+	if (r->flags & MLINT_OPS_NAMES) {
+		int done = quick_names(r, c, me, batch, o);
+		if (done < 0)
+			return done;
+		if (done) {
+			if (batch && !o->table)
+				o->table = batch_table;
+			return 0;
+		}
+	}
+	if ((error = tokenize(r, r->src + c->off, c->end - c->off)) < 0 ||
+	    (error = read_call(r, me, batch, index)) < 0)
+		return error;
+	for (size_t i = index; i < r->out->nr; i++)
+		if (batch && !r->out->items[i].table)
+			r->out->items[i].table = batch_table;
+	return 0;
+}
+
+/* ---- SQL strings --------------------------------------------------------- */
+
+/* What a callee's last part says about SQL. */
+enum sql_callee { NOT_SQL, SQL_EXECUTE, SQL_TEXT };
+
+static enum sql_callee sql_callee_of(const char *method)
+{
+	/* execute, exec_driver_sql, text: out early on the first byte */
+	if (method[0] == 'e')
+		return strcmp(method, "execute") == 0 || strcmp(method, "exec_driver_sql") == 0
+			       ? SQL_EXECUTE : NOT_SQL;
+	if (method[0] == 't')
+		return strcmp(method, "text") == 0 ? SQL_TEXT : NOT_SQL;
+	return NOT_SQL;
+}
+
+/* Line and column of the first character of the call's string argument. */
+static void string_start(const char *src, const struct mlint_call *c, unsigned *line,
+			 unsigned *col)
+{
+	const char *p = src + c->off, *end = src + c->end, *line_start = p;
+
+	*line = c->line;
+	while (line_start > src && line_start[-1] != '\n')
+		line_start--;
+	while (p < end && *p != '(')
+		p++;
+	for (p++; p < end && strchr(" \t\r\n\\", *p); p++)
+		if (*p == '\n') {
+			(*line)++;
+			line_start = p + 1;
+		}
+	while (p < end && strchr("rRuU", *p))
+		p++;
+	p += (p + 2 < end && (*p == '"' || *p == '\'') && p[1] == *p && p[2] == *p) ? 3 : 1;
+	*col = 1;
+	for (const char *q = line_start; q < p && q < end; q++)
+		if (((unsigned char)*q & 0xC0) != 0x80)
+			(*col)++;
+}
+
+static int add_sql_ops(struct reader *r, const struct mlint_call *c)
+{
+	struct mlint_op proto;
+
+	memset(&proto, 0, sizeof(proto));
+	proto.call = c;
+	proto.function = c->function;
+	proto.source = MLINT_FROM_SQL;
+	string_start(r->src, c, &proto.line, &proto.col);
+	proto.in_autocommit = mlint_migration_block_at(r->m, c->function, c->line,
+						       MLINT_BLOCK_WITH, "autocommit_block") != NULL;
+	proto.in_loop = mlint_migration_block_at(r->m, c->function, c->line, MLINT_BLOCK_LOOP,
+						 NULL) != NULL;
+	return mlint_ops_read_sql(r->out, c->first_arg, strlen(c->first_arg), &proto);
+}
+
+int mlint_ops_read(struct mlint_ops *out, const struct mlint_migration *m, const char *source,
+		   size_t source_len, size_t function)
+{
+	return mlint_ops_read_with(out, m, source, source_len, function, 0);
+}
+
+int mlint_ops_read_with(struct mlint_ops *out, const struct mlint_migration *m,
+			const char *source, size_t source_len, size_t function, unsigned flags)
+{
+	const struct mlint_function *fn;
+	struct reader r;
+	size_t top_end = 0, exec_end = 0, loop_exec = NO_OP;
+	int error = 0;
+
+	if (function >= m->nr_functions || !source)
+		return 0;
+	fn = &m->functions[function];
+	memset(&r, 0, sizeof(r));
+	r.m = m;
+	r.src = source;
+	r.src_len = source_len;
+	r.out = out;
+	r.flags = flags;
+	for (size_t i = fn->first_call; i < fn->first_call + fn->nr_calls && error == 0; i++) {
+		const struct mlint_call *c = &m->calls[i];
+		const char *dot = strrchr(c->name, '.');
+		enum sql_callee sql = sql_callee_of(dot ? dot + 1 : c->name);
+		const struct method *me;
+		const char *batch_table;
+		int batch, top = c->off >= top_end;
+
+		if (c->end > source_len || c->end <= c->off)
+			continue;
+		if (top)
+			top_end = c->end;
+		if (sql == SQL_EXECUTE)
+			exec_end = c->end;
+		/* SQL: a string given to execute(), or to text() inside an
+		 * execute() or on its own (stmt = sa.text(...)); not a
+		 * server_default=sa.text('now()') */
+		if (c->first_arg && (sql == SQL_EXECUTE ||
+				     (sql == SQL_TEXT && (top || c->off < exec_end)))) {
+			/* the SQL stands for the loop's execute() it is given to */
+			if (loop_exec != NO_OP && loop_exec == out->nr - 1 && c->off < exec_end)
+				out->nr--;
+			loop_exec = NO_OP;
+			error = add_sql_ops(&r, c);
+			continue;
+		}
+		/* execute(<an expression>) in a loop: a backfill whose SQL is
+		 * built at run time */
+		if (sql == SQL_EXECUTE && !c->first_arg &&
+		    mlint_migration_block_at(m, c->function, c->line, MLINT_BLOCK_LOOP, NULL)) {
+			struct mlint_op *o = new_op(&r, c, MLINT_OP_LOOP_DML);
+			if (!o)
+				error = MLINT_ERROR;
+			loop_exec = out->nr - 1;
+			continue;
+		}
+		if ((me = classify(m, c, dot, &batch, &batch_table)) != NULL)
+			error = add_call_op(&r, c, me, batch, batch_table);
+	}
+	free(r.toks);
+	return error;
+}

@@ -1,0 +1,1 @@
+VACUUM FULL t; CLUSTER t USING ix; COMMIT; SET LOCAL lock_timeout = '2s'; ALTER TYPE mood ADD VALUE 'x'
