@@ -2,7 +2,8 @@
  * Rules about the project's policy said once per run, not once per
  * migration: a script directory where no migration has a downgrade does not
  * roll back by downgrade. Its missing-downgrade findings (one per
- * migration, 130 in one real project) become one warning, on the newest
+ * migration, 130 in one real project; irreversible-data-migration for the
+ * data migrations among them) become one warning, on the newest
  * migration, that names the config line which states the policy.
  */
 #include <stdio.h>
@@ -33,12 +34,18 @@ static size_t asked(const struct mlint_scriptdir *sd)
 
 /* Files with a missing-downgrade finding: one file's findings of a rule
  * come from one pass over it, so they are next to each other. */
+static int about_downgrade(const char *rule)
+{
+	return strcmp(rule, "missing-downgrade") == 0 ||
+	       strcmp(rule, "irreversible-data-migration") == 0;
+}
+
 static size_t files_without(const struct mlint_findings *f)
 {
 	const char *last = NULL;
 	size_t n = 0;
 	for (size_t i = 0; i < f->nr; i++) {
-		if (strcmp(f->items[i].rule, "missing-downgrade") != 0)
+		if (!about_downgrade(f->items[i].rule))
 			continue;
 		n += !last || strcmp(last, f->items[i].path) != 0;
 		last = f->items[i].path;
@@ -49,7 +56,7 @@ static size_t files_without(const struct mlint_findings *f)
 static int not_missing_downgrade(void *ctx, const struct mlint_finding *x)
 {
 	(void)ctx;
-	return strcmp(x->rule, "missing-downgrade") != 0;
+	return !about_downgrade(x->rule);
 }
 
 /* The head (the newest migration; a pull request's new one), else the last. */

@@ -506,6 +506,21 @@ static const struct mlint_rule rules[] = {
 	 "Good:  op.execute(sa.text('UPDATE users SET active = true'))\n",
 	 "Add the import the message names at the top of the migration, or use the\n"
 	 "name the file already imports (sa.text instead of sqlalchemy.text)."},
+	{"irreversible-data-migration", MLINT_SEV_INFO, "downgrade",
+	 "a data migration (rows only, no schema change) whose downgrade does not undo it",
+	 "An upgrade that only inserts, updates or deletes rows (op.execute with\n"
+	 "INSERT / UPDATE / DELETE, op.bulk_insert, a loop of connection.execute)\n"
+	 "changes no schema, so missing-downgrade does not ask for one; often the\n"
+	 "old values cannot be brought back at all. This says what the migration\n"
+	 "is, so a reviewer can decide whether a rollback needs the old rows.\n"
+	 "Upgrades that only run maintenance (VACUUM, ANALYZE, REINDEX, VALIDATE\n"
+	 "CONSTRAINT) need no downgrade and get no finding.\n"
+	 "\n"
+	 "Example: def upgrade(): op.execute(\"UPDATE users SET active = true\")\n"
+	 "         def downgrade(): pass\n",
+	 "Write the inverse in downgrade() when the old rows matter (keep them in\n"
+	 "a column or table the upgrade leaves), else leave a comment saying the\n"
+	 "data change is not reverted."},
 	{"imports-application", MLINT_SEV_WARNING, "scan",
 	 "a migration imports the application's own code: it changes when the app changes",
 	 "A migration is a snapshot of the schema at one point in history; it must\n"
