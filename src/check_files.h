@@ -28,6 +28,12 @@ int mlint_check_syntax_script(const struct mlint_script *s, struct mlint_finding
  * file binds (rule_names.c). */
 int mlint_check_names_script(const struct mlint_script *s, struct mlint_findings *out);
 
+/* drop-table, drop-column, destructive-sql judged by the whole upgrade: a
+ * drop of what the upgrade created is dropped, a drop of data it copied
+ * first becomes info naming where the data went (rule_drops.c). `out`
+ * holds only this script's findings. */
+int mlint_check_drops_script(const struct mlint_script *s, struct mlint_findings *out);
+
 /* The pattern rules of a ruleset, compiled state and match buffers for one
  * thread: check one script after another with it. */
 struct mlint_pattern_engine;
