@@ -874,10 +874,14 @@ static int open_block(struct extractor *x, size_t w, size_t n)
 {
 	struct mlint_block *b;
 	size_t end = w + 1;
-	int is_with = tok_is(x->src, &x->toks[w], "with");
+	const struct mlint_token *t = &x->toks[w];
+	int is_with;
 
-	if (!is_with && !tok_is(x->src, &x->toks[w], "for") &&
-	    !tok_is(x->src, &x->toks[w], "while"))
+	/* most body lines start with a name that is none of them: one byte says */
+	if (t->kind != MLINT_TOK_NAME || (x->src[t->off] != 'w' && x->src[t->off] != 'f'))
+		return 0;
+	is_with = tok_is(x->src, t, "with");
+	if (!is_with && !tok_is(x->src, t, "for") && !tok_is(x->src, t, "while"))
 		return 0;
 	if (MLINT_ARRAY_GROW(x->m->blocks, x->m->alloc_blocks, x->m->nr_blocks + 1) < 0)
 		return MLINT_ERROR;

@@ -366,11 +366,9 @@ static int ends_with(const char *s, const char *tail)
 }
 
 /* The modelled method called `name`, or NULL: most callees (sa.Column,
- * sa.String, op.f) are out after a look at one byte. */
+ * sa.String, op.f) are out after comparing one byte per method. */
 static const struct method *find_method(const char *name)
 {
-	if (!strchr("cdarb", name[0]))
-		return NULL;
 	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
 		if (methods[i].name[0] == name[0] && strcmp(methods[i].name, name) == 0)
 			return &methods[i];
@@ -640,6 +638,9 @@ static const char *quick_first(const struct reader *r, const struct mlint_call *
 	return n->first_arg;
 }
 
+static const char TABLE_KW[] = "table_name=";
+#define TABLE_KW_LEN (sizeof(TABLE_KW) - 1)
+
 /* `, 'x'` at p, or `table_name='x'` anywhere in the call: the table. */
 static int quick_table(struct reader *r, const struct mlint_call *c, const char *after,
 		       const char **out)
@@ -650,11 +651,11 @@ static int quick_table(struct reader *r, const struct mlint_call *c, const char 
 	*out = NULL;
 	if (p < end && *p == ',' && simple_string(skip_blanks(p + 1, end), end, &v, &len))
 		return (*out = mlint_arena_strndup(&r->out->strings, v, len)) ? 1 : MLINT_ERROR;
-	for (p = r->src + c->off; (p = memchr(p, 't', (size_t)(end - p))) != NULL; p++)
-		if ((size_t)(end - p) > 11 && memcmp(p, "table_name=", 11) == 0 &&
+	for (p = r->src + c->off; (p = memchr(p, TABLE_KW[0], (size_t)(end - p))) != NULL; p++)
+		if ((size_t)(end - p) > TABLE_KW_LEN && memcmp(p, TABLE_KW, TABLE_KW_LEN) == 0 &&
 		    (p == r->src + c->off || !is_ident(p[-1])))
 			break;
-	if (!p || !simple_string(p + 11, end, &v, &len))
+	if (!p || !simple_string(p + TABLE_KW_LEN, end, &v, &len))
 		return 0;
 	return (*out = mlint_arena_strndup(&r->out->strings, v, len)) ? 1 : MLINT_ERROR;
 }
@@ -734,6 +735,163 @@ static int quick_names(struct reader *r, const struct mlint_call *c, const struc
 	return (got = quick_table(r, c, after, name)) < 0 ? got : got;
 }
 
+/*
+ * The two calls autogenerate writes most, read without tokenizing them
+ * again when written the plain way (full options, not names only):
+ *   op.add_column('t', sa.Column('c', sa.Type(...), nullable=True))
+ *   op.create_index(op.f('ix'), 't', ['c'], unique=False)
+ * Anything else in the call (a default, an identity, a keyword this does
+ * not know, a comment) makes it 0: read the call in full.
+ */
+static const char *const plain_breakers[] = {
+	"#", "\\", "**", "_name=", "server_default", "Identity", "Computed", "primary_key",
+	"concurrently", "if_", "SERIAL", "Serial", "nullable=False", "unique=True", "default",
+	"autoincrement", "schema",
+};
+
+static int plain_call(const struct reader *r, const struct mlint_call *c)
+{
+	for (size_t i = 0; i < sizeof(plain_breakers) / sizeof(plain_breakers[0]); i++)
+		if (span_has(r, c, plain_breakers[i]))
+			return 0;
+	return 1;
+}
+
+/* Where the value of keyword `word` (at a word boundary, "word=") starts
+ * in the call, or NULL; *twice when it is there more than once. */
+static const char *kw_value(const struct reader *r, const struct mlint_call *c, const char *word)
+{
+	const char *start = r->src + c->off, *end = r->src + c->end, *p = start, *found = NULL;
+	size_t n = strlen(word);
+
+	for (; (p = memchr(p, word[0], (size_t)(end - p))) != NULL && (size_t)(end - p) > n; p++) {
+		if (memcmp(p, word, n) != 0 || p[n] != '=' || (p > start && is_ident(p[-1])))
+			continue;
+		if (found)
+			return NULL;
+		found = p + n + 1;
+	}
+	return found;
+}
+
+/* The keyword `word=True|False` of the call: its value, UNSET when absent,
+ * UNKNOWN when written another way. */
+static enum mlint_tri plain_flag(const struct reader *r, const struct mlint_call *c,
+				 const char *word)
+{
+	const char *v = kw_value(r, c, word), *end = r->src + c->end;
+
+	if (!v)
+		return span_has(r, c, word) ? MLINT_TRI_UNKNOWN : MLINT_TRI_UNSET;
+	if ((size_t)(end - v) > 4 && memcmp(v, "True", 4) == 0 && !is_ident(v[4]))
+		return MLINT_TRI_YES;
+	if ((size_t)(end - v) > 5 && memcmp(v, "False", 5) == 0 && !is_ident(v[5]))
+		return MLINT_TRI_NO;
+	return MLINT_TRI_UNKNOWN;
+}
+
+static int quick_add_column(struct reader *r, const struct mlint_call *c, struct mlint_op *o)
+{
+	const struct mlint_call *col = c + 1, *type = c + 2, *last = r->m->calls + r->m->nr_calls;
+	const char *end = r->src + c->end, *p = NULL, *v;
+	size_t len;
+
+	if (!c->first_arg || col >= last || type >= last || !col->first_arg ||
+	    type->off >= col->end || !quick_first(r, c, &p))
+		return 0;
+	/* , sa.Column('c', sa.Type(...) */
+	if (skip_blanks(p, end) >= end || *skip_blanks(p, end) != ',' ||
+	    skip_blanks(skip_blanks(p, end) + 1, end) != r->src + col->off)
+		return 0;
+	p = memchr(r->src + col->off, '(', col->end - col->off);
+	if (!p || !(p = simple_string(skip_blanks(p + 1, end), end, &v, &len)) ||
+	    (p = skip_blanks(p, end)) >= end || *p != ',' ||
+	    skip_blanks(p + 1, end) != r->src + type->off)
+		return 0;
+	o->nullable = plain_flag(r, c, "nullable");
+	if (o->nullable == MLINT_TRI_UNKNOWN)
+		return 0;
+	if (!(o->type = mlint_arena_strndup(&r->out->strings, r->src + type->off,
+					    type->end - type->off)))
+		return MLINT_ERROR;
+	o->table = c->first_arg;
+	o->column = col->first_arg;
+	return 1;
+}
+
+static int quick_create_index(struct reader *r, const struct mlint_call *c, struct mlint_op *o)
+{
+	const char *after = NULL, *end = r->src + c->end, *p, *v;
+	size_t len;
+	int got = 0;
+
+	if (!(o->name = quick_first(r, c, &after)) ||
+	    (got = quick_table(r, c, after, &o->table)) <= 0)
+		return got < 0 ? got : 0;
+	/* , 't', ['c', ...] */
+	if (!(p = memchr(after, ',', (size_t)(end - after))) ||
+	    !(p = simple_string(skip_blanks(p + 1, end), end, &v, &len)) ||
+	    (p = skip_blanks(p, end)) >= end || *p != ',' ||
+	    (p = skip_blanks(p + 1, end)) >= end || *p != '[' ||
+	    !simple_string(skip_blanks(p + 1, end), end, &v, &len))
+		return 0;
+	o->unique = plain_flag(r, c, "unique");
+	if (o->unique == MLINT_TRI_UNKNOWN)
+		return 0;
+	return (o->column = mlint_arena_strndup(&r->out->strings, v, len)) ? 1 : MLINT_ERROR;
+}
+
+/* alter_column('t', 'c', existing_type=sa.T(...), nullable=...,
+ * existing_nullable=...): what autogenerate writes for a nullability change. */
+static const char *const alter_breakers[] = {
+	"#", "\\", "**", "_name=", "default", "type_=", "comment", "schema", "if_",
+	"autoincrement",
+};
+
+static int quick_alter_column(struct reader *r, const struct mlint_call *c, struct mlint_op *o)
+{
+	const char *after = NULL, *et;
+	const struct mlint_call *n;
+	int got = 0;
+
+	for (size_t i = 0; i < sizeof(alter_breakers) / sizeof(alter_breakers[0]); i++)
+		if (span_has(r, c, alter_breakers[i]))
+			return 0;
+	if (!c->first_arg || !quick_first(r, c, &after) ||
+	    (got = quick_table(r, c, after, &o->column)) <= 0)
+		return got < 0 ? got : 0;
+	o->table = c->first_arg;
+	o->nullable = plain_flag(r, c, "nullable");
+	o->existing_nullable = plain_flag(r, c, "existing_nullable");
+	if (o->nullable == MLINT_TRI_UNKNOWN || o->existing_nullable == MLINT_TRI_UNKNOWN)
+		return 0;
+	if (!(et = kw_value(r, c, "existing_type")))
+		return !span_has(r, c, "existing_type");
+	/* existing_type=sa.T(...): the nested call that starts there */
+	for (n = c + 1; n < r->m->calls + r->m->nr_calls && n->off < c->end; n++)
+		if (r->src + n->off == et)
+			return (o->existing_type = mlint_arena_strndup(&r->out->strings, et,
+								       n->end - n->off)) ? 1
+									 : MLINT_ERROR;
+	return 0;
+}
+
+static int quick_full(struct reader *r, const struct mlint_call *c, const struct method *me,
+		      int batch, struct mlint_op *o)
+{
+	if (batch)
+		return 0;
+	if (me->kind == MLINT_OP_ALTER_COLUMN)
+		return quick_alter_column(r, c, o);
+	if (!plain_call(r, c))
+		return 0;
+	if (me->kind == MLINT_OP_ADD_COLUMN)
+		return quick_add_column(r, c, o);
+	if (me->kind == MLINT_OP_CREATE_INDEX)
+		return quick_create_index(r, c, o);
+	return 0;
+}
+
 static int add_call_op(struct reader *r, const struct mlint_call *c, const struct method *me,
 		       int batch, const char *batch_table)
 {
@@ -751,8 +909,12 @@ static int add_call_op(struct reader *r, const struct mlint_call *c, const struc
 		if (me->kind == MLINT_OP_CREATE_TABLE || !memchr(r->src + c->off, '=', c->end - c->off))
 			return 0;
 	}
-	if (r->flags & MLINT_OPS_NAMES) {
-		int done = quick_names(r, c, me, batch, o);
+	{
+		const struct mlint_op fresh = *o; /* what a full read starts from */
+		int done = r->flags & MLINT_OPS_NAMES ? quick_names(r, c, me, batch, o)
+						      : quick_full(r, c, me, batch, o);
+		if (done == 0)
+			*o = fresh;
 		if (done < 0)
 			return done;
 		if (done) {

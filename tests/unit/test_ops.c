@@ -243,6 +243,94 @@ static void test_ops_volatile(void **state)
 	assert_false(mlint_sql_default_is_volatile(NULL));
 }
 
+static const char PLAIN[] =
+	"revision = 'a'\n"
+	"down_revision = None\n"
+	"def upgrade():\n"
+	"    op.add_column('t', sa.Column('c', sa.String(length=50), nullable=True))\n"
+	"    op.add_column('t', sa.Column('d', sa.Integer()))\n"
+	"    op.create_index(op.f('ix_t_c'), 't', ['c'], unique=False)\n"
+	"    op.create_index('ix_t_d', 't', ['d', 'c'])\n"
+	"    op.add_column('t', sa.Column('e', sa.Integer(), nullable=flag))\n"
+	"    op.create_index('ix_t_e', 't', ['e'], unique=flag)\n"
+	"    op.alter_column('t', 'c',\n"
+	"               existing_type=sa.VARCHAR(length=50),\n"
+	"               nullable=False)\n"
+	"    op.alter_column('t', 'd', existing_type=sa.Integer(), nullable=False,\n"
+	"                    existing_nullable=False)\n"
+	"def downgrade():\n"
+	"    op.drop_index('ix_t_e', table_name='t')\n"
+	"    op.drop_index(op.f('ix_t_c'), table_name='t')\n"
+	"    op.drop_column('t', 'd')\n"
+	"    with op.batch_alter_table('t') as b:\n"
+	"        b.drop_index(b.f('ix_t_d'))\n"
+	"        b.alter_column('c', new_column_name='c0')\n"
+	"    op.drop_constraint('fk', 't', type_='foreignkey')\n";
+
+/* The plain spellings autogenerate writes, read without tokenizing the
+ * call again, give what the full reading gives. */
+static void test_ops_plain_forms(void **state)
+{
+	struct model x;
+	const struct mlint_op *o;
+	(void)state;
+
+	read_model(&x, PLAIN, 0);
+	assert_int_equal(x.ops.nr, 8);
+	o = &x.ops.items[0];
+	assert_string_equal(o->table, "t");
+	assert_string_equal(o->column, "c");
+	assert_string_equal(o->type, "sa.String(length=50)");
+	assert_int_equal(o->nullable, MLINT_TRI_YES);
+	o = &x.ops.items[1];
+	assert_string_equal(o->column, "d");
+	assert_string_equal(o->type, "sa.Integer()");
+	assert_int_equal(o->nullable, MLINT_TRI_UNSET);
+	o = &x.ops.items[2];
+	assert_string_equal(o->name, "ix_t_c");
+	assert_string_equal(o->table, "t");
+	assert_string_equal(o->column, "c");
+	assert_int_equal(o->unique, MLINT_TRI_NO);
+	assert_int_equal(o->concurrently, MLINT_TRI_UNSET);
+	o = &x.ops.items[3];
+	assert_string_equal(o->name, "ix_t_d");
+	assert_string_equal(o->column, "d");
+	assert_int_equal(o->unique, MLINT_TRI_UNSET);
+	assert_int_equal(x.ops.items[4].nullable, MLINT_TRI_UNKNOWN); /* read in full */
+	assert_int_equal(x.ops.items[5].unique, MLINT_TRI_UNKNOWN);
+	o = &x.ops.items[6];
+	assert_int_equal(o->kind, MLINT_OP_ALTER_COLUMN);
+	assert_string_equal(o->table, "t");
+	assert_string_equal(o->column, "c");
+	assert_string_equal(o->existing_type, "sa.VARCHAR(length=50)");
+	assert_null(o->type);
+	assert_int_equal(o->nullable, MLINT_TRI_NO);
+	assert_int_equal(o->existing_nullable, MLINT_TRI_UNSET);
+	o = &x.ops.items[7];
+	assert_string_equal(o->existing_type, "sa.Integer()");
+	assert_int_equal(o->existing_nullable, MLINT_TRI_NO);
+	mlint_ops_release(&x.ops);
+
+	/* the downgrade, names only */
+	mlint_ops_init(&x.ops);
+	assert_int_equal(mlint_ops_read_with(&x.ops, &x.m, PLAIN, strlen(PLAIN), 1,
+					     MLINT_OPS_NAMES), 0);
+	assert_int_equal(x.ops.nr, 6);
+	assert_string_equal(x.ops.items[0].name, "ix_t_e");
+	assert_string_equal(x.ops.items[0].table, "t");
+	assert_string_equal(x.ops.items[1].name, "ix_t_c");
+	assert_string_equal(x.ops.items[1].table, "t");
+	assert_int_equal(x.ops.items[2].kind, MLINT_OP_DROP_COLUMN);
+	assert_string_equal(x.ops.items[2].table, "t");
+	assert_string_equal(x.ops.items[2].column, "d");
+	assert_string_equal(x.ops.items[3].name, "ix_t_d");
+	assert_string_equal(x.ops.items[3].table, "t");
+	assert_int_equal(x.ops.items[4].kind, MLINT_OP_RENAME_COLUMN);
+	assert_string_equal(x.ops.items[4].new_name, "c0");
+	assert_int_equal(x.ops.items[5].constraint, MLINT_CONSTRAINT_FOREIGN_KEY);
+	release_model(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +338,7 @@ int main(void)
 		cmocka_unit_test(test_ops_sql),
 		cmocka_unit_test(test_ops_sql_many_statements),
 		cmocka_unit_test(test_ops_volatile),
+		cmocka_unit_test(test_ops_plain_forms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
