@@ -651,6 +651,11 @@ static int has_inverse(const struct mlint_op *o, const struct mlint_ops *up,
 		case MLINT_OP_CREATE_CONSTRAINT:
 			if (table_dropped)
 				return 1;
+			/* an index goes away with its column (issue 14) */
+			if (o->kind != MLINT_OP_ADD_COLUMN && o->column &&
+			    d->kind == MLINT_OP_DROP_COLUMN && same_name(d->column, o->column) &&
+			    same(o->table, d->table))
+				return 1;
 			if (taken && d->kind == MLINT_OP_DROP_CONSTRAINT && same_name(d->name, taken))
 				return 1;
 			/* fall through */
@@ -711,6 +716,27 @@ static int pairable(const struct mlint_op *o)
 	}
 }
 
+/* An index or constraint the upgrade drops and creates again under the
+ * same name (issue 14): it was there before and is there after, so the
+ * downgrade owes neither a drop nor a create. */
+static int recreated(const struct mlint_ops *up, size_t i)
+{
+	const struct mlint_op *o = &up->items[i];
+	enum mlint_op_kind inv = inverse_kind(o->kind);
+
+	if (o->kind != MLINT_OP_CREATE_INDEX && o->kind != MLINT_OP_DROP_INDEX &&
+	    o->kind != MLINT_OP_CREATE_CONSTRAINT && o->kind != MLINT_OP_DROP_CONSTRAINT)
+		return 0;
+	for (size_t j = 0; j < up->nr; j++) {
+		const struct mlint_op *p = &up->items[j];
+		int create = o->kind == MLINT_OP_CREATE_INDEX || o->kind == MLINT_OP_CREATE_CONSTRAINT;
+		if (p->kind == inv && (create ? j < i : j > i) && same_name(p->name, o->name) &&
+		    same(p->table, o->table))
+			return 1;
+	}
+	return 0;
+}
+
 /* Only calls are held to it: SQL in the upgrade may be undone in any way. */
 static int check_asymmetric(const struct mlint_script *s, const struct mlint_ops *up,
 			    const struct mlint_ops *down, const char *down_name,
@@ -720,7 +746,8 @@ static int check_asymmetric(const struct mlint_script *s, const struct mlint_ops
 		const struct mlint_op *o = &up->items[i];
 		const char *what, *inv;
 		int table_part;
-		if (o->source != MLINT_FROM_CALL || !pairable(o) || has_inverse(o, up, down))
+		if (o->source != MLINT_FROM_CALL || !pairable(o) || recreated(up, i) ||
+		    has_inverse(o, up, down))
 			continue;
 		inv = inverse_words(o, &what);
 		table_part = o->table && o->kind != MLINT_OP_CREATE_TABLE &&

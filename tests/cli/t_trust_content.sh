@@ -138,4 +138,26 @@ git checkout -q -- .
 sed -i "s/op.execute(\"REINDEX TABLE users\")/op.add_column('users', sa.Column('x', sa.Integer()))/" "$maint"
 run_mlint check --no-excerpt
 assert_contains "recall: a schema change without downgrade" "$OUT" "$(basename "$maint"):$(grep -n '^def downgrade' "$maint" | cut -d: -f1):1: error[missing-downgrade]: downgrade() does nothing while upgrade() changes the schema"
+
+# asymmetric-downgrade: an index goes away with its column; an index dropped
+# and created again in the same upgrade is not created by it.
+git checkout -q -- .
+rev r "$p" -m "index email"; idx=$AL_FILE
+body "$idx" <<'EOF2'
+def upgrade():
+    op.add_column('users', sa.Column('nickname', sa.String(40), nullable=True))
+    op.create_index(op.f('ix_users_nickname'), 'users', ['nickname'], unique=False)
+    op.drop_index('ix_users_fullname', table_name='users')
+    op.create_index('ix_users_fullname', 'users', ['fullname', 'id'], unique=False)
+    op.create_index('ix_users_id_email', 'users', ['id', 'email_new'], unique=False)
+
+
+def downgrade():
+    op.drop_column('users', 'nickname')
+EOF2
+run_mlint check --no-excerpt
+assert_not_contains "asymmetric: the index goes with its column" "$OUT" "creates index 'ix_users_nickname'"
+assert_not_contains "asymmetric: a recreated index is not created by the upgrade" "$OUT" "index 'ix_users_fullname'"
+assert_contains "asymmetric: recall, an index the downgrade leaves" "$OUT" \
+  "$(basename "$idx"):$(grep -n "ix_users_id_email" "$idx" | cut -d: -f1):5: warning[asymmetric-downgrade]: upgrade() creates index 'ix_users_id_email' on 'users' but downgrade() has no drop_index to undo it"
 finish
