@@ -8,6 +8,8 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git
   libgit2-dev libpcre2-dev libjansson-dev libpg-query-dev libcmocka-dev
+  # CPython's compiler, loaded at run time to judge suspect migrations
+  libpython3.11
   # the reference implementation, for the differential tests and the demo
   alembic python3-alembic python3-flask-migrate
   # the pre-commit framework, for the hook test
@@ -24,7 +26,7 @@ packages=(
 )
 if [ "${1:-}" = --build ]; then
   packages=(build-essential cmake pkg-config git libgit2-dev libpcre2-dev libjansson-dev
-            libpg-query-dev)
+            libpg-query-dev libpython3.11)
 fi
 
 missing=()

@@ -29,15 +29,28 @@ static int check_one(void *ctx, size_t slot, const struct mlint_script *s)
 {
 	struct mlint_file_checker *fc = ctx;
 	struct slot *sl;
+	struct mlint_findings mine;
+	int rejected = 0, error;
 
 	if (slot >= MLINT_SCAN_SLOTS)
 		return mlint_error_set("internal: scan slot %zu out of range", slot);
 	sl = &fc->slots[slot];
 	if (!sl->engine && !(sl->engine = mlint_pattern_engine_new(fc->rs)))
 		return MLINT_ERROR;
-	if (mlint_check_content_script(s, &fc->opts, &sl->out) < 0)
+	if (mlint_check_syntax_script(s, &sl->out, &rejected) < 0)
 		return MLINT_ERROR;
-	return mlint_pattern_engine_check(sl->engine, s, &sl->out);
+	if (rejected)
+		return 0;
+	if (mlint_check_content_script(s, &fc->opts, &sl->out) < 0 ||
+	    mlint_check_names_script(s, &sl->out) < 0)
+		return MLINT_ERROR;
+	/* this file's pattern findings apart, to judge its drops as a whole */
+	mlint_findings_init(&mine);
+	if ((error = mlint_pattern_engine_check(sl->engine, s, &mine)) == 0 &&
+	    (error = mlint_check_drops_script(s, &mine)) == 0)
+		error = mlint_findings_move(&sl->out, &mine);
+	mlint_findings_release(&mine);
+	return error;
 }
 
 struct mlint_file_checker *mlint_file_checker_new(const struct mlint_ruleset *rs,

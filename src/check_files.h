@@ -9,6 +9,31 @@
 int mlint_check_content_script(const struct mlint_script *s, const struct mlint_check_opts *opts,
 			       struct mlint_findings *out);
 
+/* Files Python's compiler judges: a sign of a syntax error, a conflict
+ * marker, or a problem the tokenizer found (Python's message is better);
+ * never a file with a NUL byte (Python reads only up to it). */
+int mlint_script_wants_compiler(const struct mlint_script *s);
+
+/*
+ * invalid-source from Python's compiler (libpython, pycompile.h) for such a
+ * file: its error replaces the tokenizer's problems (rule_scan.c leaves
+ * them out once Python judged), a file it compiles has none. *rejected
+ * says the file does not compile: the rules that read its content would
+ * read a broken file. Without libpython nothing (the CLI says so once).
+ */
+int mlint_check_syntax_script(const struct mlint_script *s, struct mlint_findings *out,
+			      int *rejected);
+
+/* undefined-name: names the functions call through that nothing in the
+ * file binds (rule_names.c). */
+int mlint_check_names_script(const struct mlint_script *s, struct mlint_findings *out);
+
+/* drop-table, drop-column, destructive-sql judged by the whole upgrade: a
+ * drop of what the upgrade created is dropped, a drop of data it copied
+ * first becomes info naming where the data went (rule_drops.c). `out`
+ * holds only this script's findings. */
+int mlint_check_drops_script(const struct mlint_script *s, struct mlint_findings *out);
+
 /* The pattern rules of a ruleset, compiled state and match buffers for one
  * thread: check one script after another with it. */
 struct mlint_pattern_engine;

@@ -24,6 +24,7 @@
 #include "mlint/check.h"
 #include "mlint/check_run.h"
 #include "mlint/git.h"
+#include "mlint/pycompile.h"
 #include "mlint/snapshot.h"
 #include "mlint/suppress.h"
 #include "util.h"
@@ -977,7 +978,8 @@ static int check_dir(struct run *r, size_t i, struct mlint_findings *out)
 
 	if (mlint_check_scan(sd, out) < 0 || mlint_check_graph(sd, out) < 0 ||
 	    mlint_file_checker_take(r->checkers[i], out) < 0 ||
-	    mlint_check_config(r->p, sd, out) < 0 || mlint_check_naming(sd, out) < 0 ||
+	    mlint_check_config(r->p, sd, out) < 0 || mlint_check_imports(r->p, sd, out) < 0 ||
+	    mlint_check_naming(sd, out) < 0 || mlint_check_policy(sd, out) < 0 ||
 	    (git_ready(r) && mlint_check_git(r->g, r->p, sd, &res->change, out) < 0) ||
 	    mlint_suppress_apply(out, sd, &res->rules, cfg, &res->summary.suppressed) < 0)
 		return MLINT_ERROR;
@@ -993,6 +995,20 @@ static void apply_baseline(struct run *r, struct mlint_findings *f)
 		return;
 	mlint_findings_sort(f);
 	r->res->baseline_hidden += mlint_baseline_apply(&r->baseline, f);
+}
+
+/* Said once when a file needed Python's compiler and libpython was not
+ * there: those files were not judged, which must not look like a pass. */
+static int note_no_python(struct run *r)
+{
+	const char *why = mlint_pycompile_unavailable();
+
+	if (!why)
+		return 0;
+	return mlint_notes_add(r->notes, MLINT_NOTE_WARNING, "Python's compiler is not "
+			       "available (%s): files that look like they hold a syntax error "
+			       "were not compiled; invalid-source reports only what mlint's "
+			       "tokenizer sees", why);
 }
 
 /* Findings about the whole change (model-without-migration), under the
@@ -1061,6 +1077,8 @@ static int run_rules(struct run *r)
 		error = check_project(r);
 	if (error == 0)
 		error = report_baseline(r);
+	if (error == 0)
+		error = note_no_python(r);
 	mlint_findings_sort(&res->findings);
 	mlint_findings_count(&res->findings, &res->summary);
 	return error;

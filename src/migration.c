@@ -39,6 +39,7 @@ struct extractor {
 	size_t pending_decorator_off;
 	int seen_def;
 	int no_calls; /* MLINT_SCAN_NO_CALLS */
+	int colon_pending; /* the last logical line ended with ':' and no INDENT came yet */
 	unsigned last_line;    /* where the last logical line of a function ended */
 	size_t *open;          /* indexes of the open blocks, innermost last */
 	size_t nr_open, alloc_open;
@@ -1158,6 +1159,171 @@ static int scan_problem(struct extractor *x, const struct mlint_pyscan *s)
 			   mlint_pyscan_problem_text(s->problem));
 }
 
+/* ---- signs of a syntax error ------------------------------------------ */
+
+/* Python's keywords, hard and soft: a name beside them is no anomaly.
+ * Called for most names of a file: by length first, then a few compares. */
+static int is_keyword(const char *p, size_t n)
+{
+	static const char *const by_len[9] = {
+		NULL, NULL, "as if in is or ", "and def del for not try ",
+		"None True case elif else from pass type with ",
+		"False async await break class match raise while yield ",
+		"assert except global import lambda return ", "finally ", "continue nonlocal ",
+	};
+	const char *w;
+
+	if (n < 2 || n > 8)
+		return 0;
+	for (w = by_len[n]; *w; w += n + 1)
+		if (w[0] == p[0] && memcmp(w, p, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int is_name(const struct extractor *x, const struct mlint_token *t)
+{
+	return t->kind == MLINT_TOK_NAME && !is_keyword(x->src + t->off, t->len);
+}
+
+/* A token an expression can start with (names of every kind included). */
+static int starts_expression(const struct extractor *x, const struct mlint_token *t)
+{
+	switch (t->kind) {
+	case MLINT_TOK_NAME: case MLINT_TOK_NUMBER: case MLINT_TOK_STRING:
+	case '(': case '[': case '{': case '-': case '+': case '~': case '*':
+		return 1;
+	case MLINT_TOK_OP:
+		return t->len == 3 && memcmp(x->src + t->off, "...", 3) == 0;
+	default:
+		return 0;
+	}
+}
+
+/* An operator that needs an operand after it. */
+static int needs_operand(const struct extractor *x, const struct mlint_token *t)
+{
+	switch (t->kind) {
+	case '=': case '+': case '-': case '/': case '%': case '<': case '>': case '&':
+	case '|': case '^': case '~': case '@':
+		return 1;
+	case MLINT_TOK_OP:
+		return !(t->len == 3 && memcmp(x->src + t->off, "...", 3) == 0);
+	default:
+		return 0;
+	}
+}
+
+/* A token that ends an operand: a name, a literal or a closing bracket. */
+static int ends_operand(const struct extractor *x, const struct mlint_token *t)
+{
+	return t->kind == MLINT_TOK_NUMBER || t->kind == MLINT_TOK_STRING || t->kind == ')' ||
+	       t->kind == ']' || t->kind == '}' || is_name(x, t);
+}
+
+/* Two tokens that cannot follow each other in Python. Runs on every pair
+ * of a file: the kind of the second decides which test is needed. */
+static int bad_pair(const struct extractor *x, const struct mlint_token *a,
+		    const struct mlint_token *b)
+{
+	switch (b->kind) {
+	case MLINT_TOK_NAME:
+		/* two operands in a row: `print x`, `'a' sa.Integer` */
+		return ends_operand(x, a) && !is_keyword(x->src + b->off, b->len);
+	case MLINT_TOK_NUMBER:
+		return ends_operand(x, a);
+	case MLINT_TOK_STRING:
+		return a->kind != MLINT_TOK_STRING && ends_operand(x, a); /* 'a' 'b' is one */
+	default:
+		break;
+	}
+	switch (a->kind) {
+	case MLINT_TOK_NAME: case MLINT_TOK_NUMBER: case MLINT_TOK_STRING:
+	case ')': case ']': case '}': case '(': case '[': case '{': case ',': case ':': case '.':
+		return 0;
+	case '*': /* def f(a, *, b), import * */
+		return !(b->kind == ',' || b->kind == ')' || starts_expression(x, b));
+	case '/': /* def f(a, /, b), lambda a, /: a */
+		return !(b->kind == ',' || b->kind == ')' || b->kind == ':' ||
+			 starts_expression(x, b));
+	default:
+		return needs_operand(x, a) && !starts_expression(x, b);
+	}
+}
+
+/* <<<<<<<, =======, >>>>>>> or ||||||| and a blank or the line's end. */
+static int conflict_marker_at(const struct extractor *x, size_t off)
+{
+	char c = x->src[off];
+	size_t i = 1;
+	if (c != '<' && c != '=' && c != '>' && c != '|')
+		return 0;
+	while (off + i < x->len && i < 7 && x->src[off + i] == c)
+		i++;
+	return i == 7 && (off + 7 == x->len || x->src[off + 7] == ' ' || x->src[off + 7] == '\n' ||
+			  x->src[off + 7] == '\r' || x->src[off + 7] == '\t');
+}
+
+/* f"{d["k"]}": the string's own quote inside it, which only Python 3.12
+ * and later read as one string. */
+static int fstring_reuses_quote(const struct extractor *x, const struct mlint_token *t)
+{
+	const char *p, *end;
+	if ((t->flags & (MLINT_STR_TRIPLE | MLINT_STR_UNTERMINATED)) || t->len < t->prefix_len + 2)
+		return 0;
+	p = x->src + t->off + t->prefix_len;
+	end = x->src + t->off + t->len - 1;
+	for (const char *q = p + 1; (q = memchr(q, *p, (size_t)(end - q))) != NULL; q++)
+		if (q[-1] != '\\')
+			return 1; /* f'it\'s' is no sign */
+	return 0;
+}
+
+static void suspect(struct extractor *x, const struct mlint_token *t)
+{
+	if (!x->m->suspect_line)
+		x->m->suspect_line = t->line;
+	if (!x->m->conflict_line && t->off == t->line_off && conflict_marker_at(x, t->off))
+		x->m->conflict_line = t->line;
+}
+
+/*
+ * Looks for the cheap signs of a syntax error in one logical line: an
+ * operator without its operand, two operands without an operator, a
+ * closing bracket or an operator that starts the line, an error token,
+ * "<>". Only a sign: the file then goes to Python's compiler, which judges.
+ */
+static void note_anomalies(struct extractor *x, size_t n)
+{
+	const struct mlint_token *t = x->toks;
+	long depth = 0;
+
+	if (x->colon_pending) { /* `if x:` and no indented block */
+		suspect(x, &t[0]);
+		x->colon_pending = 0;
+	}
+	if (t[0].kind == ')' || t[0].kind == ']' || t[0].kind == '}' || t[0].kind == ',' ||
+	    t[0].kind == '=' || t[0].kind == ':' || t[0].kind == '.' ||
+	    (t[0].kind != '*' && t[0].kind != '-' && t[0].kind != '+' && t[0].kind != '~' &&
+	     t[0].kind != '@' && needs_operand(x, &t[0])))
+		suspect(x, &t[0]);
+	for (size_t i = 0; i < n; i++) {
+		int k = t[i].kind;
+		if (k == '(' || k == '[' || k == '{') depth++;
+		if ((k == ')' || k == ']' || k == '}') && --depth < 0)
+			suspect(x, &t[i]);
+		if (k == MLINT_TOK_ERRORTOKEN || (k == MLINT_TOK_OP && t[i].len == 2 &&
+						  memcmp(x->src + t[i].off, "<>", 2) == 0) ||
+		    (k == MLINT_TOK_STRING && (t[i].flags & MLINT_STR_FORMAT) &&
+		     fstring_reuses_quote(x, &t[i])))
+			suspect(x, &t[i]);
+		if (i + 1 < n ? bad_pair(x, &t[i], &t[i + 1])
+			      : needs_operand(x, &t[i]) && k != '*')
+			suspect(x, &t[i]);
+	}
+	x->colon_pending = t[n - 1].kind == ':';
+}
+
 static int run_extractor(struct extractor *x, struct mlint_pyscan *s)
 {
 	struct mlint_token t;
@@ -1167,6 +1333,9 @@ static int run_extractor(struct extractor *x, struct mlint_pyscan *s)
 			return MLINT_ERROR;
 		switch (t.kind) {
 		case MLINT_TOK_INDENT:
+			if (!x->no_calls && !x->colon_pending)
+				suspect(x, &t); /* an unexpected indent */
+			x->colon_pending = 0;
 			x->depth++;
 			continue;
 		case MLINT_TOK_DEDENT:
@@ -1181,6 +1350,10 @@ static int run_extractor(struct extractor *x, struct mlint_pyscan *s)
 			continue;
 		case MLINT_TOK_NEWLINE:
 		case MLINT_TOK_ENDMARKER:
+			if (!x->no_calls && x->nr_toks)
+				note_anomalies(x, x->nr_toks);
+			else if (!x->no_calls && x->colon_pending && t.kind == MLINT_TOK_ENDMARKER)
+				suspect(x, &t);
 			if (handle_line(x, x->nr_toks) < 0)
 				return MLINT_ERROR;
 			x->nr_toks = 0;

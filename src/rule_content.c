@@ -651,6 +651,11 @@ static int has_inverse(const struct mlint_op *o, const struct mlint_ops *up,
 		case MLINT_OP_CREATE_CONSTRAINT:
 			if (table_dropped)
 				return 1;
+			/* an index goes away with its column (issue 14) */
+			if (o->kind != MLINT_OP_ADD_COLUMN && o->column &&
+			    d->kind == MLINT_OP_DROP_COLUMN && same_name(d->column, o->column) &&
+			    same(o->table, d->table))
+				return 1;
 			if (taken && d->kind == MLINT_OP_DROP_CONSTRAINT && same_name(d->name, taken))
 				return 1;
 			/* fall through */
@@ -711,6 +716,27 @@ static int pairable(const struct mlint_op *o)
 	}
 }
 
+/* An index or constraint the upgrade drops and creates again under the
+ * same name (issue 14): it was there before and is there after, so the
+ * downgrade owes neither a drop nor a create. */
+static int recreated(const struct mlint_ops *up, size_t i)
+{
+	const struct mlint_op *o = &up->items[i];
+	enum mlint_op_kind inv = inverse_kind(o->kind);
+
+	if (o->kind != MLINT_OP_CREATE_INDEX && o->kind != MLINT_OP_DROP_INDEX &&
+	    o->kind != MLINT_OP_CREATE_CONSTRAINT && o->kind != MLINT_OP_DROP_CONSTRAINT)
+		return 0;
+	for (size_t j = 0; j < up->nr; j++) {
+		const struct mlint_op *p = &up->items[j];
+		int create = o->kind == MLINT_OP_CREATE_INDEX || o->kind == MLINT_OP_CREATE_CONSTRAINT;
+		if (p->kind == inv && (create ? j < i : j > i) && same_name(p->name, o->name) &&
+		    same(p->table, o->table))
+			return 1;
+	}
+	return 0;
+}
+
 /* Only calls are held to it: SQL in the upgrade may be undone in any way. */
 static int check_asymmetric(const struct mlint_script *s, const struct mlint_ops *up,
 			    const struct mlint_ops *down, const char *down_name,
@@ -720,7 +746,8 @@ static int check_asymmetric(const struct mlint_script *s, const struct mlint_ops
 		const struct mlint_op *o = &up->items[i];
 		const char *what, *inv;
 		int table_part;
-		if (o->source != MLINT_FROM_CALL || !pairable(o) || has_inverse(o, up, down))
+		if (o->source != MLINT_FROM_CALL || !pairable(o) || recreated(up, i) ||
+		    has_inverse(o, up, down))
 			continue;
 		inv = inverse_words(o, &what);
 		table_part = o->table && o->kind != MLINT_OP_CREATE_TABLE &&
@@ -756,26 +783,66 @@ static const struct mlint_function *partner(const struct mlint_migration *m,
 	return NULL;
 }
 
-static int check_downgrade(const struct mlint_script *s, const struct mlint_function *up,
-			   const struct mlint_function *down, enum mlint_downgrade_policy policy,
-			   struct mlint_findings *out)
+/* What an upgrade does, from its operations (issue 14): a schema change, only
+ * rows (a data migration), only maintenance, or nothing mlint can read. */
+enum upgrade_kind { UPGRADE_UNREAD, UPGRADE_SCHEMA, UPGRADE_DATA, UPGRADE_MAINTENANCE };
+
+static enum upgrade_kind upgrade_kind_of(const struct mlint_ops *ops)
 {
-	if (policy == MLINT_DOWNGRADE_OFF || up->body != MLINT_BODY_CODE || is_merge(&s->m))
+	int data = 0, maintenance = 0;
+	for (size_t i = 0; i < ops->nr; i++)
+		switch (ops->items[i].kind) {
+		case MLINT_OP_EXECUTE_DML: case MLINT_OP_BULK_INSERT: case MLINT_OP_LOOP_DML:
+			data = 1;
+			break;
+		case MLINT_OP_MAINTENANCE: case MLINT_OP_VALIDATE_CONSTRAINT:
+			maintenance = 1;
+			break;
+		case MLINT_OP_SET_SETTING: case MLINT_OP_TRANSACTION:
+			break;
+		default:
+			return UPGRADE_SCHEMA;
+		}
+	return data ? UPGRADE_DATA : maintenance ? UPGRADE_MAINTENANCE : UPGRADE_UNREAD;
+}
+
+/* A data-only upgrade without a working downgrade: its own rule, lower. */
+static int report_data_migration(const struct mlint_script *s, const struct mlint_function *up,
+				 const struct mlint_function *down, struct mlint_findings *out)
+{
+	return add_at(out, s, "irreversible-data-migration", down ? down->def_line : up->def_line,
+		      1, 0, "%s() is a data migration (it changes rows, not the schema) and %s: "
+		      "a rollback leaves the rows as the upgrade made them",
+		      up->name, !down ? "there is no downgrade()" : down->body == MLINT_BODY_RAISE
+		      ? "its downgrade only raises" : "its downgrade does nothing");
+}
+
+static int check_downgrade(const struct mlint_script *s, const struct mlint_function *up,
+			   const struct mlint_function *down, const struct mlint_ops *ops,
+			   enum mlint_downgrade_policy policy, struct mlint_findings *out)
+{
+	enum upgrade_kind kind = upgrade_kind_of(ops);
+	const char *does = kind == UPGRADE_UNREAD ? "runs code" : "changes the schema";
+	int missing = !down || down->body == MLINT_BODY_EMPTY ||
+		      (down->body == MLINT_BODY_RAISE && policy == MLINT_DOWNGRADE_REQUIRE);
+
+	if (policy == MLINT_DOWNGRADE_OFF || up->body != MLINT_BODY_CODE || is_merge(&s->m) ||
+	    !missing || kind == UPGRADE_MAINTENANCE) /* VACUUM, REINDEX: nothing to undo */
 		return 0;
+	if (kind == UPGRADE_DATA)
+		return report_data_migration(s, up, down, out);
 	if (!down)
 		return add_at(out, s, "missing-downgrade", up->def_line, 1, 0,
-			      "%s() changes the schema but there is no %s(): this migration "
-			      "cannot be rolled back", up->name, DOWNGRADE);
+			      "%s() %s but there is no %s(): this migration "
+			      "cannot be rolled back", up->name, does, DOWNGRADE);
 	if (down->body == MLINT_BODY_EMPTY)
 		return add_at(out, s, "missing-downgrade", down->def_line, 1, 0,
-			      "%s() does nothing while %s() changes the schema: `alembic downgrade` "
-			      "would not revert it", down->name, up->name);
-	if (down->body == MLINT_BODY_RAISE && policy == MLINT_DOWNGRADE_REQUIRE)
-		return add_at(out, s, "missing-downgrade", down->def_line, 1, 0,
-			      "%s() only raises %s: this migration cannot be rolled back (set "
-			      "`downgrade = allow-raise` in [mlint] if that is deliberate)",
-			      down->name, down->raises && *down->raises ? down->raises : "");
-	return 0;
+			      "%s() does nothing while %s() %s: `alembic downgrade` "
+			      "would not revert it", down->name, up->name, does);
+	return add_at(out, s, "missing-downgrade", down->def_line, 1, 0,
+		      "%s() only raises %s: this migration cannot be rolled back (set "
+		      "`downgrade = allow-raise` in [mlint] if that is deliberate)",
+		      down->name, down->raises && *down->raises ? down->raises : "");
 }
 
 /* A file without any upgrade() is left alone: helper modules and test
@@ -810,7 +877,7 @@ static int check_pair(struct ctx *c, size_t f)
 	int error;
 
 	if ((error = check_upgrade_ops(c)) < 0 ||
-	    (error = check_downgrade(s, up, down, c->opts->downgrade, c->out)) < 0)
+	    (error = check_downgrade(s, up, down, c->ops, c->opts->downgrade, c->out)) < 0)
 		return error;
 	if (!down || down->body != MLINT_BODY_CODE || c->opts->downgrade == MLINT_DOWNGRADE_OFF ||
 	    is_merge(&s->m))

@@ -145,6 +145,14 @@ static int check_order(const struct mlint_scriptdir *sd, const struct mlint_temp
 	return error < 0 ? MLINT_ERROR : 0;
 }
 
+/* Alembic's and Flask-Migrate's placeholder, or nothing: the docstring's
+ * first line is the message unless it is one of these (a header that starts
+ * with "Revision ID:" leaves the message NULL). */
+static int default_message(const char *message)
+{
+	return !message || !*message || strcmp(message, "empty message") == 0;
+}
+
 static int check_message(const struct mlint_scriptdir *sd, struct mlint_findings *out)
 {
 	char msg[512];
@@ -152,18 +160,26 @@ static int check_message(const struct mlint_scriptdir *sd, struct mlint_findings
 		const struct mlint_script *s = &sd->scripts[i];
 		const char *rev = mlint_migration_revision(&s->m), *name = base_name(s->path);
 		const char *message = s->m.header.message;
-		int empty_name, default_message;
+		int empty_name, placeholder;
 		if (!usable(s))
 			continue;
 		empty_name = strncmp(name, rev, strlen(rev)) == 0 &&
 			     strcmp(name + strlen(rev), "_.py") == 0;
-		default_message = message && strcmp(message, "empty message") == 0;
-		if (!empty_name && !default_message)
+		placeholder = message && strcmp(message, "empty message") == 0;
+		/* A descriptive docstring is the message, whatever the file is called;
+		 * a file renamed by hand without a docstring message says it by name. */
+		if (!default_message(message) || (!placeholder && !empty_name))
 			continue;
-		snprintf(msg, sizeof(msg), "migration '%.100s' has no message (%s): it names the file "
-			 "and the history; write what it does in the first docstring line",
-			 rev, default_message ? "\"empty message\"" : "file name '<rev>_.py'");
-		if (add(out, s, "missing-message", default_message && s->m.header.line
+		if (empty_name)
+			snprintf(msg, sizeof(msg), "migration '%.100s' has no message (%s and file "
+				 "name '<rev>_.py'): write what it does in the first docstring line, "
+				 "then run 'mlint rename' to put it in the file name", rev,
+				 placeholder ? "\"empty message\"" : "no docstring message");
+		else
+			snprintf(msg, sizeof(msg), "migration '%.100s' has no message (\"empty "
+				 "message\"): it names the history; write what it does in the first "
+				 "docstring line", rev);
+		if (add(out, s, "missing-message", placeholder && s->m.header.line
 			? s->m.header.line : 1, msg) < 0)
 			return MLINT_ERROR;
 	}

@@ -3,6 +3,8 @@
 #include <string.h>
 #include "mlint/buf.h"
 #include "mlint/check.h"
+#include "mlint/pycompile.h"
+#include "check_files.h"
 #include "util.h"
 
 static int add(struct mlint_findings *out, const struct mlint_script *s, const char *rule,
@@ -18,6 +20,9 @@ static int check_source(const struct mlint_script *s, struct mlint_findings *out
 {
 	if (s->refused)
 		return add(out, s, "invalid-source", 1, 1, s->refused);
+	/* Python judged the file with the per-file rules (rule_syntax.c). */
+	if (mlint_script_wants_compiler(s) && mlint_pycompile_version())
+		return 0;
 	for (size_t i = 0; i < s->m.nr_problems; i++) {
 		const struct mlint_source_problem *p = &s->m.problems[i];
 		if (add(out, s, "invalid-source", p->line, p->col, p->message) < 0)
@@ -93,31 +98,57 @@ static int check_expressions(const struct mlint_script *s, struct mlint_findings
 	return 0;
 }
 
-/* "a, b" as Alembic writes Revises: against the down_revision items. */
+/* Revises: with nothing: empty, "None" (Alembic's template for a base),
+ * "(none)". */
+static int revises_is_empty(const char *p, size_t n)
+{
+	return n == 0 || (n == 4 && memcmp(p, "None", 4) == 0) ||
+	       (n == 6 && memcmp(p, "(none)", 6) == 0);
+}
+
+static void trim(const char **p, size_t *n, const char *chars)
+{
+	while (*n && strchr(chars, **p)) { (*p)++; (*n)--; }
+	while (*n && strchr(chars, (*p)[*n - 1])) (*n)--;
+}
+
+/*
+ * Revises: as Alembic writes it ("a, b"), or as older templates printed a
+ * merge's tuple ("('a', 'b')"), against the down_revision items.
+ */
 static int revises_matches(const char *revises, const struct mlint_value *down)
 {
-	size_t matched = 0;
-	const char *p = revises;
+	size_t matched = 0, len = strlen(revises);
+	const char *p = revises, *end;
 
-	if (down->kind == MLINT_VAL_NONE)
-		return *revises == '\0';
-	if (down->kind != MLINT_VAL_STR && down->kind != MLINT_VAL_SEQ)
+	if (down->kind != MLINT_VAL_NONE && down->kind != MLINT_VAL_STR &&
+	    down->kind != MLINT_VAL_SEQ)
 		return 1; /* nothing literal to compare with */
-	while (*p) {
-		size_t n = strcspn(p, ",");
+	trim(&p, &len, " \t");
+	if (len >= 2 && ((p[0] == '(' && p[len - 1] == ')') || (p[0] == '[' && p[len - 1] == ']')) &&
+	    !revises_is_empty(p, len)) {
+		p++;
+		len -= 2;
+	}
+	if (revises_is_empty(p, len))
+		return down->kind == MLINT_VAL_NONE;
+	if (down->kind == MLINT_VAL_NONE)
+		return 0;
+	for (end = p + len; p < end;) {
+		size_t n = strcspn(p, ","), k;
 		const char *a = p;
-		size_t k;
-		while (n && *a == ' ') { a++; n--; }
-		while (n && a[n - 1] == ' ') n--;
+		if (a + n > end)
+			n = (size_t)(end - a);
+		p = a + n + (a + n < end);
+		trim(&a, &n, " \t'\"");
+		if (n == 0)
+			continue;
 		for (k = 0; k < down->nr; k++)
 			if (strlen(down->items[k]) == n && memcmp(down->items[k], a, n) == 0)
 				break;
-		if (n && k == down->nr)
+		if (k == down->nr)
 			return 0;
-		matched += n > 0;
-		p += strcspn(p, ",");
-		if (*p)
-			p++;
+		matched++;
 	}
 	return matched == down->nr;
 }

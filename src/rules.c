@@ -518,6 +518,64 @@ static const struct mlint_rule rules[] = {
 	 "Add %%(rev)s to the file_template; `mlint rename --write-config` writes\n"
 	 "the line above (the time to the second and the revision id) and renames\n"
 	 "nothing. Files already named keep their names."},
+	/* ---- issue 14: trust at the pull request ---- */
+	{"undefined-name", MLINT_SEV_ERROR, "scan",
+	 "a migration calls through a name nothing in the file defines: NameError at deploy",
+	 "An upgrade or downgrade that calls `sa.Column(...)` without `import\n"
+	 "sqlalchemy as sa`, `sqlalchemy.text(...)` without `import sqlalchemy`, or\n"
+	 "`postgresql.UUID()` without importing the dialect fails with NameError\n"
+	 "the moment it runs: at deploy for an upgrade, at the worst moment for a\n"
+	 "downgrade. Usually an import lost while editing a generated file, or code\n"
+	 "pasted from another migration.\n"
+	 "\n"
+	 "Only certain cases are reported: every occurrence of the name in the file\n"
+	 "is a use (`NAME.attr`, `NAME(...)`), none could bind it (import,\n"
+	 "assignment, def, class, parameter, for, with-as, except-as, global), and\n"
+	 "the file has no star import, exec(), globals() or setattr(), and it has\n"
+	 "at least one import (a file without any is a fragment, not a migration\n"
+	 "Alembic generated).\n"
+	 "\n"
+	 "Bad:   import sqlalchemy as sa\n"
+	 "       def upgrade():\n"
+	 "           op.execute(sqlalchemy.text('UPDATE users SET active = true'))\n"
+	 "Good:  op.execute(sa.text('UPDATE users SET active = true'))\n",
+	 "Add the import the message names at the top of the migration, or use the\n"
+	 "name the file already imports (sa.text instead of sqlalchemy.text)."},
+	{"irreversible-data-migration", MLINT_SEV_INFO, "downgrade",
+	 "a data migration (rows only, no schema change) whose downgrade does not undo it",
+	 "An upgrade that only inserts, updates or deletes rows (op.execute with\n"
+	 "INSERT / UPDATE / DELETE, op.bulk_insert, a loop of connection.execute)\n"
+	 "changes no schema, so missing-downgrade does not ask for one; often the\n"
+	 "old values cannot be brought back at all. This says what the migration\n"
+	 "is, so a reviewer can decide whether a rollback needs the old rows.\n"
+	 "Upgrades that only run maintenance (VACUUM, ANALYZE, REINDEX, VALIDATE\n"
+	 "CONSTRAINT) need no downgrade and get no finding.\n"
+	 "\n"
+	 "Example: def upgrade(): op.execute(\"UPDATE users SET active = true\")\n"
+	 "         def downgrade(): pass\n",
+	 "Write the inverse in downgrade() when the old rows matter (keep them in\n"
+	 "a column or table the upgrade leaves), else leave a comment saying the\n"
+	 "data change is not reverted."},
+	{"imports-application", MLINT_SEV_WARNING, "scan",
+	 "a migration imports the application's own code: it changes when the app changes",
+	 "A migration is a snapshot of the schema at one point in history; it must\n"
+	 "run the same way in five years. `from app.models import User` or `from\n"
+	 "config import settings` import the application as it is the day the\n"
+	 "migration runs, not as it was when it was written: once the model\n"
+	 "changes (a column renamed, a class deleted, a module moved), old\n"
+	 "migrations fail or, worse, do something else on a fresh database.\n"
+	 "Reported for imports of modules that resolve inside the repository,\n"
+	 "outside the migrations directory (a helper module next to the\n"
+	 "migrations is fine).\n"
+	 "\n"
+	 "Bad:   from app.models import User\n"
+	 "       op.bulk_insert(User.__table__, rows)\n"
+	 "Good:  users = sa.table('users', sa.column('id', sa.Integer),\n"
+	 "                        sa.column('name', sa.String))\n"
+	 "       op.bulk_insert(users, rows)\n",
+	 "Copy the table definition the migration needs into the migration\n"
+	 "(`sa.table('users', sa.column('id'), ...)` names only the columns it\n"
+	 "touches), and constants as literals; then drop the import."},
 };
 
 const struct mlint_rule *mlint_rules_all(size_t *nr)

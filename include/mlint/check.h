@@ -61,4 +61,15 @@ int mlint_file_checker_take(struct mlint_file_checker *fc, struct mlint_findings
 int mlint_check_config(const struct mlint_project *p, const struct mlint_scriptdir *sd,
 		       struct mlint_findings *out);
 
+/* Project policy said once: when no migration of the directory has a
+ * downgrade, its missing-downgrade findings in `f` (this directory's)
+ * become one warning that names `downgrade = off`. */
+int mlint_check_policy(const struct mlint_scriptdir *sd, struct mlint_findings *f);
+
+/* imports-application: migrations that import a module of the project
+ * outside the migrations directory (the application). Needs the sources
+ * (MLINT_LOAD_KEEP_SOURCE). */
+int mlint_check_imports(const struct mlint_project *p, const struct mlint_scriptdir *sd,
+			struct mlint_findings *out);
+
 #endif

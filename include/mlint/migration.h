@@ -131,6 +131,13 @@ struct mlint_migration {
 	unsigned nr_lines;
 	/* Not filled with MLINT_SCAN_NO_CALLS (nor the functions' body kinds and
 	 * end lines): */
+	/* The first line whose tokens look like a syntax error the tokenizer
+	 * does not see (`x = = 1`, two names in a row, an unexpected indent),
+	 * or 0: a cheap sign that the file is worth compiling. */
+	unsigned suspect_line;
+	/* The first line that starts with a merge conflict marker outside a
+	 * string (<<<<<<<, =======, >>>>>>>, |||||||), or 0. */
+	unsigned conflict_line;
 	struct mlint_alias *aliases;
 	size_t nr_aliases, alloc_aliases;
 	struct mlint_directive *directives;

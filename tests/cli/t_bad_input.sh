@@ -64,10 +64,17 @@ assert_eq "nul: head is still read" "b2 (head)" "$OUT"
 
 # Invalid UTF-8.
 p=$TMP/utf8; new_project "$p"; cd "$p"
-printf 'revision = "b2"\ndown_revision = "a1"\n# caf\xe9\n' > migrations/versions/b2_latin1.py
+printf 'revision = "b2"\ndown_revision = "a1"\nname = "caf\xe9"\n' > migrations/versions/b2_latin1.py
 run_mlint check
 assert_eq "utf8: status" 1 "$RC"
-assert_contains "utf8: file and line" "$OUT" "migrations/versions/b2_latin1.py:3:6: error[invalid-source]: invalid UTF-8 byte 0xE9"
+assert_contains "utf8: file and line, Python's message" "$OUT" "migrations/versions/b2_latin1.py:3:14: error[invalid-source]: Python 3.11"
+assert_contains "utf8: Python's message" "$OUT" "'utf-8' codec can't decode byte 0xe9"
+# In a comment Python's compiler (and so Alembic's import) accepts the byte.
+printf 'revision = "b2"\ndown_revision = "a1"\n# caf\xe9\n' > migrations/versions/b2_latin1.py
+run_mlint check --no-excerpt
+assert_not_contains "utf8: a byte in a comment compiles" "$OUT" "invalid-source"
+MLINT_LIBPYTHON=/nonexistent run_mlint check --no-excerpt
+assert_contains "utf8: without Python, the tokenizer's finding" "$OUT" "migrations/versions/b2_latin1.py:3:6: error[invalid-source]: invalid UTF-8 byte 0xE9"
 
 # An unterminated string: reported at its line; the scan goes on.
 p=$TMP/unterminated; new_project "$p"; cd "$p"
@@ -75,7 +82,8 @@ printf 'revision = "b2"\ndown_revision = "a1"\nmsg = "never closed\nlabel = 1\n'
 printf '"""docstring never closed\nrevision = "c3"\n' > migrations/versions/c3_open.py
 run_mlint check
 assert_eq "unterminated: status" 1 "$RC"
-assert_contains "unterminated: string" "$OUT" "migrations/versions/b2_open.py:3:7: error[invalid-source]: unterminated string literal"
+assert_contains "unterminated: string" "$OUT" "migrations/versions/b2_open.py:3:7: error[invalid-source]: Python 3.11"
+assert_contains "unterminated: Python's message" "$OUT" "SyntaxError: unterminated string literal (detected at line 3)"
 assert_contains "unterminated: triple" "$OUT" "migrations/versions/c3_open.py:1:1: error[invalid-source]: unterminated triple-quoted string"
 run_mlint heads
 assert_eq "unterminated: revision read before it" "b2 (head)" "$OUT"

@@ -70,6 +70,7 @@ heads_case long_line 1000000
 heads_case deep_brackets 100000
 run_limited check "$TMP/deep_brackets" --no-excerpt
 assert_eq "deep brackets: status" 1 "$RC"
-assert_contains "deep brackets: unclosed bracket reported" "$OUT" "b2_deep.py:7:5: error[invalid-source]: bracket is never closed"
+assert_contains "deep brackets: reported with Python's message" "$OUT" "b2_deep.py:6:415: error[invalid-source]: Python 3.11"
+assert_contains "deep brackets: Python's message" "$OUT" "SyntaxError: too many nested parentheses"
 
 finish

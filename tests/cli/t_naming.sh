@@ -21,8 +21,8 @@ assert_eq "no template: exit (warnings only)" 0 "$RC"
 assert_not_contains "no template: no filename-format" "$OUT" "filename-format"
 assert_not_contains "no template: hash names are not out of order" "$OUT" "out-of-order"
 run_mlint check --no-excerpt
-assert_contains "missing-message: <rev>_.py" "$OUT" "$V/bb22_.py:1:1: warning[missing-message]: migration 'bb22' has no message (file name '<rev>_.py')"
-assert_contains "missing-message: empty message" "$OUT" "$V/cc33_add_orders.py:1:1: warning[missing-message]: migration 'cc33' has no message (\"empty message\")"
+assert_not_contains "missing-message: <rev>_.py with a docstring message" "$OUT" "'bb22' has no message"
+assert_contains "missing-message: empty message" "$OUT" "$V/cc33_add_orders.py:1:1: warning[missing-message]: migration 'cc33' has no message (\"empty message\"): it names the history"
 assert_not_contains "missing-message: a real message" "$OUT" "aa11"
 run_mlint check --fail-on warning
 assert_eq "warnings fail with --fail-on warning" 1 "$RC"
