@@ -979,9 +979,12 @@ static int check_dir(struct run *r, size_t i, struct mlint_findings *out)
 	if (mlint_check_scan(sd, out) < 0 || mlint_check_graph(sd, out) < 0 ||
 	    mlint_file_checker_take(r->checkers[i], out) < 0 ||
 	    mlint_check_config(r->p, sd, out) < 0 || mlint_check_imports(r->p, sd, out) < 0 ||
-	    mlint_check_naming(sd, out) < 0 || mlint_check_policy(sd, out) < 0 ||
+	    mlint_check_naming(sd, out) < 0 ||
 	    (git_ready(r) && mlint_check_git(r->g, r->p, sd, &res->change, out) < 0) ||
-	    mlint_suppress_apply(out, sd, &res->rules, cfg, &res->summary.suppressed) < 0)
+	    mlint_suppress_apply(out, sd, &res->rules, cfg, &res->summary.suppressed) < 0 ||
+	    /* after the suppressions: a suppressed missing-downgrade is a
+	     * migration that said so, not a project without downgrades */
+	    mlint_check_policy(sd, out) < 0)
 		return MLINT_ERROR;
 	mlint_findings_filter(out, keep_enabled, (void *)cfg);
 	return 0;
