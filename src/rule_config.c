@@ -110,6 +110,7 @@ static int check_file_template(const struct mlint_project *p, const struct mlint
 		mlint_ini_get(&sd->config->ini, "alembic", "file_template");
 	struct mlint_template own;
 	struct mlint_buf text, fix;
+	struct mlint_location at = {NULL, 0, 1, NULL, NULL, 0};
 	const char *line = NULL;
 	char *path = NULL;
 	size_t len = 0;
@@ -129,8 +130,12 @@ static int check_file_template(const struct mlint_project *p, const struct mlint
 		goto done;
 	}
 	line = line_of(text.ptr, text.len, e->line, &len);
-	error = mlint_findings_add(out, "file-template-not-unique", path, e->line, 1, NULL, line,
-				   line ? len : 0, "file_template '%s' has no %%%%(rev)s: Alembic "
+	at.path = path;
+	at.line = e->line;
+	at.excerpt = line;
+	at.excerpt_len = line ? len : 0;
+	error = mlint_findings_addf(out, mlint_rule_find("file-template-not-unique"), &at,
+				    "file_template '%s' has no %%%%(rev)s: Alembic "
 				   "gives two new migrations with the same message the same name "
 				   "and the second silently replaces the first; write "
 				   "'file_template = %s' (or run 'mlint rename --write-config')",

@@ -8,17 +8,10 @@
 #define LIST_MAX 4 /* revisions named in one message before "and N more" */
 
 /* Where a finding in script `s` is, with its source line. */
-static struct mlint_location at(const struct mlint_script *s, unsigned line, unsigned col)
-{
-	struct mlint_location loc = {s->path, line, col, mlint_migration_revision(&s->m), NULL, 0};
-	loc.excerpt = mlint_script_line(s, line, &loc.excerpt_len);
-	return loc;
-}
-
 static int add_at(struct mlint_findings *out, const struct mlint_script *s, const char *rule,
 		  unsigned line, unsigned col, const char *message)
 {
-	struct mlint_location loc = at(s, line, col);
+	struct mlint_location loc = mlint_script_at(s, line, col);
 	return mlint_findings_addf(out, mlint_rule_find(rule), &loc, "%s", message);
 }
 
@@ -230,7 +223,7 @@ static int check_duplicates(const struct mlint_scriptdir *sd, struct mlint_findi
 		const struct mlint_graph_duplicate *d = &sd->graph.duplicates[i];
 		const struct mlint_script *s = &sd->scripts[sd->inputs[d->input].tag];
 		const struct mlint_script *first = mlint_scriptdir_node_script(sd, d->first_node);
-		struct mlint_location loc = at(s, s->m.revision.line, s->m.revision.col);
+		struct mlint_location loc = mlint_script_at(s, s->m.revision.line, s->m.revision.col);
 		if (mlint_findings_addf(out, rule, &loc, "revision '%s' is also declared by '%s', which "
 					"Alembic loads later and keeps: this file is ignored (older "
 					"Alembic, such as 1.8.1, lists files in directory order and may "
@@ -248,7 +241,7 @@ static int check_missing(const struct mlint_scriptdir *sd, struct mlint_findings
 		const struct mlint_graph_missing *x = &sd->graph.missing[i];
 		const struct mlint_script *s = mlint_scriptdir_node_script(sd, x->node);
 		const struct mlint_value *v = x->is_dependency ? &s->m.depends_on : &s->m.down_revision;
-		struct mlint_location loc = at(s, v->line, v->col);
+		struct mlint_location loc = mlint_script_at(s, v->line, v->col);
 		if (mlint_findings_addf(out, rule, &loc, "%s names '%s', which no migration in '%s' "
 					"declares (as a revision or a branch label)",
 					x->is_dependency ? "depends_on" : "down_revision", x->name,
@@ -267,7 +260,7 @@ static int check_label_parents(const struct mlint_scriptdir *sd, struct mlint_fi
 	for (size_t i = 0; i < sd->graph.nr_label_parents; i++) {
 		const struct mlint_graph_label_parent *x = &sd->graph.label_parents[i];
 		const struct mlint_script *s = mlint_scriptdir_node_script(sd, x->node);
-		struct mlint_location loc = at(s, s->m.down_revision.line, s->m.down_revision.col);
+		struct mlint_location loc = mlint_script_at(s, s->m.down_revision.line, s->m.down_revision.col);
 		if (mlint_findings_addf(out, rule, &loc, "down_revision names '%s', a branch label, "
 					"not a revision id: Alembic fails with KeyError; write the "
 					"revision id of the parent (the label is declared by '%s')",

@@ -167,16 +167,14 @@ static int code_at(const char *src, size_t len, size_t off)
 static int report(const struct mlint_project *p, const struct mlint_script *s, unsigned line,
 		  unsigned col, const char *module, const char *where, struct mlint_findings *out)
 {
-	size_t len = 0;
-	const char *text = mlint_script_line(s, line, &len);
+	struct mlint_location at = mlint_script_at(s, line, col);
 	char *shown = mlint_project_display_path(p, where);
 	int error;
 
 	if (!shown)
 		return MLINT_ERROR;
-	error = mlint_findings_add(out, "imports-application", s->path, line, col,
-				   mlint_migration_revision(&s->m), text, len,
-				   "the migration imports the application: '%s' is '%s' in this "
+	error = mlint_findings_addf(out, mlint_rule_find("imports-application"), &at,
+				    "the migration imports the application: '%s' is '%s' in this "
 				   "repository, so the migration changes when the application does; "
 				   "copy the table definition it needs into the migration "
 				   "(sa.table('name', sa.column(...))) and drop the import",

@@ -238,12 +238,9 @@ static int report(const struct mlint_script *s, const struct mlint_call *c, cons
 	char hint[192];
 	const char *imp = import_for(name, hint, sizeof(hint));
 	const char *fn = c->function < s->m.nr_functions ? s->m.functions[c->function].name : "it";
-	size_t len = 0;
-	const char *text = mlint_script_line(s, c->line, &len);
+	struct mlint_location at = mlint_script_at(s, c->line, c->col);
 
-	return mlint_findings_add(out, "undefined-name", s->path, c->line, c->col,
-				  mlint_migration_revision(&s->m), text, len,
-				  "'%s' is not defined in this file (no import or assignment binds "
+	return mlint_findings_addf(out, mlint_rule_find("undefined-name"), &at, "'%s' is not defined in this file (no import or assignment binds "
 				  "it): %s() fails with NameError when it runs; %s%s%s", name, fn,
 				  imp ? "add `" : "import or define it", imp ? imp : "",
 				  imp ? "` at the top" : "");

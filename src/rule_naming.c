@@ -20,10 +20,8 @@ static int usable(const struct mlint_script *s)
 static int add(struct mlint_findings *out, const struct mlint_script *s, const char *rule,
 	       unsigned line, const char *message)
 {
-	size_t len = 0;
-	const char *text = mlint_script_line(s, line, &len);
-	return mlint_findings_add(out, rule, s->path, line, 1, mlint_migration_revision(&s->m),
-				  text, len, "%s", message);
+	struct mlint_location at = mlint_script_at(s, line, 1);
+	return mlint_findings_addf(out, mlint_rule_find(rule), &at, "%s", message);
 }
 
 static const char *origin_words(enum mlint_template_origin o)

@@ -70,25 +70,24 @@ static const struct mlint_script *newest(const struct mlint_scriptdir *sd)
 
 int mlint_check_policy(const struct mlint_scriptdir *sd, struct mlint_findings *f)
 {
-	size_t n = asked(sd), len = 0;
+	size_t n = asked(sd);
+	struct mlint_location at;
 	const struct mlint_script *s;
 	const struct mlint_function *up;
 	const char *where = sd->config && sd->config->ini_path ? "alembic.ini" : ".mlint.ini";
-	const char *text;
 
 	if (n < POLICY_MIN_MIGRATIONS || files_without(f) != n || !(s = newest(sd)))
 		return 0;
 	mlint_findings_filter(f, not_missing_downgrade, NULL);
 	up = mlint_migration_function(&s->m, "upgrade");
-	text = mlint_script_line(s, up ? up->def_line : 1, &len);
-	if (mlint_findings_add(f, "missing-downgrade", s->path, up ? up->def_line : 1, 1,
-			       mlint_migration_revision(&s->m), text, len,
-			       "none of the %zu migrations in '%s' has a downgrade: the project "
-			       "does not roll back by downgrade; if that is the policy, say it once "
-			       "with `downgrade = off` under [mlint] in %s (this is said once per "
-			       "run, not per migration)", n,
-			       sd->config && sd->config->display ? sd->config->display : ".",
-			       where) < 0)
+	at = mlint_script_at(s, up ? up->def_line : 1, 1);
+	if (mlint_findings_addf(f, mlint_rule_find("missing-downgrade"), &at,
+				"none of the %zu migrations in '%s' has a downgrade: the project "
+				"does not roll back by downgrade; if that is the policy, say it once "
+				"with `downgrade = off` under [mlint] in %s (this is said once per "
+				"run, not per migration)", n,
+				sd->config && sd->config->display ? sd->config->display : ".",
+				where) < 0)
 		return MLINT_ERROR;
 	f->items[f->nr - 1].severity = MLINT_SEV_WARNING;
 	return 0;

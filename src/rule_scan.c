@@ -10,10 +10,8 @@
 static int add(struct mlint_findings *out, const struct mlint_script *s, const char *rule,
 	       unsigned line, unsigned col, const char *message)
 {
-	size_t len = 0;
-	const char *text = mlint_script_line(s, line, &len);
-	return mlint_findings_add(out, rule, s->path, line, col, mlint_migration_revision(&s->m),
-				  text, len, "%s", message);
+	struct mlint_location at = mlint_script_at(s, line, col);
+	return mlint_findings_addf(out, mlint_rule_find(rule), &at, "%s", message);
 }
 
 static int check_source(const struct mlint_script *s, struct mlint_findings *out)

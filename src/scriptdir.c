@@ -375,6 +375,13 @@ int mlint_scriptdir_load(struct mlint_scriptdir *sd, const struct mlint_project 
 	return error;
 }
 
+struct mlint_location mlint_script_at(const struct mlint_script *s, unsigned line, unsigned col)
+{
+	struct mlint_location loc = {s->path, line, col, mlint_migration_revision(&s->m), NULL, 0};
+	loc.excerpt = mlint_script_line(s, line, &loc.excerpt_len);
+	return loc;
+}
+
 const char *mlint_script_line(const struct mlint_script *s, unsigned line, size_t *len)
 {
 	const char *p = s->source, *end;

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include "mlint/discover.h"
+#include "mlint/finding.h"
 #include "mlint/graph.h"
 #include "mlint/migration.h"
 
@@ -91,6 +92,10 @@ int mlint_scriptdir_load_snapshot(struct mlint_scriptdir *sd,
 
 /* The text of line `line` (1-based) of a kept source, or NULL. */
 const char *mlint_script_line(const struct mlint_script *s, unsigned line, size_t *len);
+
+/* A finding's location in `s`: its path and revision, the position, and
+ * that line of the kept source as the excerpt. */
+struct mlint_location mlint_script_at(const struct mlint_script *s, unsigned line, unsigned col);
 
 /* The script of graph node `node`. */
 const struct mlint_script *mlint_scriptdir_node_script(const struct mlint_scriptdir *sd,
