@@ -242,7 +242,9 @@ static const struct mlint_rule rules[] = {
 	 "indexes under an ACCESS EXCLUSIVE lock, and MySQL copies the table. When\n"
 	 "existing_type= says the change is binary coercible on PostgreSQL\n"
 	 "(VARCHAR(50) -> VARCHAR(100), VARCHAR -> TEXT, NUMERIC(10,2) ->\n"
-	 "NUMERIC(12,2)) it is not reported. ALTER COLUMN ... TYPE in op.execute\n"
+	 "NUMERIC(12,2)) it is not reported: no rewrite, though ACCESS EXCLUSIVE is\n"
+	 "still taken briefly for the catalogue update (queued behind running\n"
+	 "queries, see missing-lock-timeout). ALTER COLUMN ... TYPE in op.execute\n"
 	 "SQL is reported too.\n"
 	 "On a large table that is minutes of downtime; values that do not convert\n"
 	 "make the migration fail halfway.\n"
@@ -402,7 +404,8 @@ static const struct mlint_rule rules[] = {
 	 "    op.execute('ALTER TABLE orders VALIDATE CONSTRAINT fk_orders_user')\n"},
 	{"add-unique-constraint", MLINT_SEV_WARNING, "upgrade",
 	 "create_unique_constraint on an existing table: its index is built under ACCESS EXCLUSIVE",
-	 "Lock: ACCESS EXCLUSIVE for the whole index build: reads and writes wait.\n"
+	 "Lock: ACCESS EXCLUSIVE for the whole index build: reads and writes wait\n"
+	 "(unlike CREATE INDEX, whose SHARE lock lets reads go on).\n"
 	 "\n"
 	 "Bad:   op.create_unique_constraint('uq_users_email', 'users', ['email'])\n",
 	 "Build the unique index concurrently, then attach it (a catalogue update):\n"
@@ -414,7 +417,8 @@ static const struct mlint_rule rules[] = {
 	{"add-primary-key", MLINT_SEV_WARNING, "upgrade",
 	 "a primary key added to an existing table: its index is built under ACCESS EXCLUSIVE",
 	 "Lock: ACCESS EXCLUSIVE while the unique index is built and the columns\n"
-	 "are checked for NULLs: reads and writes wait. Also reported for\n"
+	 "are checked for NULLs: reads and writes wait (unlike CREATE INDEX, whose\n"
+	 "SHARE lock lets reads go on). Also reported for\n"
 	 "add_column(Column(..., primary_key=True)) and ADD COLUMN ... PRIMARY KEY.\n"
 	 "\n"
 	 "Bad:   op.create_primary_key('pk_events', 'events', ['id'])\n",
@@ -445,7 +449,9 @@ static const struct mlint_rule rules[] = {
 	 "VACUUM FULL or CLUSTER in a migration: a full rewrite under ACCESS EXCLUSIVE",
 	 "Lock: ACCESS EXCLUSIVE while the whole table and its indexes are written\n"
 	 "anew: reads and writes wait, and the disk must hold a second copy.\n"
-	 "(VACUUM also cannot run in a transaction: see concurrently-in-transaction.)\n"
+	 "And VACUUM FULL outside `with op.get_context().autocommit_block():` fails\n"
+	 "at deploy (\"cannot run inside a transaction block\", reported as\n"
+	 "concurrently-in-transaction).\n"
 	 "\n"
 	 "Bad:   op.execute('VACUUM FULL orders')\n",
 	 "Do not compact tables in a migration: run it in a maintenance window, or\n"
