@@ -237,6 +237,20 @@ migration m_validate_later "validate in a later migration" <<'PY'
 --
     pass
 PY
+migration m_validate_edges "validate: commit between, new table" <<'PY'
+    # a COMMIT between ADD and VALIDATE ends the ADD's transaction (itself
+    # reported as commit-in-migration)
+    op.create_check_constraint('ck_orders_big_nn', 'orders', 'big IS NOT NULL', postgresql_not_valid=True)
+    op.execute("COMMIT")
+    op.execute("ALTER TABLE orders VALIDATE CONSTRAINT ck_orders_big_nn")
+    # a table created in this upgrade holds no rows: nobody waits on it
+    op.create_table('notes', sa.Column('id', sa.Integer(), nullable=True))
+    op.create_check_constraint('ck_notes_id', 'notes', 'id > 0', postgresql_not_valid=True)
+    op.execute("ALTER TABLE notes VALIDATE CONSTRAINT ck_notes_id")
+--
+    op.drop_table('notes')
+    op.drop_constraint('ck_orders_big_nn', 'orders', type_='check')
+PY
 
 # the project is Alembic's own: its CLI sees one head
 al "$P" heads
@@ -304,6 +318,8 @@ assert_contains "validate in one transaction: a foreign key's lock" "$OUT" \
 assert_eq "validate in one transaction: three findings" 3 \
   "$(printf '%s\n' "$OUT" | grep -F "versions/$(basename "$V2"):" | grep -cF '[constraint-not-valid]')"
 not_reported "VALIDATE in a later migration" "$m_validate_later" constraint-not-valid
+not_reported "VALIDATE after a COMMIT, or on a table this upgrade created" "$m_validate_edges" constraint-not-valid
+reported "the COMMIT itself" "$m_validate_edges" '"COMMIT"' commit-in-migration
 not_reported "SET NOT NULL after the VALIDATE: the CHECK proves it, only the VALIDATE is reported" "$V2" set-not-null
 
 B=$m_backfill
