@@ -559,9 +559,10 @@ static int check_lock_timeout(const struct ctx *c)
 /* ---- VALIDATE in the transaction of its NOT VALID ADD --------------------- */
 
 /*
- * Whether the migration's transaction ends at operation i: a step of an
+ * Whether the migration's transaction ends at o: a step of an
  * autocommit_block (Alembic commits before the block and opens a new
- * transaction after it) or a COMMIT / ROLLBACK written in SQL.
+ * transaction after it) or a transaction statement written in SQL (COMMIT,
+ * ROLLBACK, ...; any of them counts, so a doubt means no report).
  */
 static int ends_transaction(const struct mlint_op *o)
 {
