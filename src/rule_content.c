@@ -556,6 +556,76 @@ static int check_lock_timeout(const struct ctx *c)
 	return 0;
 }
 
+/* ---- VALIDATE in the transaction of its NOT VALID ADD --------------------- */
+
+/*
+ * Whether the migration's transaction ends at o: a step of an
+ * autocommit_block (Alembic commits before the block and opens a new
+ * transaction after it) or a transaction statement written in SQL (COMMIT,
+ * ROLLBACK, ...; any of them counts, so a doubt means no report).
+ */
+static int ends_transaction(const struct mlint_op *o)
+{
+	return o->in_autocommit || o->kind == MLINT_OP_TRANSACTION;
+}
+
+static int adds_not_valid(const struct mlint_op *o)
+{
+	return o->kind == MLINT_OP_CREATE_CONSTRAINT && o->not_valid == MLINT_TRI_YES &&
+	       o->name && (o->constraint == MLINT_CONSTRAINT_FOREIGN_KEY ||
+			   o->constraint == MLINT_CONSTRAINT_CHECK);
+}
+
+static int report_validate_same_transaction(const struct ctx *c, const struct mlint_op *add,
+					    const struct mlint_op *o)
+{
+	int fk = add->constraint == MLINT_CONSTRAINT_FOREIGN_KEY;
+
+	return REPORT(c, "constraint-not-valid", o,
+		      "constraint '%s' is validated in the same transaction as line %u, which "
+		      "added it NOT VALID: on PostgreSQL the %s lock that ADD took on '%s' is "
+		      "held through the validation scan (%s wait); validate after a commit (in a "
+		      "later migration, or inside `with op.get_context().autocommit_block():`)",
+		      o->name, add->line,
+		      fk ? "SHARE ROW EXCLUSIVE" : "ACCESS EXCLUSIVE", or_q(add->table),
+		      fk ? "writes" : "reads and writes");
+}
+
+/*
+ * constraint-not-valid, second form: ADD CONSTRAINT ... NOT VALID then
+ * VALIDATE CONSTRAINT of the same constraint before a commit. The ADD's
+ * lock (ACCESS EXCLUSIVE for a CHECK) lasts until the transaction ends, so
+ * the scan NOT VALID meant to run unlocked runs under it. One pass with the
+ * NOT VALID constraints of the current transaction by name: linear time.
+ */
+static int check_validate_same_transaction(const struct ctx *c)
+{
+	struct mlint_strmap added = MLINT_STRMAP_INIT;
+	int error = 0;
+
+	for (size_t i = 0; i < c->ops->nr && error == 0; i++) {
+		const struct mlint_op *o = &c->ops->items[i];
+		const size_t *at;
+		if (ends_transaction(o)) {
+			mlint_strmap_release(&added);
+			continue;
+		}
+		if (adds_not_valid(o) && on_existing(c, i)) {
+			if (mlint_strmap_add(&added, o->name, i) < 0)
+				error = MLINT_ERROR;
+			continue;
+		}
+		if (o->kind != MLINT_OP_VALIDATE_CONSTRAINT || !o->name ||
+		    !(at = mlint_strmap_find(&added, o->name)))
+			continue;
+		const struct mlint_op *add = &c->ops->items[*at];
+		if (!o->table || !add->table || strcmp(o->table, add->table) == 0)
+			error = report_validate_same_transaction(c, add, o);
+	}
+	mlint_strmap_release(&added);
+	return error;
+}
+
 /* ---- one upgrade function -------------------------------------------------- */
 
 typedef int (*op_rule)(const struct ctx *c, size_t i);
@@ -586,6 +656,8 @@ static int check_upgrade_ops(struct ctx *c)
 			if (postgresql_only[r](c, i) < 0)
 				return MLINT_ERROR;
 	}
+	if (c->pg && check_validate_same_transaction(c) < 0)
+		return MLINT_ERROR;
 	return c->pg ? check_lock_timeout(c) : 0;
 }
 

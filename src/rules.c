@@ -242,7 +242,9 @@ static const struct mlint_rule rules[] = {
 	 "indexes under an ACCESS EXCLUSIVE lock, and MySQL copies the table. When\n"
 	 "existing_type= says the change is binary coercible on PostgreSQL\n"
 	 "(VARCHAR(50) -> VARCHAR(100), VARCHAR -> TEXT, NUMERIC(10,2) ->\n"
-	 "NUMERIC(12,2)) it is not reported. ALTER COLUMN ... TYPE in op.execute\n"
+	 "NUMERIC(12,2)) it is not reported: no rewrite, though ACCESS EXCLUSIVE is\n"
+	 "still taken briefly for the catalogue update (queued behind running\n"
+	 "queries, see missing-lock-timeout). ALTER COLUMN ... TYPE in op.execute\n"
 	 "SQL is reported too.\n"
 	 "On a large table that is minutes of downtime; values that do not convert\n"
 	 "make the migration fail halfway.\n"
@@ -379,30 +381,42 @@ static const struct mlint_rule rules[] = {
 	 "Not reported for a column or table the same upgrade added.\n"
 	 "\n"
 	 "Bad:   op.alter_column('orders', 'user_id', nullable=False)\n",
-	 "Prove it with a NOT VALID check first, validate it (SHARE UPDATE EXCLUSIVE:\n"
-	 "reads and writes go on), then set NOT NULL without a scan:\n"
+	 "Prove it with a NOT VALID check first, validate it after a commit (SHARE\n"
+	 "UPDATE EXCLUSIVE: reads and writes go on), then set NOT NULL without a\n"
+	 "scan. The VALIDATE must not share the ADD's transaction: the ADD's ACCESS\n"
+	 "EXCLUSIVE lock would be held through the scan. An autocommit block\n"
+	 "commits before it (or put the VALIDATE and what follows in a later\n"
+	 "migration):\n"
 	 "    op.create_check_constraint('ck_orders_user_nn', 'orders',\n"
 	 "                               'user_id IS NOT NULL', postgresql_not_valid=True)\n"
-	 "    op.execute('ALTER TABLE orders VALIDATE CONSTRAINT ck_orders_user_nn')\n"
+	 "    with op.get_context().autocommit_block():\n"
+	 "        op.execute('ALTER TABLE orders VALIDATE CONSTRAINT ck_orders_user_nn')\n"
 	 "    op.alter_column('orders', 'user_id', nullable=False)\n"
 	 "    op.drop_constraint('ck_orders_user_nn', 'orders', type_='check')\n"},
 	{"constraint-not-valid", MLINT_SEV_WARNING, "upgrade",
-	 "a foreign key or CHECK added to an existing table without NOT VALID",
+	 "a foreign key or CHECK added to an existing table without NOT VALID, or validated "
+	 "before a commit",
 	 "Lock: SHARE ROW EXCLUSIVE on both tables for a foreign key (writes wait),\n"
 	 "ACCESS EXCLUSIVE for a CHECK (reads and writes wait), held while every\n"
 	 "row is checked. Added NOT VALID, the constraint applies to new rows at\n"
 	 "once and the existing rows are checked later by VALIDATE CONSTRAINT,\n"
-	 "which takes only SHARE UPDATE EXCLUSIVE.\n"
+	 "which takes only SHARE UPDATE EXCLUSIVE. Later means after a commit: a\n"
+	 "lock is held until its transaction ends, so a VALIDATE in the same\n"
+	 "transaction as its NOT VALID ADD (same upgrade, outside an autocommit\n"
+	 "block) scans under the ADD's lock; that is reported too.\n"
 	 "\n"
 	 "Bad:   op.create_foreign_key('fk_orders_user', 'orders', 'users',\n"
-	 "                             ['user_id'], ['id'])\n",
+	 "                             ['user_id'], ['id'])\n"
+	 "Bad:   op.create_foreign_key(..., postgresql_not_valid=True)\n"
+	 "       op.execute('ALTER TABLE orders VALIDATE CONSTRAINT fk_orders_user')\n",
 	 "    op.create_foreign_key('fk_orders_user', 'orders', 'users', ['user_id'], ['id'],\n"
 	 "                          postgresql_not_valid=True)\n"
-	 "    # next migration (or after a commit):\n"
-	 "    op.execute('ALTER TABLE orders VALIDATE CONSTRAINT fk_orders_user')\n"},
+	 "    with op.get_context().autocommit_block():  # or in the next migration\n"
+	 "        op.execute('ALTER TABLE orders VALIDATE CONSTRAINT fk_orders_user')\n"},
 	{"add-unique-constraint", MLINT_SEV_WARNING, "upgrade",
 	 "create_unique_constraint on an existing table: its index is built under ACCESS EXCLUSIVE",
-	 "Lock: ACCESS EXCLUSIVE for the whole index build: reads and writes wait.\n"
+	 "Lock: ACCESS EXCLUSIVE for the whole index build: reads and writes wait\n"
+	 "(unlike CREATE INDEX, whose SHARE lock lets reads go on).\n"
 	 "\n"
 	 "Bad:   op.create_unique_constraint('uq_users_email', 'users', ['email'])\n",
 	 "Build the unique index concurrently, then attach it (a catalogue update):\n"
@@ -414,7 +428,8 @@ static const struct mlint_rule rules[] = {
 	{"add-primary-key", MLINT_SEV_WARNING, "upgrade",
 	 "a primary key added to an existing table: its index is built under ACCESS EXCLUSIVE",
 	 "Lock: ACCESS EXCLUSIVE while the unique index is built and the columns\n"
-	 "are checked for NULLs: reads and writes wait. Also reported for\n"
+	 "are checked for NULLs: reads and writes wait (unlike CREATE INDEX, whose\n"
+	 "SHARE lock lets reads go on). Also reported for\n"
 	 "add_column(Column(..., primary_key=True)) and ADD COLUMN ... PRIMARY KEY.\n"
 	 "\n"
 	 "Bad:   op.create_primary_key('pk_events', 'events', ['id'])\n",
@@ -445,7 +460,9 @@ static const struct mlint_rule rules[] = {
 	 "VACUUM FULL or CLUSTER in a migration: a full rewrite under ACCESS EXCLUSIVE",
 	 "Lock: ACCESS EXCLUSIVE while the whole table and its indexes are written\n"
 	 "anew: reads and writes wait, and the disk must hold a second copy.\n"
-	 "(VACUUM also cannot run in a transaction: see concurrently-in-transaction.)\n"
+	 "And VACUUM FULL outside `with op.get_context().autocommit_block():` fails\n"
+	 "at deploy (\"cannot run inside a transaction block\", reported as\n"
+	 "concurrently-in-transaction).\n"
 	 "\n"
 	 "Bad:   op.execute('VACUUM FULL orders')\n",
 	 "Do not compact tables in a migration: run it in a maintenance window, or\n"

@@ -183,7 +183,8 @@ migration m_safe "safe recipes and false alarms" <<'PY'
         op.execute("ALTER TYPE status ADD VALUE IF NOT EXISTS 'gone'")
     op.create_foreign_key('fk_orders_user3', 'orders', 'users', ['user_id'], ['id'], postgresql_not_valid=True)
     op.create_check_constraint('ck_orders_total_nn', 'orders', 'total IS NOT NULL', postgresql_not_valid=True)
-    op.execute("ALTER TABLE orders VALIDATE CONSTRAINT ck_orders_total_nn")
+    with op.get_context().autocommit_block():
+        op.execute("ALTER TABLE orders VALIDATE CONSTRAINT ck_orders_total_nn")
     op.alter_column('orders', 'total', existing_type=sa.Numeric(), nullable=False)
     op.alter_column('users', 'email', existing_type=sa.VARCHAR(length=50), nullable=False, existing_nullable=False, comment='already NOT NULL')
     op.add_column('orders', sa.Column('flag', sa.Boolean(), server_default=sa.text('false'), nullable=False))
@@ -204,6 +205,51 @@ migration m_safe "safe recipes and false alarms" <<'PY'
     with op.get_context().autocommit_block():
         op.create_index('ix_orders_uid2', 'orders', ['uid2'], postgresql_concurrently=True)
         op.drop_index('ix_orders_total', table_name='orders', postgresql_concurrently=True)
+PY
+
+# VALIDATE CONSTRAINT in the transaction of its NOT VALID ADD: the ADD's lock
+# is held through the scan (proven in tests/pg, set-not-null--fix-in-one-transaction)
+migration m_validate "validate in one transaction" <<'PY'
+    op.create_check_constraint('ck_orders_r_nn', 'orders', 'r IS NOT NULL', postgresql_not_valid=True)
+    op.execute("ALTER TABLE orders VALIDATE CONSTRAINT ck_orders_r_nn")
+    op.create_foreign_key('fk_orders_user4', 'orders', 'users', ['user_id'], ['id'], postgresql_not_valid=True)
+    op.execute(sa.text("ALTER TABLE orders VALIDATE CONSTRAINT fk_orders_user4"))
+    op.execute("ALTER TABLE orders ADD CONSTRAINT ck_sql CHECK (r < 100) NOT VALID")
+    op.execute("ALTER TABLE orders VALIDATE CONSTRAINT ck_sql")
+    op.alter_column('orders', 'r', existing_type=sa.Float(), nullable=False)
+    # added NOT VALID here, validated after a commit (autocommit_block) or
+    # in the next migration: fine
+    op.create_check_constraint('ck_orders_seen_nn', 'orders', 'seen IS NOT NULL', postgresql_not_valid=True)
+    op.create_foreign_key('fk_orders_user5', 'orders', 'users', ['user_id'], ['id'], postgresql_not_valid=True)
+    with op.get_context().autocommit_block():
+        op.execute("ALTER TABLE orders VALIDATE CONSTRAINT ck_orders_seen_nn")
+--
+    op.drop_constraint('fk_orders_user5', 'orders', type_='foreignkey')
+    op.drop_constraint('ck_orders_seen_nn', 'orders', type_='check')
+    op.alter_column('orders', 'r', existing_type=sa.Float(), nullable=True)
+    op.execute("ALTER TABLE orders DROP CONSTRAINT ck_sql")
+    op.drop_constraint('fk_orders_user4', 'orders', type_='foreignkey')
+    op.drop_constraint('ck_orders_r_nn', 'orders', type_='check')
+PY
+migration m_validate_later "validate in a later migration" <<'PY'
+    # mlint: ignore-file[missing-downgrade] -- a validation has nothing to undo
+    op.execute("ALTER TABLE orders VALIDATE CONSTRAINT fk_orders_user5")
+--
+    pass
+PY
+migration m_validate_edges "validate: commit between, new table" <<'PY'
+    # a COMMIT between ADD and VALIDATE ends the ADD's transaction (itself
+    # reported as commit-in-migration)
+    op.create_check_constraint('ck_orders_big_nn', 'orders', 'big IS NOT NULL', postgresql_not_valid=True)
+    op.execute("COMMIT")
+    op.execute("ALTER TABLE orders VALIDATE CONSTRAINT ck_orders_big_nn")
+    # a table created in this upgrade holds no rows: nobody waits on it
+    op.create_table('notes', sa.Column('id', sa.Integer(), nullable=True))
+    op.create_check_constraint('ck_notes_id', 'notes', 'id > 0', postgresql_not_valid=True)
+    op.execute("ALTER TABLE notes VALIDATE CONSTRAINT ck_notes_id")
+--
+    op.drop_table('notes')
+    op.drop_constraint('ck_orders_big_nn', 'orders', type_='check')
 PY
 
 # the project is Alembic's own: its CLI sees one head
@@ -260,6 +306,21 @@ reported "SQL: CLUSTER" "$S" "CLUSTER orders" vacuum-full-or-cluster
 reported "SQL: ALTER TYPE ADD VALUE (line in a triple-quoted string)" "$S" "ADD VALUE 'archived'" enum-add-value
 reported "SQL: COMMIT" "$S" '"COMMIT"' commit-in-migration
 reported "SQL: CREATE INDEX CONCURRENTLY" "$S" "CONCURRENTLY ix_orders_remark" concurrently-in-transaction
+
+V2=$m_validate
+reported "VALIDATE after create_check_constraint(NOT VALID), one transaction" "$V2" "VALIDATE CONSTRAINT ck_orders_r_nn" constraint-not-valid
+reported "VALIDATE after create_foreign_key(NOT VALID), one transaction" "$V2" "VALIDATE CONSTRAINT fk_orders_user4" constraint-not-valid
+reported "SQL: VALIDATE after ADD CONSTRAINT ... NOT VALID, one transaction" "$V2" "VALIDATE CONSTRAINT ck_sql" constraint-not-valid
+assert_contains "validate in one transaction: message" "$OUT" \
+  "constraint 'ck_orders_r_nn' is validated in the same transaction as line $(at "$V2" "'ck_orders_r_nn'" | cut -d: -f2), which added it NOT VALID: on PostgreSQL the ACCESS EXCLUSIVE lock that ADD took on 'orders' is held through the validation scan"
+assert_contains "validate in one transaction: a foreign key's lock" "$OUT" \
+  "the SHARE ROW EXCLUSIVE lock that ADD took on 'orders' is held through the validation scan (writes wait)"
+assert_eq "validate in one transaction: three findings" 3 \
+  "$(printf '%s\n' "$OUT" | grep -F "versions/$(basename "$V2"):" | grep -cF '[constraint-not-valid]')"
+not_reported "VALIDATE in a later migration" "$m_validate_later" constraint-not-valid
+not_reported "VALIDATE after a COMMIT, or on a table this upgrade created" "$m_validate_edges" constraint-not-valid
+reported "the COMMIT itself" "$m_validate_edges" '"COMMIT"' commit-in-migration
+not_reported "SET NOT NULL after the VALIDATE: the CHECK proves it, only the VALIDATE is reported" "$V2" set-not-null
 
 B=$m_backfill
 reported "UPDATE without WHERE after ADD COLUMN" "$B" "UPDATE orders SET total" update-under-lock
