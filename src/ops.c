@@ -370,10 +370,20 @@ static int ends_with(const char *s, const char *tail)
 	return n >= t && strcmp(s + n - t, tail) == 0;
 }
 
+/* The first bytes of the modelled methods' names. Built once (with the
+ * span word tables), read only. */
+static unsigned char method_starts[256];
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+static void tables_init(void);
+
 /* The modelled method called `name`, or NULL: most callees (sa.Column,
  * sa.String, op.f) are out after comparing one byte per method. */
 static const struct method *find_method(const char *name)
 {
+	/* op.f, sa.Column, sa.String: out on their first byte */
+	pthread_once(&tables_once, tables_init);
+	if (!method_starts[(unsigned char)name[0]])
+		return NULL;
 	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
 		if (methods[i].name[0] == name[0] && strcmp(methods[i].name, name) == 0)
 			return &methods[i];
@@ -712,7 +722,6 @@ static const struct {
  * (seconds[b], with the one-byte words in every entry): a byte pair that
  * starts no word is passed over with two loads. Built once, read only. */
 static uint32_t span_word_starts[256], span_word_seconds[256];
-static pthread_once_t span_words_once = PTHREAD_ONCE_INIT;
 
 static void span_words_init(void)
 {
@@ -741,6 +750,15 @@ static unsigned lowest_bit(uint32_t x)
 #endif
 }
 
+/* memcmp(a, b, n) == 0 for the few bytes of a span word, without a call. */
+static int bytes_equal(const unsigned char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != (unsigned char)b[i])
+			return 0;
+	return 1;
+}
+
 /* The words of `maybe` that start at p. */
 static uint32_t words_at(const unsigned char *p, const unsigned char *end, uint32_t maybe)
 {
@@ -749,10 +767,17 @@ static uint32_t words_at(const unsigned char *p, const unsigned char *end, uint3
 		unsigned w = lowest_bit(maybe);
 		maybe &= maybe - 1;
 		if ((size_t)(end - p) >= span_word_text[w].len &&
-		    memcmp(p, span_word_text[w].text, span_word_text[w].len) == 0)
+		    bytes_equal(p, span_word_text[w].text, span_word_text[w].len))
 			found |= WORD(w);
 	}
 	return found;
+}
+
+static void tables_init(void)
+{
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		method_starts[(unsigned char)methods[i].name[0]] = 1;
+	span_words_init();
 }
 
 /* Which of the span words occur in the call's text (as span_has would
@@ -765,7 +790,7 @@ static uint32_t span_words(struct reader *r, const struct mlint_call *c)
 
 	if (r->words_of == c)
 		return r->words;
-	pthread_once(&span_words_once, span_words_init);
+	pthread_once(&tables_once, tables_init);
 	for (; p < last; p++)
 		if ((maybe = span_word_starts[p[0]] & span_word_seconds[p[1]] & ~found) != 0)
 			found |= words_at(p, last + 1, maybe);
