@@ -819,15 +819,20 @@ static int record_with(struct extractor *x, size_t a, size_t n)
 /* Pairs every bracket of tokens [a, n) in one pass (a stack in `match`
  * itself): a call's closing bracket is then found in O(1), so 100,000
  * nested calls cost linear time. Unclosed brackets match `n`. */
-static int match_brackets(struct extractor *x, size_t a, size_t n)
+/* Also counts the ';' outside brackets (*semis) and says whether every
+ * bracket closed (*balanced): what splitting the line into statements needs. */
+static int match_brackets(struct extractor *x, size_t a, size_t n, size_t *semis, int *balanced)
 {
 	size_t top = (size_t)-1; /* index of the innermost open bracket */
 
+	*semis = 0;
 	if (MLINT_ARRAY_GROW(x->match, x->alloc_match, n + 1) < 0)
 		return MLINT_ERROR;
 	for (size_t i = a; i < n; i++) {
 		int k = x->toks[i].kind;
 		x->match[i] = n;
+		if (k == ';' && top == (size_t)-1)
+			(*semis)++;
 		if (k == '(' || k == '[' || k == '{') {
 			x->match[i] = top; /* remember the enclosing one for now */
 			top = i;
@@ -838,6 +843,7 @@ static int match_brackets(struct extractor *x, size_t a, size_t n)
 			x->match[i] = open;
 		}
 	}
+	*balanced = top == (size_t)-1;
 	while (top != (size_t)-1) { /* still open at the end of the line */
 		size_t open = top;
 		top = x->match[open];
@@ -898,13 +904,10 @@ static int open_block(struct extractor *x, size_t w, size_t n)
 	return end > w + 1 && !(b->expr = span_text_kept(x, w + 1, end)) ? MLINT_ERROR : 0;
 }
 
+/* After match_brackets(x, a, n). */
 static int collect_calls(struct extractor *x, size_t a, size_t n)
 {
 	size_t w = a < n && tok_is(x->src, &x->toks[a], "async") ? a + 1 : a;
-	if (x->no_calls)
-		return 0;
-	if (match_brackets(x, a, n) < 0)
-		return MLINT_ERROR;
 	if (a == 0)
 		close_blocks(x, x->depth);
 	if (w < n && tok_is(x->src, &x->toks[w], "with") && record_with(x, w, n) < 0)
@@ -952,38 +955,62 @@ static enum mlint_body_kind statement_kind(const struct extractor *x, size_t a, 
 	return MLINT_BODY_CODE;
 }
 
-static int note_body_statements(struct extractor *x, size_t a, size_t n)
+/* One simple statement [a, b) of the function's body: what kind of body. */
+static int note_statement(struct extractor *x, struct mlint_function *f, size_t a, size_t b)
 {
-	struct mlint_function *f = &x->m->functions[x->cur_func];
-	size_t start = a;
-	unsigned depth = 0;
+	size_t raise_at = 0;
+	enum mlint_body_kind kind = statement_kind(x, a, b, &raise_at);
 
-	for (size_t i = a; i <= n; i++) {
-		int k = i < n ? x->toks[i].kind : ';';
-		size_t raise_at = 0;
-		enum mlint_body_kind kind;
-		if (k == '(' || k == '[' || k == '{') depth++;
-		if ((k == ')' || k == ']' || k == '}') && depth) depth--;
-		if (k != ';' || depth)
-			continue;
-		kind = statement_kind(x, start, i, &raise_at);
-		if (kind > f->body)
-			f->body = kind;
-		if (kind == MLINT_BODY_RAISE && !f->raises) {
-			size_t e = raise_at;
-			while (e < i && (x->toks[e].kind == MLINT_TOK_NAME || x->toks[e].kind == '.'))
-				e++;
-			f->raises = e > raise_at ? span_text(x, raise_at, e) : mlint_strdup("");
-			if (!f->raises)
-				return MLINT_ERROR;
-		}
-		start = i + 1;
+	if (kind > f->body)
+		f->body = kind;
+	if (kind == MLINT_BODY_RAISE && !f->raises) {
+		size_t e = raise_at;
+		while (e < b && (x->toks[e].kind == MLINT_TOK_NAME || x->toks[e].kind == '.'))
+			e++;
+		f->raises = e > raise_at ? span_text(x, raise_at, e) : mlint_strdup("");
+		if (!f->raises)
+			return MLINT_ERROR;
 	}
+	return 0;
+}
+
+/* The function's end so far, and the line's calls (brackets matched). */
+static int end_body_line(struct extractor *x, struct mlint_function *f, size_t a, size_t n)
+{
 	if (n > a) {
 		f->end_line = last_line_of(x->src, &x->toks[n - 1]);
 		f->end_off = x->toks[n - 1].off + x->toks[n - 1].len;
 	}
-	return collect_calls(x, a, n);
+	return x->no_calls ? 0 : collect_calls(x, a, n);
+}
+
+static int note_body_statements(struct extractor *x, size_t a, size_t n)
+{
+	struct mlint_function *f = &x->m->functions[x->cur_func];
+	size_t start = a, semis = 1;
+	unsigned depth = 0;
+	int balanced = 0;
+
+	/* With the calls, the bracket pass they need also says whether the
+	 * line is one statement (no ';' outside brackets): most are. */
+	if (!x->no_calls && match_brackets(x, a, n, &semis, &balanced) < 0)
+		return MLINT_ERROR;
+	if (semis == 0) {
+		if (balanced && note_statement(x, f, a, n) < 0)
+			return MLINT_ERROR;
+		return end_body_line(x, f, a, n);
+	}
+	for (size_t i = a; i <= n; i++) {
+		int k = i < n ? x->toks[i].kind : ';';
+		if (k == '(' || k == '[' || k == '{') depth++;
+		if ((k == ')' || k == ']' || k == '}') && depth) depth--;
+		if (k != ';' || depth)
+			continue;
+		if (note_statement(x, f, start, i) < 0)
+			return MLINT_ERROR;
+		start = i + 1;
+	}
+	return end_body_line(x, f, a, n);
 }
 
 static int open_function(struct extractor *x, size_t def_at, size_t n)
