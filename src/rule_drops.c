@@ -115,41 +115,62 @@ struct table_def {
 	const char *args, *end; /* its argument list */
 };
 
+static int table_def_at(const struct mlint_script *s, const char *p, const char *name, size_t n,
+			struct table_def *def);
+
+/* The definition of `name` that binds it at `use`: the last one before
+ * it, else the first in the file (module level, below the function). */
 static int table_def_of(const struct mlint_script *s, const char *name, size_t n,
-			struct table_def *def)
+			const char *use, struct table_def *def)
 {
 	const char *src = s->source, *end = src + s->source_len;
+	struct table_def d;
+	int found = 0;
 
 	for (const char *p = src; n && p + n < end; p++) {
-		const char *q, *callee, *t;
-		char quote;
-		if ((p != src && p[-1] != ' ' && p[-1] != '\t' && p[-1] != '\n') ||
-		    memcmp(p, name, n) != 0 || word_char(p[n]))
+		if (!table_def_at(s, p, name, n, &d))
 			continue;
-		q = p + n;
-		while (q < end && (*q == ' ' || *q == '\t'))
-			q++;
-		if (q + 1 >= end || *q != '=' || q[1] == '=')
-			continue;
-		for (callee = q = skip_blank(q + 1, end); q < end && (word_char(*q) || *q == '.');)
-			q++;
-		if (q - callee < 5 || strncasecmp(q - 5, "table", 5) != 0 || q >= end || *q != '(')
-			continue;
-		def->args = q;
-		q = skip_blank(q + 1, end);
-		if (q >= end || (*q != '\'' && *q != '"'))
-			continue;
-		quote = *q++;
-		for (t = q; q < end && *q != quote && *q != '\n';)
-			q++;
-		if (q >= end || *q != quote || q == t || (size_t)(q - t) >= sizeof(def->table))
-			continue;
-		memcpy(def->table, t, (size_t)(q - t));
-		def->table[q - t] = '\0';
-		def->end = close_of(def->args, end);
-		return 1;
+		if (p < use || !found)
+			*def = d;
+		found = 1;
+		if (p >= use)
+			break;
 	}
-	return 0;
+	return found;
+}
+
+/* A definition of `name` starting at p. */
+static int table_def_at(const struct mlint_script *s, const char *p, const char *name, size_t n,
+			struct table_def *def)
+{
+	const char *src = s->source, *end = src + s->source_len, *q, *callee, *t;
+	char quote;
+
+	if (p + n >= end || (p != src && p[-1] != ' ' && p[-1] != '\t' && p[-1] != '\n') ||
+	    memcmp(p, name, n) != 0 || word_char(p[n]))
+		return 0;
+	q = p + n;
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	if (q + 1 >= end || *q != '=' || q[1] == '=')
+		return 0;
+	for (callee = q = skip_blank(q + 1, end); q < end && (word_char(*q) || *q == '.');)
+		q++;
+	if (q - callee < 5 || strncasecmp(q - 5, "table", 5) != 0 || q >= end || *q != '(')
+		return 0;
+	def->args = q;
+	q = skip_blank(q + 1, end);
+	if (q >= end || (*q != '\'' && *q != '"'))
+		return 0;
+	quote = *q++;
+	for (t = q; q < end && *q != quote && *q != '\n';)
+		q++;
+	if (q >= end || *q != quote || q == t || (size_t)(q - t) >= sizeof(def->table))
+		return 0;
+	memcpy(def->table, t, (size_t)(q - t));
+	def->table[q - t] = '\0';
+	def->end = close_of(def->args, end);
+	return 1;
 }
 
 /* Whether the definition lists column `column` ('column' or "column"). */
@@ -176,7 +197,7 @@ static int named_def(const struct mlint_script *s, const char **from, const char
 		*from = hit + 1;
 		while (id > s->source && word_char(id[-1]))
 			id--;
-		if (id < hit && table_def_of(s, id, (size_t)(hit - id), def)) {
+		if (id < hit && table_def_of(s, id, (size_t)(hit - id), hit, def)) {
 			*after = hit + strlen(suffix);
 			return 1;
 		}
@@ -214,10 +235,22 @@ struct copy {
 	char into[128];   /* the table written */
 };
 
+static const char *method_of(const struct mlint_call *c)
+{
+	const char *dot = strrchr(c->name, '.');
+	return dot ? dot + 1 : c->name;
+}
+
 static int is_execute(const struct mlint_call *c)
 {
-	const char *dot = strrchr(c->name, '.'), *m = dot ? dot + 1 : c->name;
-	return strcmp(m, "execute") == 0 || strcmp(m, "exec_driver_sql") == 0;
+	return strcmp(method_of(c), "execute") == 0 || strcmp(method_of(c), "exec_driver_sql") == 0;
+}
+
+/* Calls that may read rows: execute(), text(), select(). */
+static int may_read(const struct mlint_call *c)
+{
+	return is_execute(c) || strcmp(method_of(c), "text") == 0 ||
+	       strcmp(method_of(c), "select") == 0;
 }
 
 /* The table an execute() call writes: its UPDATE / INSERT string (from
@@ -275,6 +308,7 @@ static int copied_by_code(const struct mlint_script *s, size_t f, const struct m
 		for (size_t r = first; in_loop && r < last; r++) {
 			const struct mlint_call *rc = &m->calls[r];
 			if (rc->off < c->off && rc->end <= s->source_len && rc->off < rc->end &&
+			    may_read(rc) &&
 			    reads_column(s, s->source + rc->off, s->source + rc->end, d->table,
 					 d->column)) {
 				cp->how = "a loop";
