@@ -41,12 +41,13 @@ static int check_one(void *ctx, size_t slot, const struct mlint_script *s)
 		return MLINT_ERROR;
 	if (rejected)
 		return 0;
-	if (mlint_check_content_script(s, &fc->opts, &sl->out) < 0 ||
-	    mlint_check_names_script(s, &sl->out) < 0)
+	if (mlint_check_names_script(s, &sl->out) < 0)
 		return MLINT_ERROR;
-	/* this file's pattern findings apart, to judge its drops as a whole */
+	/* this file's content and pattern findings apart, to judge its drops
+	 * as a whole (a copy-swap's rename, the locks on a table it drops) */
 	mlint_findings_init(&mine);
-	if ((error = mlint_pattern_engine_check(sl->engine, s, &mine)) == 0 &&
+	if ((error = mlint_check_content_script(s, &fc->opts, &mine)) == 0 &&
+	    (error = mlint_pattern_engine_check(sl->engine, s, &mine)) == 0 &&
 	    (error = mlint_check_drops_script(s, &mine)) == 0)
 		error = mlint_findings_move(&sl->out, &mine);
 	mlint_findings_release(&mine);

@@ -160,4 +160,160 @@ assert_not_contains "asymmetric: the index goes with its column" "$OUT" "creates
 assert_not_contains "asymmetric: a recreated index is not created by the upgrade" "$OUT" "index 'ix_users_fullname'"
 assert_contains "asymmetric: recall, an index the downgrade leaves" "$OUT" \
   "$(basename "$idx"):$(grep -n "ix_users_id_email" "$idx" | cut -d: -f1):5: warning[asymmetric-downgrade]: upgrade() creates index 'ix_users_id_email' on 'users' but downgrade() has no drop_index to undo it"
+
+# Copies written the way real migrations write them (issue 14): a Python
+# loop over the rows, SQLAlchemy table() expressions, and the copy-swap that
+# renames the new column to the old name. A second project, so that Alembic
+# runs each on SQLite.
+q=$TMP/proj2; mkdir -p "$q"; git_init "$q"
+al "$q" init migrations
+rev r "$q" -m "create accounts"; accounts=$AL_FILE
+body "$accounts" <<'EOF2'
+def upgrade():
+    op.create_table('accounts', sa.Column('id', sa.Integer(), nullable=False),
+                    sa.Column('email', sa.String(120)), sa.Column('nickname', sa.String(40)),
+                    sa.Column('name', sa.String(80)), sa.Column('balance', sa.Integer()),
+                    sa.Column('notes', sa.Text()), sa.Column('code', sa.String(8)),
+                    sa.PrimaryKeyConstraint('id'))
+    op.create_index('ix_accounts_code', 'accounts', ['code'])
+
+
+def downgrade():
+    op.drop_index('ix_accounts_code', table_name='accounts')
+    op.drop_table('accounts')
+EOF2
+
+# A loop over fetched rows writes the new column (redash style, with text()).
+rev r "$q" -m "lowercase emails"; loop=$AL_FILE
+body "$loop" <<'EOF2'
+def upgrade():
+    op.add_column('accounts', sa.Column('email_lower', sa.String(255), nullable=True))
+    conn = op.get_bind()
+    rows = conn.execute(sa.text("SELECT id, email FROM accounts")).fetchall()
+    for r in rows:
+        conn.execute(sa.text("UPDATE accounts SET email_lower = :v WHERE id = :id"),
+                     {"v": (r[1] or "").lower(), "id": r[0]})
+    op.drop_column('accounts', 'email')
+
+
+def downgrade():
+    op.add_column('accounts', sa.Column('email', sa.String(120), nullable=True))
+    op.execute("UPDATE accounts SET email = email_lower")
+    op.drop_column('accounts', 'email_lower')
+EOF2
+
+# A loop over op.get_bind().execute(t.select()) inserting into another
+# table, with sa.table() definitions at module level.
+rev r "$q" -m "move nicknames to profiles"; moved=$AL_FILE
+sed -i '/^def upgrade/,$d' "$moved"
+cat >>"$moved" <<'EOF2'
+accounts = sa.table('accounts', sa.column('id', sa.Integer), sa.column('nickname', sa.String))
+profiles = sa.table('profiles', sa.column('account_id', sa.Integer),
+                    sa.column('nickname', sa.String))
+
+
+def upgrade():
+    op.create_table('profiles', sa.Column('account_id', sa.Integer(), nullable=False),
+                    sa.Column('nickname', sa.String(40)))
+    for row in op.get_bind().execute(accounts.select()):
+        op.get_bind().execute(
+            profiles.insert().values(account_id=row.id, nickname=row.nickname))
+    op.drop_column('accounts', 'nickname')
+
+
+def downgrade():
+    op.add_column('accounts', sa.Column('nickname', sa.String(40), nullable=True))
+    op.drop_table('profiles')
+EOF2
+
+# One UPDATE built with table(): op.execute(t.update().values(new=t.c.old)).
+rev r "$q" -m "display name"; expr=$AL_FILE
+sed -i '/^def upgrade/,$d' "$expr"
+cat >>"$expr" <<'EOF2'
+def upgrade():
+    op.add_column('accounts', sa.Column('display_name', sa.String(80), nullable=True))
+    t = sa.table('accounts', sa.column('name', sa.String), sa.column('display_name', sa.String))
+    op.execute(t.update().values(display_name=t.c.name))
+    op.drop_column('accounts', 'name')
+
+
+def downgrade():
+    op.add_column('accounts', sa.Column('name', sa.String(80), nullable=True))
+    op.drop_column('accounts', 'display_name')
+EOF2
+
+# The whole copy-swap: add, copy, drop the old, rename the new to the old name.
+rev r "$q" -m "balance to bigint"; swap2=$AL_FILE
+body "$swap2" <<'EOF2'
+def upgrade():
+    op.add_column('accounts', sa.Column('balance_new', sa.BigInteger(), nullable=True))
+    op.execute("UPDATE accounts SET balance_new = balance")
+    op.drop_column('accounts', 'balance')
+    op.alter_column('accounts', 'balance_new', new_column_name='balance')
+
+
+def downgrade():
+    op.add_column('accounts', sa.Column('balance_old', sa.Integer(), nullable=True))
+    op.execute("UPDATE accounts SET balance_old = balance")
+    op.drop_column('accounts', 'balance')
+    op.alter_column('accounts', 'balance_old', new_column_name='balance')
+EOF2
+
+# Recall: a loop that reads other columns, not the dropped one.
+rev r "$q" -m "drop notes"; notread=$AL_FILE
+body "$notread" <<'EOF2'
+def upgrade():
+    conn = op.get_bind()
+    for r in conn.execute(sa.text("SELECT id, balance FROM accounts")).fetchall():
+        conn.execute(sa.text("UPDATE accounts SET balance = :b WHERE id = :id"),
+                     {"b": r[1] or 0, "id": r[0]})
+    op.drop_column('accounts', 'notes')
+
+
+def downgrade():
+    op.add_column('accounts', sa.Column('notes', sa.Text(), nullable=True))
+EOF2
+
+# The demo's noise: an index dropped in a batch, then its table.
+rev r "$q" -m "drop accounts"; gone=$AL_FILE
+body "$gone" <<'EOF2'
+def upgrade():
+    op.drop_table('profiles')
+    with op.batch_alter_table('accounts') as batch_op:
+        batch_op.drop_index('ix_accounts_code')
+    op.drop_table('accounts')
+
+
+def downgrade():
+    pass
+EOF2
+sed -i 's|^sqlalchemy.url = .*|sqlalchemy.url = sqlite:///app.db|' "$q/alembic.ini"
+(cd "$q" && $ALEMBIC upgrade head >"$TMP/.al" 2>&1) || { cat "$TMP/.al" >&2; fail "setup: alembic upgrade head (proj2)"; }
+rm -f "$q/app.db"
+# PostgreSQL's lock rules judge the index drop.
+sed -i 's|^sqlalchemy.url = .*|sqlalchemy.url = postgresql://localhost/app|' "$q/alembic.ini"
+git_commit_all "$q" "migrations"
+cd "$q"
+run_mlint check --no-excerpt
+line_of() { grep -n "$2" "$1" | head -1 | cut -d: -f1; }
+
+assert_eq "loop copy: no drop-column error" 0 "$(count "$loop" 'error\[drop-column\]')"
+assert_contains "loop copy: info naming the loop's table and line" "$OUT" \
+  "$(basename "$loop"):$(line_of "$loop" "op.drop_column('accounts', 'email')"):5: info[drop-column]: column 'email' of 'accounts' is dropped after a loop copied its values into 'accounts' (line $(line_of "$loop" 'conn.execute(sa.text("UPDATE'))"
+assert_contains "loop insert into another table: info naming it" "$OUT" \
+  "$(basename "$moved"):$(line_of "$moved" "op.drop_column('accounts', 'nickname')"):5: info[drop-column]: column 'nickname' of 'accounts' is dropped after a loop copied its values into 'profiles' (line $(line_of "$moved" 'op.get_bind().execute($'))"
+assert_contains "table() update: info" "$OUT" \
+  "$(basename "$expr"):$(line_of "$expr" "op.drop_column('accounts', 'name')"):5: info[drop-column]: column 'name' of 'accounts' is dropped after an UPDATE copied its values into 'accounts' (line $(line_of "$expr" 'op.execute(t.update'))"
+# (update-under-lock stays: on PostgreSQL the ADD COLUMN's lock is held for
+# the whole UPDATE, which is true of the swap too)
+assert_eq "copy-swap with rename: no rename-column / asymmetric-downgrade" 0 \
+  "$(count "$swap2" 'rename-column\|asymmetric-downgrade')"
+assert_eq "copy-swap with rename: one drop-column finding" 1 "$(count "$swap2" 'drop-column')"
+assert_contains "copy-swap with rename: the info" "$OUT" \
+  "$(basename "$swap2"):$(line_of "$swap2" "op.drop_column('accounts', 'balance')"):5: info[drop-column]: column 'balance' of 'accounts' is dropped after an UPDATE copied its values (line"
+assert_contains "recall: a loop that does not read the column" "$OUT" \
+  "$(basename "$notread"):$(line_of "$notread" "op.drop_column('accounts', 'notes')"):5: error[drop-column]"
+assert_eq "table dropped after: nothing about its index" 0 "$(count "$gone" 'ix_accounts_code')"
+assert_contains "table dropped after: the drop is still an error" "$OUT" \
+  "$(basename "$gone"):$(line_of "$gone" "op.drop_table('accounts')"):5: error[drop-table]"
 finish
