@@ -16,6 +16,7 @@
 struct slot {
 	struct mlint_pattern_engine *engine; /* made on the slot's first file */
 	struct mlint_findings out;
+	struct mlint_content_scratch content;
 };
 
 struct mlint_file_checker {
@@ -41,7 +42,7 @@ static int check_one(void *ctx, size_t slot, const struct mlint_script *s)
 		return MLINT_ERROR;
 	if (rejected)
 		return 0;
-	if (mlint_check_content_script(s, &fc->opts, &sl->out) < 0 ||
+	if (mlint_check_content_script_in(s, &fc->opts, &sl->out, &sl->content) < 0 ||
 	    mlint_check_names_script(s, &sl->out) < 0)
 		return MLINT_ERROR;
 	/* this file's pattern findings apart, to judge its drops as a whole */
@@ -65,8 +66,10 @@ struct mlint_file_checker *mlint_file_checker_new(const struct mlint_ruleset *rs
 	fc->opts = *opts;
 	fc->visitor.visit = check_one;
 	fc->visitor.ctx = fc;
-	for (size_t t = 0; t < MLINT_SCAN_SLOTS; t++)
+	for (size_t t = 0; t < MLINT_SCAN_SLOTS; t++) {
 		mlint_findings_init(&fc->slots[t].out);
+		mlint_content_scratch_init(&fc->slots[t].content);
+	}
 	return fc;
 }
 
@@ -77,6 +80,7 @@ void mlint_file_checker_free(struct mlint_file_checker *fc)
 	for (size_t t = 0; t < MLINT_SCAN_SLOTS; t++) {
 		mlint_pattern_engine_free(fc->slots[t].engine);
 		mlint_findings_release(&fc->slots[t].out);
+		mlint_content_scratch_release(&fc->slots[t].content);
 	}
 	free(fc);
 }
