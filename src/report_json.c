@@ -47,47 +47,65 @@ int mlint_json_write(struct mlint_buf *out, json_t *root)
  * plain ASCII are escaped here the way jansson does; any other string
  * (UTF-8, or bytes lossy_string replaces) goes through jansson itself.
  */
-static int put_ascii_json_string(struct mlint_buf *out, const char *s)
+/* The bytes `s` takes as a JSON string (quotes included) when it is all
+ * ASCII; 0 when it is not (jansson writes those). */
+static size_t ascii_json_size(const char *s)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	const char *run = s;
-	int error = mlint_buf_putc(out, '"');
-
-	for (const char *p = s; *p && error == 0; p++) {
-		unsigned char ch = (unsigned char)*p;
-		char esc[7] = { '\\', 0 };
-		size_t n = 2;
-		if (ch >= 0x20 && ch != '"' && ch != '\\')
-			continue;
-		switch (ch) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
-		default:
-			memcpy(esc + 1, "u00", 3);
-			esc[4] = hex[ch >> 4];
-			esc[5] = hex[ch & 15];
-			n = 6;
-		}
-		if ((error = mlint_buf_put(out, run, (size_t)(p - run))) == 0)
-			error = mlint_buf_put(out, esc, n);
-		run = p + 1;
+	size_t n = 2;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x80)
+			return 0;
+		if (*p >= 0x20 && *p != '"' && *p != '\\')
+			n++;
+		else if (*p == '"' || *p == '\\' || *p == '\b' || *p == '\f' || *p == '\n' ||
+			 *p == '\r' || *p == '\t')
+			n += 2;
+		else
+			n += 6; /* \u00XX */
 	}
-	if (error == 0)
-		error = mlint_buf_puts(out, run);
-	return error == 0 ? mlint_buf_putc(out, '"') : error;
+	return n;
 }
 
-static int is_ascii(const char *s)
+/* An ASCII string of `size` bytes in JSON (ascii_json_size), escaped as
+ * jansson escapes it: in one reservation, byte by byte. */
+static int put_ascii_json_string(struct mlint_buf *out, const char *s, size_t size)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s >= 0x80)
-			return 0;
-	return 1;
+	static const char hex[] = "0123456789ABCDEF";
+	char *w;
+
+	if (mlint_buf_grow(out, size) < 0)
+		return MLINT_ERROR;
+	w = out->ptr + out->len;
+	*w++ = '"';
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		char short_escape = 0;
+		if (*p >= 0x20 && *p != '"' && *p != '\\') {
+			*w++ = (char)*p;
+			continue;
+		}
+		switch (*p) {
+		case '"': short_escape = '"'; break;
+		case '\\': short_escape = '\\'; break;
+		case '\b': short_escape = 'b'; break;
+		case '\f': short_escape = 'f'; break;
+		case '\n': short_escape = 'n'; break;
+		case '\r': short_escape = 'r'; break;
+		case '\t': short_escape = 't'; break;
+		}
+		*w++ = '\\';
+		if (short_escape) {
+			*w++ = short_escape;
+		} else {
+			memcpy(w, "u00", 3);
+			w[3] = hex[*p >> 4];
+			w[4] = hex[*p & 15];
+			w += 5;
+		}
+	}
+	*w++ = '"';
+	out->len = (size_t)(w - out->ptr);
+	out->ptr[out->len] = '\0';
+	return 0;
 }
 
 /* `s` as a JSON string, NULL as null. */
@@ -95,12 +113,13 @@ static int put_json_string(struct mlint_buf *out, const char *s)
 {
 	json_t *j;
 	char *text;
+	size_t size;
 	int error;
 
 	if (!s)
 		return mlint_buf_puts(out, "null");
-	if (is_ascii(s))
-		return put_ascii_json_string(out, s);
+	if ((size = ascii_json_size(s)) > 0)
+		return put_ascii_json_string(out, s, size);
 	if (!(j = lossy_string(s)))
 		return mlint_error_set("out of memory while writing JSON");
 	text = json_dumps(j, JSON_ENCODE_ANY);
