@@ -71,11 +71,11 @@ static size_t ascii_json_size(const char *s)
 static int put_ascii_json_string(struct mlint_buf *out, const char *s, size_t size)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	char *w;
+	char *w, *start;
 
 	if (mlint_buf_grow(out, size) < 0)
 		return MLINT_ERROR;
-	w = out->ptr + out->len;
+	w = start = out->ptr + out->len;
 	*w++ = '"';
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		char short_escape = 0;
@@ -103,6 +103,9 @@ static int put_ascii_json_string(struct mlint_buf *out, const char *s, size_t si
 		}
 	}
 	*w++ = '"';
+	if ((size_t)(w - start) != size) /* ascii_json_size and this loop disagree */
+		return mlint_error_set("internal: JSON string of %zu bytes, %zu reserved",
+				       (size_t)(w - start), size);
 	out->len = (size_t)(w - out->ptr);
 	out->ptr[out->len] = '\0';
 	return 0;
