@@ -26,6 +26,16 @@ void mlint_arena_release(struct mlint_arena_block **arena)
 	*arena = NULL;
 }
 
+void mlint_arena_reset(struct mlint_arena_block **arena)
+{
+	struct mlint_arena_block *keep = *arena;
+
+	if (!keep)
+		return;
+	mlint_arena_release(&keep->next);
+	keep->used = keep->last = 0;
+}
+
 static struct mlint_arena_block *new_block(struct mlint_arena_block **arena, size_t n,
 					   size_t cap)
 {

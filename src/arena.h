@@ -21,6 +21,12 @@ struct mlint_arena_block;
 
 void mlint_arena_release(struct mlint_arena_block **arena);
 
+/* Empties the arena but keeps its newest (largest) block for the next
+ * strings: an owner that is filled and emptied again and again (one
+ * function's operations after another) allocates once instead of each
+ * time. Every pointer taken from it before is invalid. */
+void mlint_arena_reset(struct mlint_arena_block **arena);
+
 /* `n` bytes of char data (no alignment); NULL and an error set when out of
  * memory. */
 char *mlint_arena_alloc(struct mlint_arena_block **arena, size_t n);

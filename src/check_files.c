@@ -16,6 +16,7 @@
 struct slot {
 	struct mlint_pattern_engine *engine; /* made on the slot's first file */
 	struct mlint_findings out;
+	struct mlint_content_scratch content;
 };
 
 struct mlint_file_checker {
@@ -46,7 +47,7 @@ static int check_one(void *ctx, size_t slot, const struct mlint_script *s)
 	/* this file's content and pattern findings apart, to judge its drops
 	 * as a whole (a copy-swap's rename, the locks on a table it drops) */
 	mlint_findings_init(&mine);
-	if ((error = mlint_check_content_script(s, &fc->opts, &mine)) == 0 &&
+	if ((error = mlint_check_content_script_in(s, &fc->opts, &mine, &sl->content)) == 0 &&
 	    (error = mlint_pattern_engine_check(sl->engine, s, &mine)) == 0 &&
 	    (error = mlint_check_drops_script(s, &mine)) == 0)
 		error = mlint_findings_move(&sl->out, &mine);
@@ -66,8 +67,10 @@ struct mlint_file_checker *mlint_file_checker_new(const struct mlint_ruleset *rs
 	fc->opts = *opts;
 	fc->visitor.visit = check_one;
 	fc->visitor.ctx = fc;
-	for (size_t t = 0; t < MLINT_SCAN_SLOTS; t++)
+	for (size_t t = 0; t < MLINT_SCAN_SLOTS; t++) {
 		mlint_findings_init(&fc->slots[t].out);
+		mlint_content_scratch_init(&fc->slots[t].content);
+	}
 	return fc;
 }
 
@@ -78,6 +81,7 @@ void mlint_file_checker_free(struct mlint_file_checker *fc)
 	for (size_t t = 0; t < MLINT_SCAN_SLOTS; t++) {
 		mlint_pattern_engine_free(fc->slots[t].engine);
 		mlint_findings_release(&fc->slots[t].out);
+		mlint_content_scratch_release(&fc->slots[t].content);
 	}
 	free(fc);
 }

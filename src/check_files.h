@@ -3,11 +3,22 @@
 #define MLINT_SRC_CHECK_FILES_H
 
 #include "mlint/check.h"
+#include "mlint/ops.h"
 #include "mlint/ruleset.h"
 
-/* The C content rules on one script. */
-int mlint_check_content_script(const struct mlint_script *s, const struct mlint_check_opts *opts,
-			       struct mlint_findings *out);
+/* The operations arrays and string arenas the content rules fill for each
+ * function: one per thread, reused from file to file, so checking a file
+ * does not allocate and free them again (bench/README.md). */
+struct mlint_content_scratch {
+	struct mlint_ops up, down;
+};
+void mlint_content_scratch_init(struct mlint_content_scratch *scratch);
+void mlint_content_scratch_release(struct mlint_content_scratch *scratch);
+
+/* The C content rules on one script, with a thread's scratch. */
+int mlint_check_content_script_in(const struct mlint_script *s,
+				  const struct mlint_check_opts *opts, struct mlint_findings *out,
+				  struct mlint_content_scratch *scratch);
 
 /* Files Python's compiler judges: a sign of a syntax error, a conflict
  * marker, or a problem the tokenizer found (Python's message is better);

@@ -28,6 +28,13 @@ void mlint_ops_release(struct mlint_ops *ops)
 	mlint_ops_init(ops);
 }
 
+void mlint_ops_clear(struct mlint_ops *ops)
+{
+	ops->nr = 0;
+	ops->nr_sql_unparsed = 0;
+	mlint_arena_reset(&ops->strings);
+}
+
 static const char *const kind_names[] = {
 	[MLINT_OP_OTHER] = "other",
 	[MLINT_OP_CREATE_TABLE] = "create_table",

@@ -23,6 +23,7 @@ struct ctx {
 	const struct mlint_check_opts *opts;
 	struct mlint_findings *out;
 	const struct mlint_ops *ops; /* the upgrade function's operations */
+	struct mlint_content_scratch *scratch; /* ops arrays reused across functions */
 	int pg;                      /* the PostgreSQL rules run */
 	struct mlint_strmap facts;   /* see build_facts() */
 	int facts_built;
@@ -945,7 +946,7 @@ static int check_pair(struct ctx *c, size_t f)
 {
 	const struct mlint_script *s = c->s;
 	const struct mlint_function *up = &s->m.functions[f], *down = partner(&s->m, up);
-	struct mlint_ops dn;
+	struct mlint_ops *dn = &c->scratch->down;
 	int error;
 
 	if ((error = check_upgrade_ops(c)) < 0 ||
@@ -954,11 +955,10 @@ static int check_pair(struct ctx *c, size_t f)
 	if (!down || down->body != MLINT_BODY_CODE || c->opts->downgrade == MLINT_DOWNGRADE_OFF ||
 	    is_merge(&s->m))
 		return 0;
-	mlint_ops_init(&dn);
-	if ((error = mlint_ops_read_with(&dn, &s->m, s->source, s->source_len,
+	mlint_ops_clear(dn);
+	if ((error = mlint_ops_read_with(dn, &s->m, s->source, s->source_len,
 					 (size_t)(down - s->m.functions), MLINT_OPS_NAMES)) == 0)
-		error = check_asymmetric(s, c->ops, &dn, down->name, c->out);
-	mlint_ops_release(&dn);
+		error = check_asymmetric(s, c->ops, dn, down->name, c->out);
 	return error;
 }
 
@@ -967,8 +967,21 @@ static int runs_postgresql_rules(enum mlint_dialect d)
 	return d == MLINT_DIALECT_POSTGRESQL || d == MLINT_DIALECT_UNKNOWN;
 }
 
-int mlint_check_content_script(const struct mlint_script *s, const struct mlint_check_opts *opts,
-			       struct mlint_findings *out)
+void mlint_content_scratch_init(struct mlint_content_scratch *scratch)
+{
+	mlint_ops_init(&scratch->up);
+	mlint_ops_init(&scratch->down);
+}
+
+void mlint_content_scratch_release(struct mlint_content_scratch *scratch)
+{
+	mlint_ops_release(&scratch->up);
+	mlint_ops_release(&scratch->down);
+}
+
+int mlint_check_content_script_in(const struct mlint_script *s,
+				  const struct mlint_check_opts *opts, struct mlint_findings *out,
+				  struct mlint_content_scratch *scratch)
 {
 	const struct mlint_migration *m = &s->m;
 	struct line_cache lines;
@@ -984,15 +997,14 @@ int mlint_check_content_script(const struct mlint_script *s, const struct mlint_
 	c.opts = opts;
 	c.out = out;
 	c.pg = runs_postgresql_rules(opts->dialect);
+	c.scratch = scratch;
+	c.ops = &scratch->up;
 	for (size_t f = 0; f < m->nr_functions && error == 0; f++) {
-		struct mlint_ops up;
 		if (!m->functions[f].is_upgrade)
 			continue;
-		mlint_ops_init(&up);
-		c.ops = &up;
-		if ((error = read_function_ops(s, f, &up)) == 0)
+		mlint_ops_clear(&scratch->up);
+		if ((error = read_function_ops(s, f, &scratch->up)) == 0)
 			error = check_pair(&c, f);
-		mlint_ops_release(&up);
 		mlint_strmap_release(&c.facts);
 		c.facts_built = 0;
 	}

@@ -142,6 +142,9 @@ struct mlint_ops {
 
 void mlint_ops_init(struct mlint_ops *ops);
 void mlint_ops_release(struct mlint_ops *ops);
+/* Empties `ops` for the next mlint_ops_read, keeping its array and a block
+ * of its strings (pointers into the old operations become invalid). */
+void mlint_ops_clear(struct mlint_ops *ops);
 
 /*
  * Appends the operations of function `function` of `m` (scanned with its

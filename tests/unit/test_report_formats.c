@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <jansson.h>
@@ -101,12 +102,95 @@ static void test_report_sarif_fields(void **state)
 	mlint_findings_release(&f);
 }
 
+/* The jansson tree the JSON report was built from before it was written
+ * directly: the report must keep exactly these bytes. */
+static json_t *reference_string(const char *s)
+{
+	char copy[256];
+	json_t *j;
+	if (!s)
+		return json_null();
+	if ((j = json_string(s)))
+		return j;
+	assert_true(strlen(s) < sizeof(copy));
+	strcpy(copy, s);
+	for (unsigned char *p = (unsigned char *)copy; *p; p++)
+		if (*p >= 0x80)
+			*p = '?';
+	return json_string(copy);
+}
+
+static char *reference_json(const struct mlint_findings *f, const struct mlint_summary *s)
+{
+	json_t *list = json_array();
+	char *text;
+	for (size_t i = 0; i < f->nr; i++) {
+		const struct mlint_finding *x = &f->items[i];
+		json_array_append_new(
+			list, json_pack("{s:s, s:s, s:o, s:I, s:I, s:o, s:o, s:o}", "rule", x->rule,
+					"severity", mlint_severity_name(x->severity), "path",
+					reference_string(x->path), "line", (json_int_t)x->line,
+					"column", (json_int_t)x->col, "message",
+					reference_string(x->message), "revision",
+					reference_string(x->revision), "section",
+					reference_string(x->section)));
+	}
+	json_t *root = json_pack(
+		"{s:i, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}}", "version", 1, "findings", list,
+		"summary", "errors", (json_int_t)s->errors, "warnings", (json_int_t)s->warnings,
+		"infos", (json_int_t)s->infos, "files", (json_int_t)s->files, "migrations",
+		(json_int_t)s->migrations, "suppressed", (json_int_t)s->suppressed);
+	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	return text;
+}
+
+static void assert_json_like_jansson(const struct mlint_findings *f, const struct mlint_summary *s)
+{
+	struct mlint_buf out;
+	char *want = reference_json(f, s);
+	assert_non_null(want);
+	mlint_buf_init(&out, 0);
+	assert_int_equal(mlint_report_json(&out, f, s), 0);
+	assert_int_equal(out.ptr[out.len - 1], '\n');
+	out.ptr[--out.len] = '\0';
+	assert_string_equal(out.ptr, want);
+	free(want);
+	mlint_buf_release(&out);
+}
+
+static void test_report_json_bytes(void **state)
+{
+	static const char *const odd[] = {
+		"plain", "q\"uote and back\\slash / slash", "\b\f\n\r\t\x01\x1f\x7f end",
+		"caf\xc3\xa9 \xe2\x80\xa8 \xf0\x9f\x90\x8d utf-8", "bad \xe9 byte\x01",
+		"",
+	};
+	struct mlint_findings f;
+	struct mlint_summary s = {0};
+	(void)state;
+
+	mlint_findings_init(&f);
+	assert_json_like_jansson(&f, &s); /* "findings": [] */
+	for (size_t i = 0; i < sizeof(odd) / sizeof(*odd); i++)
+		for (size_t j = 0; j < sizeof(odd) / sizeof(*odd); j++)
+			assert_int_equal(mlint_findings_add(&f, "multiple-heads", odd[i], (unsigned)i,
+							    4000000000u, j % 2 ? NULL : odd[j],
+							    NULL, 0, "%s", odd[j]), 0);
+	mlint_findings_count(&f, &s);
+	s.files = 12345678901ull;
+	s.suppressed = 3;
+	assert_json_like_jansson(&f, &s);
+	mlint_findings_release(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_report_github_escaping),
 		cmocka_unit_test(test_report_sarif_fields),
 		cmocka_unit_test(test_report_markdown_escaping),
+		cmocka_unit_test(test_report_json_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
