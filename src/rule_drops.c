@@ -319,6 +319,65 @@ static int copied_by_code(const struct mlint_script *s, size_t f, const struct m
 	return 0;
 }
 
+/* The table op.bulk_insert(NAME, rows) writes: NAME's table() or
+ * create_table() definition. */
+static int bulk_target(const struct mlint_script *s, const struct mlint_call *c, struct copy *cp)
+{
+	const char *p = s->source + c->off, *end = s->source + c->end, *open, *id;
+	struct table_def def;
+
+	if (!(open = memchr(p, '(', (size_t)(end - p))))
+		return 0;
+	id = skip_blank(open + 1, end);
+	for (p = id; p < end && word_char(*p);)
+		p++;
+	if (p == id || !table_def_of(s, id, (size_t)(p - id), id, &def))
+		return 0;
+	cp->how = "a bulk_insert";
+	snprintf(cp->into, sizeof(cp->into), "%s", def.table);
+	return 1;
+}
+
+/* Whether call c reads what drop d takes away: its table (SELECT ... FROM
+ * it), or, for a column, that column of it. */
+static int reads_dropped(const struct mlint_script *s, const struct mlint_call *c,
+			 const struct mlint_op *d)
+{
+	const char *p = s->source + c->off, *end = s->source + c->end;
+
+	if (d->kind == MLINT_OP_DROP_COLUMN)
+		return reads_column(s, p, end, d->table, d->column);
+	return has_word_in(p, end, "select") && has_word_in(p, end, d->table);
+}
+
+/* A copy by op.bulk_insert() before drop `d` (index i): rows an execute()
+ * or select() read from d's table (its column) before the insert, written
+ * into another table (the same table, for a column). */
+static int copied_by_bulk(const struct mlint_script *s, size_t f, const struct mlint_ops *ops,
+			  size_t i, struct copy *cp)
+{
+	const struct mlint_op *d = &ops->items[i];
+	const struct mlint_function *fn = &s->m.functions[f];
+	size_t first = fn->first_call, last = fn->first_call + fn->nr_calls;
+
+	for (size_t j = 0; j < i; j++) {
+		const struct mlint_op *o = &ops->items[j];
+		if (o->kind != MLINT_OP_BULK_INSERT || !o->call || !d->table ||
+		    !bulk_target(s, o->call, cp) ||
+		    (d->kind == MLINT_OP_DROP_TABLE && same(cp->into, d->table)))
+			continue;
+		for (size_t r = first; r < last; r++) {
+			const struct mlint_call *rc = &s->m.calls[r];
+			if (rc->off < o->call->off && rc->end <= s->source_len && rc->off < rc->end &&
+			    may_read(rc) && reads_dropped(s, rc, d)) {
+				cp->line = o->line;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
 static const char *sql_of(const struct mlint_op *o)
 {
 	return o->call ? o->call->first_arg : NULL;
@@ -366,6 +425,8 @@ static enum verdict judge(const struct mlint_script *s, size_t f, const struct m
 		}
 	}
 	if (column && d->call && copied_by_code(s, f, ops, d, cp))
+		return COPIED;
+	if (copied_by_bulk(s, f, ops, i, cp))
 		return COPIED;
 	return KEEP;
 }

@@ -275,6 +275,37 @@ def downgrade():
 EOF2
 
 # The demo's noise: an index dropped in a batch, then its table.
+rev r "$q" -m "add tags"; tags=$AL_FILE
+body "$tags" <<'EOF2'
+def upgrade():
+    op.create_table('tags', sa.Column('id', sa.Integer(), primary_key=True),
+                    sa.Column('name', sa.String(50)))
+    op.create_table('flags', sa.Column('id', sa.Integer(), primary_key=True),
+                    sa.Column('name', sa.String(50)))
+
+
+def downgrade():
+    op.drop_table('flags')
+    op.drop_table('tags')
+EOF2
+rev r "$q" -m "tags become labels"; bulk=$AL_FILE
+body "$bulk" <<'EOF2'
+def upgrade():
+    labels = op.create_table('labels', sa.Column('id', sa.Integer(), primary_key=True),
+                             sa.Column('name', sa.String(50)))
+    conn = op.get_bind()
+    rows = conn.execute(sa.text("SELECT id, name FROM tags")).fetchall()
+    op.bulk_insert(labels, [{'id': r.id, 'name': r.name} for r in rows])
+    op.drop_table('tags')
+    seeds = sa.table('seeds', sa.column('name', sa.String))
+    op.create_table('seeds', sa.Column('name', sa.String(50)))
+    op.bulk_insert(seeds, [{'name': 'a'}, {'name': 'b'}])
+    op.drop_table('flags')
+
+
+def downgrade():
+    pass
+EOF2
 rev r "$q" -m "drop accounts"; gone=$AL_FILE
 body "$gone" <<'EOF2'
 def upgrade():
@@ -313,6 +344,10 @@ assert_contains "copy-swap with rename: the info" "$OUT" \
   "$(basename "$swap2"):$(line_of "$swap2" "op.drop_column('accounts', 'balance')"):5: info[drop-column]: column 'balance' of 'accounts' is dropped after an UPDATE copied its values (line"
 assert_contains "recall: a loop that does not read the column" "$OUT" \
   "$(basename "$notread"):$(line_of "$notread" "op.drop_column('accounts', 'notes')"):5: error[drop-column]"
+assert_contains "bulk_insert of rows read from the table: info naming where they went" "$OUT" \
+  "$(basename "$bulk"):$(line_of "$bulk" "op.drop_table('tags')"):5: info[drop-table]: table 'tags' is dropped after its rows were copied to 'labels' (line $(line_of "$bulk" 'op.bulk_insert(labels'))"
+assert_contains "recall: a bulk_insert of literal rows is no copy of the dropped table" "$OUT" \
+  "$(basename "$bulk"):$(line_of "$bulk" "op.drop_table('flags')"):5: error[drop-table]"
 assert_eq "table dropped after: nothing about its index" 0 "$(count "$gone" 'ix_accounts_code')"
 assert_contains "table dropped after: the drop is still an error" "$OUT" \
   "$(basename "$gone"):$(line_of "$gone" "op.drop_table('accounts')"):5: error[drop-table]"
