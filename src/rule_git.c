@@ -9,7 +9,7 @@
 #include <git2.h>
 #include "mlint/buf.h"
 #include "mlint/check.h"
-#include "mlint/check_run.h"
+#include "mlint/change_set.h"
 #include "mlint/git.h"
 #include "mlint/pyscan.h"
 #include "mlint/rules.h"

@@ -11,7 +11,7 @@
 #include <git2.h>
 #include "mlint/buf.h"
 #include "mlint/check.h"
-#include "mlint/check_run.h"
+#include "mlint/change_set.h"
 #include "mlint/git.h"
 #include "mlint/snapshot.h"
 #include "util.h"

@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include "mlint/buf.h"
+#include "mlint/change_set.h"
 #include "mlint/config.h"
 #include "mlint/discover.h"
 #include "mlint/finding.h"
@@ -52,36 +53,6 @@ struct mlint_check_request {
 	 * new-only, ...), applied last; NULL for none. */
 	const struct mlint_config *overrides;
 };
-
-/* What the change (the snapshot against its base) adds, edits and removes.
- * Paths are repository paths, each list sorted. */
-struct mlint_path_list {
-	char **items;
-	size_t nr, alloc;
-};
-
-struct mlint_rename_pair {
-	char *from, *to;
-};
-
-struct mlint_change_set {
-	int known;                       /* there was a base to compare with */
-	struct mlint_path_list paths;    /* every file of the version locations added
-					  * or changed (what --new-only keeps) */
-	struct mlint_path_list added;    /* migrations whose revision is new */
-	struct mlint_path_list changed;  /* migrations whose code changed */
-	struct mlint_path_list deleted;  /* migrations gone (their base path) */
-	struct mlint_rename_pair *renamed; /* same revision, another path */
-	size_t nr_renamed, alloc_renamed;
-	struct mlint_path_list models;   /* model files changed */
-};
-
-void mlint_change_set_init(struct mlint_change_set *c);
-void mlint_change_set_release(struct mlint_change_set *c);
-/* Adds `path` to `l` (kept sorted, no duplicates). */
-int mlint_path_list_add(struct mlint_path_list *l, const char *path);
-int mlint_path_list_has(const struct mlint_path_list *l, const char *path);
-int mlint_change_set_add_rename(struct mlint_change_set *c, const char *from, const char *to);
 
 struct mlint_check_result {
 	struct mlint_project project;      /* what was discovered */
