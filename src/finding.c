@@ -102,35 +102,6 @@ static int findings_vadd(struct mlint_findings *f, const struct mlint_rule *rule
 	return 0;
 }
 
-int mlint_findings_add(struct mlint_findings *f, const char *rule_id, const char *path,
-		       unsigned line, unsigned col, const char *revision, const char *excerpt,
-		       size_t excerpt_len, const char *fmt, ...)
-{
-	const struct mlint_rule *rule = mlint_rule_find(rule_id);
-	va_list ap;
-	int error;
-
-	if (!rule)
-		return mlint_error_set("internal: unknown rule '%s'", rule_id);
-	va_start(ap, fmt);
-	error = findings_vadd(f, rule, path, line, col, revision, excerpt, excerpt_len, fmt, ap);
-	va_end(ap);
-	return error;
-}
-
-int mlint_findings_add_rule(struct mlint_findings *f, const struct mlint_rule *rule,
-			    const char *path, unsigned line, unsigned col, const char *revision,
-			    const char *excerpt, size_t excerpt_len, const char *fmt, ...)
-{
-	va_list ap;
-	int error;
-
-	va_start(ap, fmt);
-	error = findings_vadd(f, rule, path, line, col, revision, excerpt, excerpt_len, fmt, ap);
-	va_end(ap);
-	return error;
-}
-
 int mlint_findings_addf(struct mlint_findings *f, const struct mlint_rule *rule,
 			const struct mlint_location *at, const char *fmt, ...)
 {
@@ -140,10 +111,18 @@ int mlint_findings_addf(struct mlint_findings *f, const struct mlint_rule *rule,
 	if (!rule)
 		return mlint_error_set("internal: a finding without its rule");
 	va_start(ap, fmt);
-	error = findings_vadd(f, rule, at->path, at->line, at->col, at->revision, at->excerpt,
-			      at->excerpt_len, fmt, ap);
+	error = mlint_findings_vaddf(f, rule, at, fmt, ap);
 	va_end(ap);
 	return error;
+}
+
+int mlint_findings_vaddf(struct mlint_findings *f, const struct mlint_rule *rule,
+			 const struct mlint_location *at, const char *fmt, va_list ap)
+{
+	if (!rule)
+		return mlint_error_set("internal: a finding without its rule");
+	return findings_vadd(f, rule, at->path, at->line, at->col, at->revision, at->excerpt,
+			     at->excerpt_len, fmt, ap);
 }
 
 void mlint_findings_filter(struct mlint_findings *f,

@@ -77,13 +77,10 @@ static int vadd_at(struct mlint_findings *out, const struct mlint_script *s,
 		   struct line_cache *lc, const char *rule, unsigned line, unsigned col,
 		   unsigned call_line, const char *fmt, va_list ap)
 {
-	size_t len = 0;
-	const char *text = line_text(s, lc, line, &len);
-	char msg[1024];
+	struct mlint_location at = {s->path, line, col, mlint_migration_revision(&s->m), NULL, 0};
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (mlint_findings_add(out, rule, s->path, line, col, mlint_migration_revision(&s->m),
-			       text, len, "%s", msg) < 0)
+	at.excerpt = line_text(s, lc, line, &at.excerpt_len);
+	if (mlint_findings_vaddf(out, mlint_rule_find(rule), &at, fmt, ap) < 0)
 		return MLINT_ERROR;
 	out->items[out->nr - 1].call_line = call_line;
 	return 0;

@@ -174,14 +174,11 @@ static int rule_matches(struct mlint_pattern_engine *e, const struct mlint_patte
 static int report(struct mlint_pattern_engine *e, const struct mlint_pattern_rule *p, unsigned line,
 		  unsigned col, unsigned call_line, struct vars *v)
 {
-	size_t len = 0;
-	const char *text = mlint_script_line(e->s, line, &len);
+	struct mlint_location at = mlint_script_at(e->s, line, col);
 
 	if (fill_call_vars(v) < 0 ||
 	    expand(&e->message, p->message ? p->message : p->rule.summary, v) < 0 ||
-	    mlint_findings_add_rule(e->out, &p->rule, e->s->path, line, col,
-				    mlint_migration_revision(&e->s->m), text, len, "%s",
-				    e->message.ptr) < 0)
+	    mlint_findings_addf(e->out, &p->rule, &at, "%s", e->message.ptr) < 0)
 		return MLINT_ERROR;
 	e->out->items[e->out->nr - 1].call_line = call_line;
 	return 0;
@@ -191,13 +188,10 @@ static int report_gave_up(struct mlint_pattern_engine *e, const struct mlint_pat
 			  unsigned line, unsigned col, int rc, unsigned pat_line)
 {
 	PCRE2_UCHAR msg[200];
-	size_t len = 0;
-	const char *text = mlint_script_line(e->s, line, &len);
+	struct mlint_location at = mlint_script_at(e->s, line, col);
 
 	pcre2_get_error_message(rc, msg, sizeof(msg));
-	return mlint_findings_add_rule(e->out, &p->rule, e->s->path, line, col,
-				       mlint_migration_revision(&e->s->m), text, len,
-				       "could not check this: the pattern at '%s':%u gave up (%s); "
+	return mlint_findings_addf(e->out, &p->rule, &at, "could not check this: the pattern at '%s':%u gave up (%s); "
 				       "simplify it", p->origin, pat_line, (const char *)msg);
 }
 

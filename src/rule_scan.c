@@ -1,4 +1,5 @@
 /* Rules about one file as scanned: can mlint (and Alembic) read it? */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "mlint/buf.h"
@@ -8,22 +9,35 @@
 #include "util.h"
 
 static int add(struct mlint_findings *out, const struct mlint_script *s, const char *rule,
-	       unsigned line, unsigned col, const char *message)
+	       unsigned line, unsigned col, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 6, 7)))
+#endif
+	;
+
+static int add(struct mlint_findings *out, const struct mlint_script *s, const char *rule,
+	       unsigned line, unsigned col, const char *fmt, ...)
 {
 	struct mlint_location at = mlint_script_at(s, line, col);
-	return mlint_findings_addf(out, mlint_rule_find(rule), &at, "%s", message);
+	va_list ap;
+	int error;
+
+	va_start(ap, fmt);
+	error = mlint_findings_vaddf(out, mlint_rule_find(rule), &at, fmt, ap);
+	va_end(ap);
+	return error;
 }
 
 static int check_source(const struct mlint_script *s, struct mlint_findings *out)
 {
 	if (s->refused)
-		return add(out, s, "invalid-source", 1, 1, s->refused);
+		return add(out, s, "invalid-source", 1, 1, "%s", s->refused);
 	/* Python judged the file with the per-file rules (rule_syntax.c). */
 	if (mlint_script_wants_compiler(s) && mlint_pycompile_version())
 		return 0;
 	for (size_t i = 0; i < s->m.nr_problems; i++) {
 		const struct mlint_source_problem *p = &s->m.problems[i];
-		if (add(out, s, "invalid-source", p->line, p->col, p->message) < 0)
+		if (add(out, s, "invalid-source", p->line, p->col, "%s", p->message) < 0)
 			return MLINT_ERROR;
 	}
 	return 0;
@@ -42,29 +56,23 @@ static const char *kind_words(enum mlint_value_kind k)
 static int check_revision(const struct mlint_script *s, struct mlint_findings *out)
 {
 	const struct mlint_migration *m = &s->m;
-	char msg[512];
+	int expr = m->revision.kind == MLINT_VAL_EXPR;
 
 	if (!s->is_migration || s->refused)
 		return 0;
-	if (m->revision.kind == MLINT_VAL_ABSENT) {
-		snprintf(msg, sizeof(msg), "assigns down_revision but no 'revision': "
-			 "Alembic cannot load this migration");
-		return add(out, s, "parse-error", m->down_revision.line, m->down_revision.col, msg);
-	}
-	if (m->revision.kind != MLINT_VAL_STR) {
-		snprintf(msg, sizeof(msg), "'revision' is %s%s%s%s, not a string literal: "
-			 "its id cannot be known without running the file",
-			 kind_words(m->revision.kind),
-			 m->revision.kind == MLINT_VAL_EXPR ? " ('" : "",
-			 m->revision.kind == MLINT_VAL_EXPR ? m->revision.items[0] : "",
-			 m->revision.kind == MLINT_VAL_EXPR ? "')" : "");
-		return add(out, s, "parse-error", m->revision.line, m->revision.col, msg);
-	}
-	if (m->down_revision.kind == MLINT_VAL_ABSENT) {
-		snprintf(msg, sizeof(msg), "no 'down_revision' at module level: Alembic cannot "
-			 "load this migration (write down_revision = None for a base)");
-		return add(out, s, "parse-error", m->revision.line, m->revision.col, msg);
-	}
+	if (m->revision.kind == MLINT_VAL_ABSENT)
+		return add(out, s, "parse-error", m->down_revision.line, m->down_revision.col,
+			   "assigns down_revision but no 'revision': Alembic cannot load this "
+			   "migration");
+	if (m->revision.kind != MLINT_VAL_STR)
+		return add(out, s, "parse-error", m->revision.line, m->revision.col,
+			   "'revision' is %s%s%.300s%s, not a string literal: its id cannot be "
+			   "known without running the file", kind_words(m->revision.kind),
+			   expr ? " ('" : "", expr ? m->revision.items[0] : "", expr ? "')" : "");
+	if (m->down_revision.kind == MLINT_VAL_ABSENT)
+		return add(out, s, "parse-error", m->revision.line, m->revision.col,
+			   "no 'down_revision' at module level: Alembic cannot load this "
+			   "migration (write down_revision = None for a base)");
 	return 0;
 }
 
@@ -72,12 +80,10 @@ static int check_expression(const struct mlint_script *s, const char *name,
 			    const struct mlint_value *v, const char *consequence,
 			    struct mlint_findings *out)
 {
-	char msg[600];
 	if (v->kind != MLINT_VAL_EXPR)
 		return 0;
-	snprintf(msg, sizeof(msg), "%s is '%.300s', not a literal: %s", name, v->items[0],
-		 consequence);
-	return add(out, s, "non-literal-value", v->line, v->col, msg);
+	return add(out, s, "non-literal-value", v->line, v->col, "%s is '%.300s', not a literal: %s",
+		   name, v->items[0], consequence);
 }
 
 static int check_expressions(const struct mlint_script *s, struct mlint_findings *out)
@@ -156,22 +162,18 @@ static int check_header(const struct mlint_script *s, struct mlint_findings *out
 	const struct mlint_migration *m = &s->m;
 	const struct mlint_header *h = &m->header;
 	const char *rev = mlint_migration_revision(m);
-	char msg[600];
 
 	if (!rev)
 		return 0;
-	if (h->revision_id && strcmp(h->revision_id, rev) != 0) {
-		snprintf(msg, sizeof(msg), "header says 'Revision ID: %.200s' but revision is '%.200s'",
-			 h->revision_id, rev);
-		if (add(out, s, "header-mismatch", h->revision_id_line, 1, msg) < 0)
-			return MLINT_ERROR;
-	}
-	if (h->revises && !revises_matches(h->revises, &m->down_revision)) {
-		snprintf(msg, sizeof(msg), "header says 'Revises: %.200s' but down_revision differs",
-			 h->revises);
-		if (add(out, s, "header-mismatch", h->revises_line, 1, msg) < 0)
-			return MLINT_ERROR;
-	}
+	if (h->revision_id && strcmp(h->revision_id, rev) != 0 &&
+	    add(out, s, "header-mismatch", h->revision_id_line, 1,
+		"header says 'Revision ID: %.200s' but revision is '%.200s'", h->revision_id,
+		rev) < 0)
+		return MLINT_ERROR;
+	if (h->revises && !revises_matches(h->revises, &m->down_revision) &&
+	    add(out, s, "header-mismatch", h->revises_line, 1,
+		"header says 'Revises: %.200s' but down_revision differs", h->revises) < 0)
+		return MLINT_ERROR;
 	return 0;
 }
 

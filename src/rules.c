@@ -1,7 +1,7 @@
 /*
  * The rule registry. Adding a rule: add a row here (kept sorted by scope,
  * then id), then emit it from the module that checks it with
- * mlint_findings_add(). `mlint rules ID` prints the row.
+ * mlint_findings_addf(). `mlint rules ID` prints the row.
  */
 #include <string.h>
 #include "mlint/rules.h"

@@ -7,6 +7,7 @@
 #ifndef MLINT_FINDING_H
 #define MLINT_FINDING_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include "mlint/common.h"
 #include "mlint/rules.h"
@@ -37,30 +38,6 @@ struct mlint_summary {
 void mlint_findings_init(struct mlint_findings *f);
 void mlint_findings_release(struct mlint_findings *f);
 
-/*
- * Adds a finding of `rule_id` at its registry severity. `excerpt` (the
- * source line, may be NULL) is copied up to its first line end.
- */
-int mlint_findings_add(struct mlint_findings *f, const char *rule_id, const char *path,
-		       unsigned line, unsigned col, const char *revision, const char *excerpt,
-		       size_t excerpt_len, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 9, 10)))
-#endif
-	;
-
-/*
- * mlint_findings_add for a rule that is not in the static registry (a
- * pattern rule): x->rule points at rule->id, which must outlive the list.
- */
-int mlint_findings_add_rule(struct mlint_findings *f, const struct mlint_rule *rule,
-			    const char *path, unsigned line, unsigned col, const char *revision,
-			    const char *excerpt, size_t excerpt_len, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 9, 10)))
-#endif
-	;
-
 /* Where a finding is: the file, the position, the revision and the source
  * line to show under it (all but path may be 0/NULL). Borrowed: copied by
  * the add. */
@@ -81,6 +58,14 @@ int mlint_findings_addf(struct mlint_findings *f, const struct mlint_rule *rule,
 			const struct mlint_location *at, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+
+/* mlint_findings_addf with the arguments in a va_list. */
+int mlint_findings_vaddf(struct mlint_findings *f, const struct mlint_rule *rule,
+			 const struct mlint_location *at, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 0)))
 #endif
 	;
 

@@ -11,8 +11,9 @@
 
 static void add_finding(struct mlint_findings *f, const char *path, const char *msg)
 {
-	assert_int_equal(mlint_findings_add(f, "multiple-heads", path, 3, 7, "ab12", "x = 1", 5,
-					    "%s", msg), 0);
+	struct mlint_location at = {path, 3, 7, "ab12", "x = 1", 5};
+	assert_int_equal(mlint_findings_addf(f, mlint_rule_find("multiple-heads"), &at, "%s", msg),
+			 0);
 }
 
 static void test_report_github_escaping(void **state)
@@ -173,10 +174,12 @@ static void test_report_json_bytes(void **state)
 	mlint_findings_init(&f);
 	assert_json_like_jansson(&f, &s); /* "findings": [] */
 	for (size_t i = 0; i < sizeof(odd) / sizeof(*odd); i++)
-		for (size_t j = 0; j < sizeof(odd) / sizeof(*odd); j++)
-			assert_int_equal(mlint_findings_add(&f, "multiple-heads", odd[i], (unsigned)i,
-							    4000000000u, j % 2 ? NULL : odd[j],
-							    NULL, 0, "%s", odd[j]), 0);
+		for (size_t j = 0; j < sizeof(odd) / sizeof(*odd); j++) {
+			struct mlint_location at = {odd[i], (unsigned)i, 4000000000u,
+						    j % 2 ? NULL : odd[j], NULL, 0};
+			assert_int_equal(mlint_findings_addf(&f, mlint_rule_find("multiple-heads"),
+							     &at, "%s", odd[j]), 0);
+		}
 	mlint_findings_count(&f, &s);
 	s.files = 12345678901ull;
 	s.suppressed = 3;
