@@ -771,8 +771,10 @@ static int plan_dirs(struct run *r)
 		if ((error = dir_config(&res->configs[i], r, &r->p->dirs[i])) < 0)
 			break;
 		mlint_config_check_opts(&res->configs[i], &copts);
-		copts.env_sets_lock_timeout = mlint_env_mentions(r->p->dirs[i].script_location,
-								 "lock_timeout");
+		/* env.py is read only for the rule that asks (off by default) */
+		if (copts.optional_rules & MLINT_OPTIONAL_MISSING_LOCK_TIMEOUT)
+			copts.env_sets_lock_timeout =
+				mlint_env_mentions(r->p->dirs[i].script_location, "lock_timeout");
 		if (!(r->checkers[i] = mlint_file_checker_new(&res->rules, &copts)))
 			return MLINT_ERROR;
 		r->visitors[i] = mlint_file_checker_visitor(r->checkers[i]);
