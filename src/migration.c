@@ -1363,6 +1363,10 @@ static int run_extractor(struct extractor *x, struct mlint_pyscan *s)
 			if (!x->no_calls && !x->colon_pending)
 				suspect(x, &t); /* an unexpected indent */
 			x->colon_pending = 0;
+			/* Without calls nothing inside a block is read (only
+			 * module-level assignments place a migration): skim it. */
+			if (x->no_calls && x->depth == 0 && mlint_pyscan_skip_block(s) < 0)
+				return MLINT_ERROR;
 			x->depth++;
 			continue;
 		case MLINT_TOK_DEDENT:

@@ -483,6 +483,102 @@ int mlint_pyscan_next(struct mlint_pyscan *s, struct mlint_token *out)
 	}
 }
 
+/* ---- skimming a block ---------------------------------------------------- */
+
+/* Bytes the skim must look at; every other byte is skipped in a tight loop. */
+static const unsigned char skim_stop[256] = {
+	['\n'] = 1, ['\r'] = 1, ['#'] = 1, ['\''] = 1, ['"'] = 1, ['\\'] = 1,
+	['('] = 1, ['['] = 1, ['{'] = 1, [')'] = 1, [']'] = 1, ['}'] = 1,
+};
+
+/* The prefix of the string whose quote is at `q` (0 when none): up to three
+ * prefix letters right before it, not glued to a longer name. */
+static size_t prefix_before(const struct mlint_pyscan *s, size_t q)
+{
+	size_t n = 0;
+	while (n < 3 && q > n && s->src[q - n - 1] != '\0' &&
+	       strchr("rRbBuUfFtT", s->src[q - n - 1]))
+		n++;
+	while (n > 0) {
+		size_t start = q - n;
+		if (start == 0 || !is_name_char((unsigned char)s->src[start - 1])) {
+			struct mlint_pyscan probe = *s;
+			probe.pos = start;
+			if (string_prefix_len(&probe) == n)
+				return n;
+		}
+		n--;
+	}
+	return 0;
+}
+
+/* Skips the string whose quote is at the cursor, as scan_string would. */
+static void skim_string(struct mlint_pyscan *s)
+{
+	size_t prefix = prefix_before(s, s->pos), off = s->pos - prefix, line_off = s->line_off;
+	unsigned line = s->line;
+	unsigned char q = peek(s);
+	int triple = peek_at(s, 1) == q && peek_at(s, 2) == q;
+	int format = (prefix_flags(s->src + off, prefix) & MLINT_STR_FORMAT) != 0;
+
+	s->pos += triple ? 3 : 1;
+	if (!scan_string_body(s, q, triple, format))
+		note_problem(s, triple ? MLINT_PYSCAN_UNTERMINATED_TRIPLE
+				       : MLINT_PYSCAN_UNTERMINATED_STRING, off, line, line_off);
+}
+
+/* After a line end outside brackets: 1 when the line at the cursor starts a
+ * logical line indented less than `block` (the block ends there). */
+static int ends_block(const struct mlint_pyscan *s, unsigned block)
+{
+	struct mlint_pyscan probe = *s;
+	unsigned col;
+	return !measure_indent(&probe, &col) && col < block;
+}
+
+int mlint_pyscan_skip_block(struct mlint_pyscan *s)
+{
+	const unsigned block = current_indent(s);
+	const unsigned char *src = (const unsigned char *)s->src;
+
+	while (!at_eof(s)) {
+		unsigned char c = src[s->pos];
+		size_t nl;
+		if (!skim_stop[c]) {
+			s->pos++;
+			continue;
+		}
+		if ((nl = newline_len(s)) > 0) {
+			advance_newline(s, nl);
+			if (s->paren_depth == 0 && ends_block(s, block))
+				break;
+		} else if (c == '#') {
+			while (!at_eof(s) && newline_len(s) == 0)
+				s->pos++;
+		} else if (c == '\'' || c == '"') {
+			skim_string(s);
+		} else if (c == '\\') {
+			s->pos++;
+			if ((nl = newline_len(s)) > 0)
+				advance_newline(s, nl); /* a continued line: not a new statement */
+		} else if (c == '(' || c == '[' || c == '{') {
+			if (s->paren_depth++ == 0) {
+				s->bracket_off = s->pos;
+				s->bracket_line = s->line;
+				s->bracket_line_off = s->line_off;
+			}
+			s->pos++;
+		} else {
+			if (s->paren_depth > 0)
+				s->paren_depth--;
+			s->pos++;
+		}
+	}
+	s->at_line_start = 1;
+	s->line_has_tokens = 0;
+	return 0;
+}
+
 const char *mlint_pyscan_problem_text(enum mlint_pyscan_problem p)
 {
 	switch (p) {

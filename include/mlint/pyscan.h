@@ -96,6 +96,17 @@ void mlint_pyscan_release(struct mlint_pyscan *s);
 /* Produces the next token; returns 0, or MLINT_ERROR when out of memory. */
 int mlint_pyscan_next(struct mlint_pyscan *s, struct mlint_token *out);
 
+/*
+ * Right after an INDENT: skips the block it opened, up to the first logical
+ * line indented less than it (or the end of input), without producing its
+ * tokens; the DEDENTs follow as usual. Strings and brackets are still
+ * followed (a line at column 0 inside a triple-quoted string or a bracket
+ * ends nothing), and an unterminated string or an unclosed bracket is still
+ * noted; other problems inside the block are not looked for. For readers
+ * that only need module-level statements (the revision graph).
+ */
+int mlint_pyscan_skip_block(struct mlint_pyscan *s);
+
 /* A short description of a problem ("unterminated string", ...). */
 const char *mlint_pyscan_problem_text(enum mlint_pyscan_problem p);
 

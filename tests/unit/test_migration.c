@@ -1305,6 +1305,100 @@ static void test_migration_release_and_reuse(void **state)
 	assert_false(mlint_migration_looks_like_migration(m));
 }
 
+/* ---- the skim: MLINT_SCAN_NO_CALLS reads module level as a full scan does */
+
+static void assert_same_value(const struct mlint_value *a, const struct mlint_value *b)
+{
+	assert_int_equal(a->kind, b->kind);
+	assert_int_equal(a->nr, b->nr);
+	assert_int_equal(a->line, b->line);
+	assert_int_equal(a->col, b->col);
+	for (size_t i = 0; i < a->nr; i++)
+		assert_string_equal(a->items[i], b->items[i]);
+}
+
+static void assert_same_str(const char *a, const char *b)
+{
+	if (!a || !b)
+		assert_ptr_equal(a, b);
+	else
+		assert_string_equal(a, b);
+}
+
+/* Scans `src` both ways and compares what the graph reads; the skimmed
+ * revision must be `want_revision` (NULL: no literal revision). */
+static void assert_skim_agrees(const char *src, const char *want_revision)
+{
+	struct mlint_migration full, skim;
+
+	mlint_migration_init(&full);
+	mlint_migration_init(&skim);
+	assert_int_equal(mlint_migration_scan(&full, src, strlen(src)), 0);
+	assert_int_equal(mlint_migration_scan_with(&skim, src, strlen(src), MLINT_SCAN_NO_CALLS), 0);
+	assert_same_value(&full.revision, &skim.revision);
+	assert_same_value(&full.down_revision, &skim.down_revision);
+	assert_same_value(&full.branch_labels, &skim.branch_labels);
+	assert_same_value(&full.depends_on, &skim.depends_on);
+	assert_same_str(full.header.message, skim.header.message);
+	assert_same_str(full.header.revision_id, skim.header.revision_id);
+	assert_same_str(full.header.create_date, skim.header.create_date);
+	assert_int_equal(full.header.line, skim.header.line);
+	assert_int_equal(full.nr_lines, skim.nr_lines);
+	assert_int_equal(full.nr_functions, skim.nr_functions);
+	if (want_revision) {
+		assert_int_equal(skim.revision.kind, MLINT_VAL_STR);
+		assert_string_equal(skim.revision.items[0], want_revision);
+	} else {
+		assert_int_not_equal(skim.revision.kind, MLINT_VAL_STR);
+	}
+	mlint_migration_release(&full);
+	mlint_migration_release(&skim);
+}
+
+static void test_migration_skim_agrees_with_full_scan(void **state)
+{
+	static const struct {
+		const char *src, *revision;
+	} cases[] = {
+		/* a line at column 0 inside a triple-quoted string in a body */
+		{"def upgrade():\n    op.execute(\"\"\"\nrevision = 'evil'\n\"\"\")\nrevision = 'good'\n", "good"},
+		{"def upgrade():\n    x = '''\nrevision = 'evil'\n'''\n", NULL},
+		/* inside brackets, after a backslash */
+		{"def upgrade():\n    f(\nrevision,\n)\nrevision = 'a1'\n", "a1"},
+		{"def upgrade():\n    x = 1 + \\\n2\nrevision = 'a2'\n", "a2"},
+		{"def upgrade():\n    x = 1 + \\\nrevision = 'evil'\n", NULL},
+		/* a comment at column 0 does not end the body */
+		{"def upgrade():\n    pass\n# note\n    revision = 'inner'\nrevision = 'a3'\n", "a3"},
+		/* f-strings with nested quotes and a brace field over lines */
+		{"def upgrade():\n    x = f\"\"\"{ {'k': \"v\"}['k'] }\nrevision = 'no'\n\"\"\"\nrevision = 'a4'\n", "a4"},
+		{"def upgrade():\n    x = f\"\"\"{'\"\"\"'}\nrevision = 'evil'\n\"\"\"\n", NULL},
+		{"def upgrade():\n    x = rb'\\''\n    y = Rb\"\\\"\"\nrevision = 'a5'\n", "a5"},
+		/* CRLF, lone CR, tabs, form feed, no final newline */
+		{"def upgrade():\r\n\tpass\r\nrevision = 'a6'\r\n", "a6"},
+		{"def upgrade():\r    pass\rrevision = 'a7'", "a7"},
+		{"def upgrade():\n\f    pass\n\frevision = 'a8'\n", "a8"},
+		{"revision = 'a9'\ndef upgrade():\n    pass", "a9"},
+		/* nested blocks, classes, decorators, a module-level if */
+		{"class A:\n    def f(self):\n        if x:\n            return '''\n'''\nrevision = 'b1'\n", "b1"},
+		{"@dec\ndef upgrade():\n    pass\n@dec\ndef downgrade():\n    pass\nrevision = 'b2'\n", "b2"},
+		{"if True:\n    revision = 'inner'\nrevision = 'b3'\n", "b3"},
+		/* broken bodies: unterminated strings, an unclosed bracket, a bad dedent */
+		{"def upgrade():\n    x = 'abc\nrevision = 'b4'\n", "b4"},
+		{"def upgrade():\n    x = '''abc\nrevision = 'no'\n", NULL},
+		{"def upgrade():\n    f(1,\nrevision = 'no'\n", NULL},
+		{"def upgrade():\n        pass\n    pass\nrevision = 'b5'\n", "b5"},
+		/* a docstring inside a body is not the header */
+		{"\"\"\"msg\n\nRevision ID: c1\nCreate Date: 2024-01-01\n\"\"\"\ndef upgrade():\n    \"\"\"doc\n\"\"\"\nrevision = 'c1'\n", "c1"},
+		/* prefix letters glued to a name are a name */
+		{"def upgrade():\n    xr'''\nrevision = 'no'\n'''\nrevision = 'c2'\n", "c2"},
+	};
+	(void)state;
+	for (size_t i = 0; i < NR_OF(cases); i++) {
+		print_message("case %zu\n", i);
+		assert_skim_agrees(cases[i].src, cases[i].revision);
+	}
+}
+
 #define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -1357,6 +1451,7 @@ int main(void)
 		TEST(test_migration_alembic_1_8_merge),
 		TEST(test_migration_alembic_1_8_branch_label),
 		TEST(test_migration_release_and_reuse),
+		TEST(test_migration_skim_agrees_with_full_scan),
 	};
 	/* Selects tests by glob, e.g. one at a time under a sanitizer that
 	 * aborts the process on its first report. */
