@@ -93,7 +93,9 @@ static void value_release(struct mlint_value *v)
 	memset(v, 0, sizeof(*v));
 }
 
-void mlint_migration_release(struct mlint_migration *m)
+/* The strings a scan leaves in the struct, each its own allocation until
+ * compact_kept() moves them into one block. */
+static void release_kept_strings(struct mlint_migration *m)
 {
 	value_release(&m->revision);
 	value_release(&m->down_revision);
@@ -107,18 +109,119 @@ void mlint_migration_release(struct mlint_migration *m)
 		free(m->functions[i].name);
 		free(m->functions[i].raises);
 	}
-	free(m->functions);
-	free(m->calls);
 	for (size_t i = 0; i < m->nr_problems; i++)
 		free(m->problems[i].message);
+	for (size_t i = 0; i < m->nr_directives; i++)
+		free(m->directives[i].text);
+}
+
+void mlint_migration_release(struct mlint_migration *m)
+{
+	if (m->kept)
+		free(m->kept);
+	else
+		release_kept_strings(m);
+	free(m->functions);
+	free(m->calls);
 	free(m->problems);
 	free(m->aliases);
 	free(m->blocks);
-	for (size_t i = 0; i < m->nr_directives; i++)
-		free(m->directives[i].text);
 	free(m->directives);
 	mlint_arena_release(&m->strings);
 	mlint_migration_init(m);
+}
+
+/* ---- one block for what a migration keeps ------------------------------ */
+
+/*
+ * A scan leaves a dozen small strings per file (values, header, function
+ * names): 10,000 migrations are in memory at once, and as separate
+ * allocations each string costs a malloc, a free and up to 24 bytes of
+ * allocator overhead. compact_kept() copies them into one block of their
+ * exact size, item arrays first (pointer-aligned), then the bytes.
+ */
+struct kept_sizes {
+	size_t arrays, bytes;
+};
+
+static void size_str(struct kept_sizes *k, const char *s)
+{
+	if (s)
+		k->bytes += strlen(s) + 1;
+}
+
+static void size_value(struct kept_sizes *k, const struct mlint_value *v)
+{
+	k->arrays += v->nr * sizeof(char *);
+	for (size_t i = 0; i < v->nr; i++)
+		size_str(k, v->items[i]);
+}
+
+static void move_str(char **field, char **at)
+{
+	size_t n;
+	if (!*field)
+		return;
+	n = strlen(*field) + 1;
+	memcpy(*at, *field, n);
+	free(*field);
+	*field = *at;
+	*at += n;
+}
+
+static void move_value(struct mlint_value *v, char ***arrays, char **bytes)
+{
+	char **items = *arrays;
+	if (!v->items)
+		return;
+	for (size_t i = 0; i < v->nr; i++) {
+		items[i] = v->items[i];
+		move_str(&items[i], bytes);
+	}
+	free(v->items);
+	v->items = items;
+	*arrays += v->nr;
+}
+
+static void compact_kept(struct mlint_migration *m)
+{
+	struct mlint_value *values[] = {&m->revision, &m->down_revision, &m->branch_labels,
+					&m->depends_on};
+	struct kept_sizes k = {0, 0};
+	char **arrays, *bytes;
+
+	for (size_t i = 0; i < 4; i++)
+		size_value(&k, values[i]);
+	size_str(&k, m->header.message);
+	size_str(&k, m->header.revision_id);
+	size_str(&k, m->header.revises);
+	size_str(&k, m->header.create_date);
+	for (size_t i = 0; i < m->nr_functions; i++) {
+		size_str(&k, m->functions[i].name);
+		size_str(&k, m->functions[i].raises);
+	}
+	for (size_t i = 0; i < m->nr_problems; i++)
+		size_str(&k, m->problems[i].message);
+	for (size_t i = 0; i < m->nr_directives; i++)
+		size_str(&k, m->directives[i].text);
+	if (k.arrays + k.bytes == 0 || !(m->kept = malloc(k.arrays + k.bytes)))
+		return; /* nothing to keep, or no memory: the strings stay as they are */
+	arrays = m->kept;
+	bytes = (char *)m->kept + k.arrays;
+	for (size_t i = 0; i < 4; i++)
+		move_value(values[i], &arrays, &bytes);
+	move_str(&m->header.message, &bytes);
+	move_str(&m->header.revision_id, &bytes);
+	move_str(&m->header.revises, &bytes);
+	move_str(&m->header.create_date, &bytes);
+	for (size_t i = 0; i < m->nr_functions; i++) {
+		move_str(&m->functions[i].name, &bytes);
+		move_str(&m->functions[i].raises, &bytes);
+	}
+	for (size_t i = 0; i < m->nr_problems; i++)
+		move_str(&m->problems[i].message, &bytes);
+	for (size_t i = 0; i < m->nr_directives; i++)
+		move_str(&m->directives[i].text, &bytes);
 }
 
 void mlint_migration_drop_calls(struct mlint_migration *m)
@@ -1439,6 +1542,8 @@ int mlint_migration_scan_with(struct mlint_migration *m, const char *src, size_t
 	struct mlint_pyscan s;
 	int error;
 
+	if (m->kept)
+		mlint_migration_release(m); /* a used struct: its strings are in one block */
 	memset(&x, 0, sizeof(x));
 	x.m = m;
 	x.src = src;
@@ -1460,6 +1565,8 @@ int mlint_migration_scan_with(struct mlint_migration *m, const char *src, size_t
 		goto done;
 done:
 	shrink_to_fit(m);
+	if (error == 0 && !m->kept)
+		compact_kept(m);
 	mlint_pyscan_release(&s);
 	free(x.toks);
 	free(x.match);

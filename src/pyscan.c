@@ -249,11 +249,27 @@ static int skip_format_field(struct mlint_pyscan *s, int triple)
  * position is left on that line end) or the input ended. With `format`,
  * replacement fields are skipped whole ("{{" is a literal brace).
  */
+/* Bytes a string body must look at besides its quote; '{' only in f-strings. */
+static const unsigned char string_stop[2][256] = {
+	{['\\'] = 1, ['\n'] = 1, ['\r'] = 1},
+	{['\\'] = 1, ['\n'] = 1, ['\r'] = 1, ['{'] = 1},
+};
+
 static int scan_string_body(struct mlint_pyscan *s, unsigned char q, int triple, int format)
 {
+	const unsigned char *src = (const unsigned char *)s->src;
+	const unsigned char *stop = string_stop[format != 0];
+
 	while (!at_eof(s)) {
-		unsigned char c = peek(s);
-		size_t nl = newline_len(s);
+		unsigned char c;
+		size_t nl;
+		/* most bytes of a string are none of those: skip them in a tight loop */
+		while (s->pos < s->len && src[s->pos] != q && !stop[src[s->pos]])
+			s->pos++;
+		if (at_eof(s))
+			break;
+		c = src[s->pos];
+		nl = newline_len(s);
 		if (c == '\\') {
 			s->pos++;
 			if ((nl = newline_len(s)) > 0)
@@ -377,10 +393,22 @@ single:
 	}
 }
 
-static int is_operator_byte(unsigned char c)
+static const unsigned char operator_byte[256] = {
+	['('] = 1, [')'] = 1, ['['] = 1, [']'] = 1, ['{'] = 1, ['}'] = 1, [':'] = 1, [';'] = 1,
+	[','] = 1, ['.'] = 1, ['='] = 1, ['+'] = 1, ['-'] = 1, ['*'] = 1, ['/'] = 1, ['%'] = 1,
+	['&'] = 1, ['|'] = 1, ['^'] = 1, ['~'] = 1, ['<'] = 1, ['>'] = 1, ['!'] = 1, ['@'] = 1,
+};
+
+static inline int is_operator_byte(unsigned char c)
 {
-	return c && strchr("()[]{}:;,.=+-*/%&|^~<>!@", c) != NULL;
+	return operator_byte[c];
 }
+
+/* The letters a string prefix starts with. */
+static const unsigned char may_prefix[256] = {
+	['r'] = 1, ['R'] = 1, ['b'] = 1, ['B'] = 1, ['u'] = 1, ['U'] = 1,
+	['f'] = 1, ['F'] = 1, ['t'] = 1, ['T'] = 1,
+};
 
 /* Tokens at end of input: NEWLINE, the DEDENTs, then ENDMARKER forever. */
 static void scan_eof(struct mlint_pyscan *s, struct mlint_token *out)
@@ -445,7 +473,9 @@ int mlint_pyscan_next(struct mlint_pyscan *s, struct mlint_token *out)
 		}
 		c = peek(s);
 		if (c == ' ' || c == '\t' || c == '\f') {
-			s->pos++;
+			do
+				s->pos++;
+			while (s->pos < s->len && (s->src[s->pos] == ' ' || s->src[s->pos] == '\t'));
 			continue;
 		}
 		if ((nl = newline_len(s)) > 0) {
@@ -465,7 +495,8 @@ int mlint_pyscan_next(struct mlint_pyscan *s, struct mlint_token *out)
 		}
 		s->at_line_start = 0;
 		s->line_has_tokens = 1;
-		if ((prefix = string_prefix_len(s)) > 0 || c == '\'' || c == '"') {
+		prefix = may_prefix[c] ? string_prefix_len(s) : 0;
+		if (prefix > 0 || c == '\'' || c == '"') {
 			scan_string(s, out, prefix);
 		} else if (is_name_start(c)) {
 			scan_name(s, out);

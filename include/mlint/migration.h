@@ -146,6 +146,10 @@ struct mlint_migration {
 	size_t nr_blocks, alloc_blocks;
 	/* Owns the strings of calls and aliases (private: src/arena.h). */
 	struct mlint_arena_block *strings;
+	/* After a scan, one block holding the values' items and the header,
+	 * function, problem and directive strings (private: released with the
+	 * migration; when NULL each of them is its own allocation). */
+	void *kept;
 };
 
 void mlint_migration_init(struct mlint_migration *m);
