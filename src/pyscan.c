@@ -20,14 +20,34 @@ static inline unsigned char peek_at(const struct mlint_pyscan *s, size_t ahead)
 	return s->pos + ahead < s->len ? (unsigned char)s->src[s->pos + ahead] : 0;
 }
 
+/* Bytes of names: ASCII letters, digits, '_' and every non-ASCII byte (a
+ * UTF-8 identifier; bad sequences are reported by the extractor). Bit 1:
+ * may start a name; bit 2: may continue one. A table: the tokenizer asks
+ * for every byte of every name. */
+#define NAME_START 1
+#define NAME_CHAR 2
+static const unsigned char name_class[256] = {
+#define L3(c) [c] = 3
+#define R10(a) L3(a), L3(a + 1), L3(a + 2), L3(a + 3), L3(a + 4), L3(a + 5), L3(a + 6), L3(a + 7), L3(a + 8), L3(a + 9)
+	R10('a'), R10('a' + 10), L3('u'), L3('v'), L3('w'), L3('x'), L3('y'), L3('z'),
+	R10('A'), R10('A' + 10), L3('U'), L3('V'), L3('W'), L3('X'), L3('Y'), L3('Z'), L3('_'),
+	['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2, ['7'] = 2,
+	['8'] = 2, ['9'] = 2,
+	R10(0x80), R10(0x8a), R10(0x94), R10(0x9e), R10(0xa8), R10(0xb2), R10(0xbc), R10(0xc6),
+	R10(0xd0), R10(0xda), R10(0xe4), R10(0xee), L3(0xf8), L3(0xf9), L3(0xfa), L3(0xfb),
+	L3(0xfc), L3(0xfd), L3(0xfe), L3(0xff),
+#undef R10
+#undef L3
+};
+
 static inline int is_name_start(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+	return name_class[c] & NAME_START;
 }
 
 static inline int is_name_char(unsigned char c)
 {
-	return is_name_start(c) || (c >= '0' && c <= '9');
+	return name_class[c] & NAME_CHAR;
 }
 
 static inline int is_digit(unsigned char c)
@@ -343,7 +363,7 @@ static void scan_number(struct mlint_pyscan *s, struct mlint_token *t)
 static void scan_name(struct mlint_pyscan *s, struct mlint_token *t)
 {
 	start_token(s, t, MLINT_TOK_NAME);
-	while (!at_eof(s) && is_name_char(peek(s)))
+	while (s->pos < s->len && is_name_char((unsigned char)s->src[s->pos]))
 		s->pos++;
 	end_token(s, t);
 }
@@ -368,7 +388,9 @@ static void scan_operator(struct mlint_pyscan *s, struct mlint_token *t)
 
 	start_token(s, t, c);
 	/* Every operator of two or three bytes has one of these second bytes. */
-	if (!memchr("=*/<>.", peek_at(s, 1), 6) || peek_at(s, 1) == 0)
+	static const unsigned char second[256] = {['='] = 1, ['*'] = 1, ['/'] = 1, ['<'] = 1,
+						  ['>'] = 1, ['.'] = 1};
+	if (!second[peek_at(s, 1)])
 		goto single;
 	for (size_t i = 0; multi_ops[i]; i++) {
 		size_t n = strlen(multi_ops[i]);
