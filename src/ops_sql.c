@@ -7,7 +7,9 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 #include <pg_query.h>
 #include "mlint/ops.h"
 #include "arena.h"
@@ -500,10 +502,55 @@ static size_t skip_blanks(const char *s, size_t at, size_t len)
 	return at;
 }
 
+/* The length of the word `PRAGMA` (any case) at s[at], else 0. */
+static size_t pragma_at(const char *s, size_t at, size_t len)
+{
+	static const char word[] = "pragma";
+	size_t n = sizeof(word) - 1;
+	if (len - at <= n || strncasecmp(s + at, word, n) != 0 ||
+	    !(s[at + n] == ' ' || s[at + n] == '\t' || s[at + n] == '\n' || s[at + n] == '\r'))
+		return 0;
+	return n;
+}
+
+/* SQLite's PRAGMA statements (libpg_query rejects them): settings of the
+ * database file or the connection, no schema change. Sets *name to the first
+ * pragma's name when every ';'-separated statement of the string is one. */
+static int only_pragmas(const char *s, size_t len, char *name, size_t size)
+{
+	size_t at = 0, nr = 0;
+
+	while ((at = skip_blanks(s, at, len)) < len) {
+		size_t n = pragma_at(s, at, len), end;
+		if (!n)
+			return 0;
+		at = skip_blanks(s, at + n, len);
+		for (end = at; end < len && s[end] != ';'; end++)
+			if (s[end] == '\'' || s[end] == '"')
+				return 0; /* quoted values: leave them to the patterns */
+		if (nr++ == 0) {
+			size_t w = 0;
+			while (at + w < len && w + 1 < size &&
+			       (isalnum((unsigned char)s[at + w]) || s[at + w] == '_' || s[at + w] == '.'))
+				w++;
+			memcpy(name, s + at, w);
+			name[w] = '\0';
+		}
+		at = end < len ? end + 1 : len;
+	}
+	return nr > 0;
+}
+
 static int unparsed(struct sql_reader *r)
 {
-	r->out->nr_sql_unparsed++;
+	char pragma[64];
+
 	locate(r, 0);
+	if (only_pragmas(r->sql, r->len, pragma, sizeof(pragma))) {
+		struct mlint_op *o = new_op(r, MLINT_OP_SET_SETTING);
+		return o ? keep(r, pragma, &o->name) : MLINT_ERROR;
+	}
+	r->out->nr_sql_unparsed++;
 	return new_op(r, MLINT_OP_EXECUTE_UNPARSED) ? 0 : MLINT_ERROR;
 }
 

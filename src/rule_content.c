@@ -854,12 +854,16 @@ static const struct mlint_function *partner(const struct mlint_migration *m,
 }
 
 /* What an upgrade does, from its operations (issue 14): a schema change, only
- * rows (a data migration), only maintenance, or nothing mlint can read. */
-enum upgrade_kind { UPGRADE_UNREAD, UPGRADE_SCHEMA, UPGRADE_DATA, UPGRADE_MAINTENANCE };
+ * rows (a data migration), only maintenance, only settings (SET, SQLite's
+ * PRAGMA), or nothing mlint can read (code it cannot follow, SQL the parser
+ * rejected: it may change anything, so it is not called a schema change). */
+enum upgrade_kind {
+	UPGRADE_UNREAD, UPGRADE_SCHEMA, UPGRADE_DATA, UPGRADE_MAINTENANCE, UPGRADE_SETTINGS
+};
 
 static enum upgrade_kind upgrade_kind_of(const struct mlint_ops *ops)
 {
-	int data = 0, maintenance = 0;
+	int data = 0, maintenance = 0, settings = 0, unknown = 0;
 	for (size_t i = 0; i < ops->nr; i++)
 		switch (ops->items[i].kind) {
 		case MLINT_OP_EXECUTE_DML: case MLINT_OP_BULK_INSERT: case MLINT_OP_LOOP_DML:
@@ -868,12 +872,21 @@ static enum upgrade_kind upgrade_kind_of(const struct mlint_ops *ops)
 		case MLINT_OP_MAINTENANCE: case MLINT_OP_VALIDATE_CONSTRAINT:
 			maintenance = 1;
 			break;
-		case MLINT_OP_SET_SETTING: case MLINT_OP_TRANSACTION:
+		case MLINT_OP_SET_SETTING:
+			settings = 1;
+			break;
+		case MLINT_OP_TRANSACTION:
+			break;
+		case MLINT_OP_EXECUTE_UNPARSED:
+			unknown = 1;
 			break;
 		default:
 			return UPGRADE_SCHEMA;
 		}
-	return data ? UPGRADE_DATA : maintenance ? UPGRADE_MAINTENANCE : UPGRADE_UNREAD;
+	if (unknown)
+		return UPGRADE_UNREAD;
+	return data ? UPGRADE_DATA : maintenance ? UPGRADE_MAINTENANCE
+		    : settings ? UPGRADE_SETTINGS : UPGRADE_UNREAD;
 }
 
 /* A data-only upgrade without a working downgrade: its own rule, lower. */
@@ -897,7 +910,8 @@ static int check_downgrade(const struct mlint_script *s, const struct mlint_func
 		      (down->body == MLINT_BODY_RAISE && policy == MLINT_DOWNGRADE_REQUIRE);
 
 	if (policy == MLINT_DOWNGRADE_OFF || up->body != MLINT_BODY_CODE || is_merge(&s->m) ||
-	    !missing || kind == UPGRADE_MAINTENANCE) /* VACUUM, REINDEX: nothing to undo */
+	    !missing || kind == UPGRADE_MAINTENANCE || /* VACUUM, REINDEX: nothing to undo */
+	    kind == UPGRADE_SETTINGS) /* SET lock_timeout, PRAGMA auto_vacuum: no schema */
 		return 0;
 	if (kind == UPGRADE_DATA)
 		return report_data_migration(s, up, down, out);

@@ -97,6 +97,30 @@ def downgrade():
     pass
 EOF2
 
+# Settings only (securedrop's "enable security pragmas"): nothing to undo.
+rev r "$p" -m "enable pragmas"; pragmas=$AL_FILE
+body "$pragmas" <<'EOF2'
+def upgrade():
+    conn = op.get_bind()
+    conn.execute(sa.text("PRAGMA secure_delete = ON"))
+    conn.execute(sa.text("PRAGMA auto_vacuum = FULL"))
+
+
+def downgrade():
+    pass
+EOF2
+# SQL the parser rejects may change anything: still asked for a downgrade,
+# without calling it a schema change.
+rev r "$p" -m "vendor sql"; vendor=$AL_FILE
+body "$vendor" <<'EOF2'
+def upgrade():
+    op.execute("CREATE VIRTUAL TABLE users_fts USING fts5(fullname)")
+
+
+def downgrade():
+    pass
+EOF2
+
 # Recall: a plain drop of a column the upgrade did not copy.
 rev r "$p" -m "drop fullname"; plain=$AL_FILE
 body "$plain" <<'EOF2'
@@ -129,6 +153,9 @@ assert_eq "data-only: no missing-downgrade" 0 "$(count "$data" 'missing-downgrad
 assert_contains "data-only: said to be a data migration, as info" "$OUT" \
   "$(basename "$data"):$(grep -n '^def downgrade' "$data" | cut -d: -f1):1: info[irreversible-data-migration]: upgrade() is a data migration (it changes rows, not the schema) and its downgrade does nothing"
 assert_eq "maintenance-only: nothing about the downgrade" 0 "$(count "$maint" 'downgrade')"
+assert_eq "settings-only (PRAGMA): nothing about the downgrade" 0 "$(count "$pragmas" 'downgrade')"
+assert_contains "unparsed SQL: still asked for a downgrade, as code it runs" "$OUT" \
+  "$(basename "$vendor"):$(grep -n '^def downgrade' "$vendor" | cut -d: -f1):1: error[missing-downgrade]: downgrade() does nothing while upgrade() runs code"
 # Recall.
 assert_contains "recall: a plain drop is an error" "$OUT" "$(basename "$plain"):$(grep -n "op.drop_column('users', 'fullname')" "$plain" | cut -d: -f1):5: error[drop-column]"
 sed -i "s/op.execute(\"UPDATE users SET email_new = email\")/pass/" "$swap"
