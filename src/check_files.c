@@ -86,6 +86,11 @@ void mlint_file_checker_free(struct mlint_file_checker *fc)
 	free(fc);
 }
 
+const struct mlint_check_opts *mlint_file_checker_opts(const struct mlint_file_checker *fc)
+{
+	return &fc->opts;
+}
+
 const struct mlint_scan_visitor *mlint_file_checker_visitor(struct mlint_file_checker *fc)
 {
 	return &fc->visitor;

@@ -889,6 +889,8 @@ static int check_dir(struct run *r, size_t i, struct mlint_findings *out)
 	    mlint_check_config(r->p, sd, out) < 0 || mlint_check_imports(r->p, sd, out) < 0 ||
 	    mlint_check_naming(sd, out) < 0 ||
 	    (git_ready(r) && mlint_check_git(r->g, r->p, sd, &res->change, out) < 0) ||
+	    mlint_check_change_tables(sd, &res->change, mlint_file_checker_opts(r->checkers[i]),
+				      out) < 0 ||
 	    mlint_suppress_apply(out, sd, &res->rules, cfg, &res->summary.suppressed) < 0 ||
 	    /* after the suppressions: a suppressed missing-downgrade is a
 	     * migration that said so, not a project without downgrades */

@@ -6,7 +6,8 @@
  * run when the dialect is PostgreSQL or not known.
  *
  * A table created earlier in the same upgrade holds no rows: what would
- * lock, scan or fail on an existing table is fine on it.
+ * lock, scan or fail on an existing table is fine on it. So does one that
+ * an earlier migration of the same change created (opts->empty_tables).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -224,10 +225,19 @@ static int fact_before(const struct ctx *c, size_t i, enum fact f, const char *a
 	return 0;
 }
 
-/* Created earlier in this upgrade (so empty). */
+/* Created by an earlier migration of the change, not yet applied anywhere. */
+static int table_is_empty_at_start(const struct ctx *c, const char *table)
+{
+	for (size_t k = 0; table && k < c->opts->nr_empty_tables; k++)
+		if (strcmp(c->opts->empty_tables[k], table) == 0)
+			return 1;
+	return 0;
+}
+
+/* Created earlier in this upgrade, or in the change (so empty). */
 static int table_is_new(const struct ctx *c, size_t i, const char *table)
 {
-	return fact_before(c, i, FACT_TABLE, table, NULL);
+	return fact_before(c, i, FACT_TABLE, table, NULL) || table_is_empty_at_start(c, table);
 }
 
 static int column_is_new(const struct ctx *c, size_t i, const char *table, const char *column)

@@ -25,6 +25,10 @@ struct mlint_check_opts {
 	enum mlint_dialect dialect;
 	unsigned optional_rules;  /* mlint_optional_rule bits switched on */
 	int env_sets_lock_timeout; /* env.py mentions lock_timeout */
+	/* Tables that exist but hold no rows when the upgrade starts: created
+	 * by a migration earlier in the same change (see change_tables.c). */
+	const char *const *empty_tables;
+	size_t nr_empty_tables;
 };
 
 struct mlint_ruleset;
@@ -55,6 +59,21 @@ void mlint_file_checker_free(struct mlint_file_checker *fc);
 const struct mlint_scan_visitor *mlint_file_checker_visitor(struct mlint_file_checker *fc);
 /* Moves the findings gathered so far to `out`, in file order. */
 int mlint_file_checker_take(struct mlint_file_checker *fc, struct mlint_findings *out);
+/* The options the checker runs the content rules with. */
+const struct mlint_check_opts *mlint_file_checker_opts(const struct mlint_file_checker *fc);
+
+struct mlint_change_set;
+
+/*
+ * A table that an earlier migration of the change creates holds no rows
+ * when a later one of the change alters it: findings in `out` (this
+ * directory's) of the rules that depend on a table's rows are dropped for
+ * the change's added migrations where they no longer hold. Needs the
+ * sources (src/change_tables.c).
+ */
+int mlint_check_change_tables(const struct mlint_scriptdir *sd,
+			      const struct mlint_change_set *change,
+			      const struct mlint_check_opts *opts, struct mlint_findings *out);
 
 /* committed-credentials: the script directory's alembic.ini. Paths are
  * shown relative to the project's base directory. */
