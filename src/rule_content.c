@@ -262,8 +262,11 @@ static int check_not_null(const struct ctx *c, size_t i)
 {
 	const struct mlint_op *o = &c->ops->items[i];
 
+	/* MySQL fills the existing rows with the type's implicit default ('',
+	 * 0), strict mode or not: the statement does not fail there. */
 	if (o->kind != MLINT_OP_ADD_COLUMN || o->nullable != MLINT_TRI_NO || o->has_default ||
-	    o->identity || o->serial || o->generated_stored || !on_existing(c, i))
+	    o->identity || o->serial || o->generated_stored || !on_existing(c, i) ||
+	    c->opts->dialect == MLINT_DIALECT_MYSQL)
 		return 0;
 	return REPORT(c, "not-null-without-default", o,
 		      "column '%s' is added to '%s' as NOT NULL without a server_default: this "

@@ -392,6 +392,8 @@ assert_contains "dialect = postgresql beats sqlite URL" "$OUT" "[add-column-rewr
 sed -i 's/^dialect = postgresql/dialect = mysql/' alembic.ini
 run_mlint check --no-git
 assert_not_contains "mysql: silent" "$OUT" "[set-not-null]"
+assert_not_contains "mysql: a NOT NULL column gets the implicit default, no failure" "$OUT" \
+  "[not-null-without-default]"
 sed -i 's/^dialect = mysql/dialect = oracle/' alembic.ini
 run_mlint check --no-git
 assert_eq "unknown dialect: usage error" 2 "$RC"
