@@ -11,8 +11,8 @@
  * may bind it and the name is left alone. A star import, exec(), globals()
  * or __builtins__ make the whole file uncertain.
  */
-#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 #include "check_files.h"
 #include "util.h"
@@ -137,13 +137,26 @@ static enum occurrence classify(const char *src, size_t len, const char *at, siz
 	return OCC_USE;
 }
 
+/* The next occurrence of name[0, n) at or after p: memchr for its first
+ * byte, then a compare (glibc's memmem sets up tables on every call, and
+ * the names searched are short: op, sa, postgresql). */
+static const char *find_name(const char *p, const char *end, const char *name, size_t n)
+{
+	while (end - p >= (ptrdiff_t)n && (p = memchr(p, name[0], (size_t)(end - p) - n + 1)))
+		if (memcmp(p, name, n) == 0)
+			return p;
+		else
+			p++;
+	return NULL;
+}
+
 /* 1 when every whole-word occurrence of name[0, n) in the text is a use. */
 static int only_used(const char *src, size_t len, const char *name, size_t n)
 {
 	const char *end = src + len, *p = src;
 	int uses = 0;
 
-	while ((p = memmem(p, (size_t)(end - p), name, n)) != NULL) {
+	while ((p = find_name(p, end, name, n)) != NULL) {
 		if ((p == src || !is_word_byte((unsigned char)p[-1])) &&
 		    (p + n == end || !is_word_byte((unsigned char)p[n]))) {
 			enum occurrence o = classify(src, len, p, n);
@@ -159,7 +172,7 @@ static int only_used(const char *src, size_t len, const char *name, size_t n)
 static int has_word(const char *src, size_t len, const char *word)
 {
 	size_t n = strlen(word);
-	for (const char *p = src; (p = memmem(p, len - (size_t)(p - src), word, n)) != NULL; p++)
+	for (const char *p = src; (p = find_name(p, src + len, word, n)) != NULL; p++)
 		if ((p == src || !is_word_byte((unsigned char)p[-1])) &&
 		    (p + n == src + len || !is_word_byte((unsigned char)p[n])))
 			return 1;
