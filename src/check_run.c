@@ -747,6 +747,29 @@ static int dir_config(struct mlint_config *cfg, const struct run *r,
 	return r->req->overrides ? mlint_config_merge(cfg, r->req->overrides) : 0;
 }
 
+/* Whether the checked snapshot's env.py (the working tree's, the index's,
+ * REV's: it deploys with the migrations) mentions `word`. */
+static int env_mentions(const struct run *r, const struct mlint_scriptdir_config *d,
+			const char *word)
+{
+	struct mlint_buf text;
+	char *dir, *rel;
+	int found = 0;
+
+	if (!r->g || r->req->source == MLINT_CHECK_WORKTREE)
+		return mlint_env_mentions(d->script_location, word);
+	if (!(dir = mlint_snapshot_repo_path(r->p, d->script_location)))
+		return 0;
+	rel = dir[0] ? mlint_path_join(dir, "env.py") : mlint_strdup("env.py");
+	mlint_buf_init(&text, 0);
+	if (rel && mlint_git_read_path(&text, r->g, MLINT_GIT_SIDE_HEAD, rel) == 0 && text.ptr)
+		found = strstr(text.ptr, word) != NULL;
+	mlint_buf_release(&text);
+	free(rel);
+	free(dir);
+	return found;
+}
+
 static int plan_dirs(struct run *r)
 {
 	struct mlint_check_result *res = r->res;
@@ -773,8 +796,7 @@ static int plan_dirs(struct run *r)
 		mlint_config_check_opts(&res->configs[i], &copts);
 		/* env.py is read only for the rule that asks (off by default) */
 		if (copts.optional_rules & MLINT_OPTIONAL_MISSING_LOCK_TIMEOUT)
-			copts.env_sets_lock_timeout =
-				mlint_env_mentions(r->p->dirs[i].script_location, "lock_timeout");
+			copts.env_sets_lock_timeout = env_mentions(r, &r->p->dirs[i], "lock_timeout");
 		if (!(r->checkers[i] = mlint_file_checker_new(&res->rules, &copts)))
 			return MLINT_ERROR;
 		r->visitors[i] = mlint_file_checker_visitor(r->checkers[i]);

@@ -360,9 +360,19 @@ migration m_timeout "with a lock timeout" <<'PY'
 PY
 run_mlint check --no-git
 not_reported "SET lock_timeout in the migration" "$m_timeout" missing-lock-timeout
+# env.py as the checked snapshot has it: --staged reads the index's
+git_init "$P"
+git_commit_all "$P" "project"
 echo "# lock_timeout set in on_connect" >> alembic/env.py
+run_mlint check --staged
+reported "--staged: env.py's unstaged lock_timeout does not count" "$N" \
+  "op.alter_column('orders', 'created'" missing-lock-timeout
+git add alembic/env.py
+run_mlint check --staged
+not_reported "--staged: staged lock_timeout in env.py" "$N" missing-lock-timeout
 run_mlint check --no-git
 not_reported "lock_timeout in env.py" "$N" missing-lock-timeout
+rm -rf .git
 rm .mlint.ini
 
 # dialect: detected from sqlalchemy.url and shown with where it came from
