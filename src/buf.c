@@ -195,10 +195,15 @@ static int read_fd(struct mlint_buf *buf, int fd, const char *path, size_t hint,
 
 int mlint_buf_read_file(struct mlint_buf *buf, const char *path)
 {
+	return mlint_buf_read_file_at(buf, AT_FDCWD, path, path);
+}
+
+int mlint_buf_read_file_at(struct mlint_buf *buf, int dir_fd, const char *name, const char *path)
+{
 	struct stat st;
 	int fd, error;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return mlint_error_set("cannot read '%s': %s", path, strerror(errno));
 	if (fstat(fd, &st) < 0) {

@@ -3,7 +3,9 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "mlint/snapshot.h"
 #include "util.h"
 
@@ -21,6 +23,9 @@ void mlint_snapshot_release(struct mlint_snapshot *s)
 		free(s->entries[i].data);
 	}
 	free(s->entries);
+	for (size_t i = 0; i < s->nr_dir_fds; i++)
+		close(s->dir_fds[i]);
+	free(s->dir_fds);
 	mlint_snapshot_init(s);
 }
 
@@ -99,13 +104,16 @@ static int seen_before(struct lister *l, const struct stat *st)
 	return 0;
 }
 
-static int add_entry(struct lister *l, const char *full, const char *refused)
+static int add_entry(struct lister *l, const char *full, const char *refused, int dir_fd,
+		     const char *name)
 {
 	struct mlint_snapshot_entry *e;
 	if (MLINT_ARRAY_GROW(l->out->entries, l->out->alloc, l->out->nr + 1) < 0)
 		return MLINT_ERROR;
 	e = &l->out->entries[l->out->nr];
 	memset(e, 0, sizeof(*e));
+	e->dir_fd = dir_fd;
+	e->name_off = strlen(full) - strlen(name);
 	e->path = mlint_project_display_path(l->p, full);
 	e->abs = mlint_strdup(full);
 	e->refused = refused ? mlint_strdup(refused) : NULL;
@@ -167,7 +175,7 @@ static int check_link(struct lister *l, const char *full, char **real_out, const
 }
 
 static int visit_file(struct lister *l, const char *full, const char *name,
-		      const struct stat *st)
+		      const struct stat *st, int dir_fd)
 {
 	int dup;
 
@@ -178,7 +186,7 @@ static int visit_file(struct lister *l, const char *full, const char *name,
 		return MLINT_ERROR;
 	if (dup)
 		return skip_note(l, full, "already read through another version location");
-	return add_entry(l, full, NULL);
+	return add_entry(l, full, NULL, dir_fd, name);
 }
 
 static int visit_dir(struct lister *l, const char *full, const char *name)
@@ -196,7 +204,8 @@ static int visit_dir(struct lister *l, const char *full, const char *name)
  * inode, and the directory's device), which spares a stat per migration;
  * anything else is looked at with lstat.
  */
-static int visit(struct lister *l, const char *dir, dev_t dir_dev, const struct dirent *e)
+static int visit(struct lister *l, const char *dir, dev_t dir_dev, int dir_fd,
+		 const struct dirent *e)
 {
 	char *full = mlint_path_join(dir, e->d_name), *real = NULL;
 	const char *refused = NULL;
@@ -217,8 +226,9 @@ static int visit(struct lister *l, const char *dir, dev_t dir_dev, const struct 
 	if (S_ISLNK(st.st_mode)) {
 		check_link(l, full, &real, &refused);
 		if (refused) {
-			error = mlint_snapshot_alembic_reads(e->d_name) ? add_entry(l, full, refused)
-							 : skip_note(l, full, refused);
+			error = mlint_snapshot_alembic_reads(e->d_name)
+					? add_entry(l, full, refused, dir_fd, e->d_name)
+					: skip_note(l, full, refused);
 			goto done;
 		}
 		if (stat(full, &st) < 0) {
@@ -227,7 +237,7 @@ static int visit(struct lister *l, const char *dir, dev_t dir_dev, const struct 
 		}
 	}
 	error = S_ISDIR(st.st_mode) ? visit_dir(l, full, e->d_name)
-				    : visit_file(l, full, e->d_name, &st);
+				    : visit_file(l, full, e->d_name, &st, dir_fd);
 done:
 	free(real);
 	free(full);
@@ -239,21 +249,40 @@ static int byte_order(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
+/* The directory open for the snapshot's reads (openat), or -1: then its
+ * files are read by their whole path. */
+static int keep_dir_open(struct lister *l, const char *dir)
+{
+	struct mlint_snapshot *s = l->out;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (MLINT_ARRAY_GROW(s->dir_fds, s->alloc_dir_fds, s->nr_dir_fds + 1) < 0) {
+		close(fd);
+		mlint_error_clear();
+		return -1;
+	}
+	s->dir_fds[s->nr_dir_fds++] = fd;
+	return fd;
+}
+
 static int list_dir(struct lister *l, const char *dir)
 {
 	struct dirent **names = NULL;
 	struct stat dst;
-	int n, error = 0;
+	int n, dir_fd, error = 0;
 
 	if (stat(dir, &dst) < 0)
 		return mlint_error_set("cannot read directory '%s': %s", dir, strerror(errno));
 	n = scandir(dir, &names, NULL, byte_order);
 	if (n < 0)
 		return mlint_error_set("cannot read directory '%s': %s", dir, strerror(errno));
+	dir_fd = keep_dir_open(l, dir);
 	for (int i = 0; i < n; i++) {
 		const char *name = names[i]->d_name;
 		if (error == 0 && strcmp(name, ".") != 0 && strcmp(name, "..") != 0)
-			error = visit(l, dir, dst.st_dev, names[i]);
+			error = visit(l, dir, dst.st_dev, dir_fd, names[i]);
 		free(names[i]);
 	}
 	free(names);
@@ -287,5 +316,9 @@ int mlint_snapshot_read(const struct mlint_snapshot *s, size_t i, struct mlint_b
 		return mlint_buf_put(buf, s->entries[i].data, s->entries[i].len);
 	if (s->entries[i].has_id)
 		return 0; /* an empty blob */
+	if (s->entries[i].dir_fd >= 0)
+		return mlint_buf_read_file_at(buf, s->entries[i].dir_fd,
+					      s->entries[i].abs + s->entries[i].name_off,
+					      s->entries[i].abs);
 	return mlint_buf_read_file(buf, s->entries[i].abs);
 }

@@ -128,6 +128,7 @@ static int add_git_entry(struct git_lister *l, const char *rel, unsigned mode, c
 	}
 	e = &l->out->entries[l->out->nr++];
 	memset(e, 0, sizeof(*e));
+	e->dir_fd = -1; /* read from git, never from disk */
 	e->abs = abs;
 	if (!(e->path = mlint_project_display_path(l->p, abs)))
 		return MLINT_ERROR;

@@ -33,11 +33,15 @@ struct mlint_snapshot_entry {
 	size_t len;
 	unsigned char id[20]; /* git entries: the blob id */
 	int has_id;
+	int dir_fd;      /* worktree entries: its directory, open (or -1) ... */
+	size_t name_off; /* ... and where its name starts in `abs` */
 };
 
 struct mlint_snapshot {
 	struct mlint_snapshot_entry *entries;
 	size_t nr, alloc;
+	int *dir_fds; /* the listed directories, open while the snapshot is */
+	size_t nr_dir_fds, alloc_dir_fds;
 };
 
 void mlint_snapshot_init(struct mlint_snapshot *s);
