@@ -195,10 +195,11 @@ static int read_fd(struct mlint_buf *buf, int fd, const char *path, size_t hint,
 
 int mlint_buf_read_file(struct mlint_buf *buf, const char *path)
 {
-	return mlint_buf_read_file_at(buf, AT_FDCWD, path, path);
+	return mlint_buf_read_file_at(buf, AT_FDCWD, path, path, NULL);
 }
 
-int mlint_buf_read_file_at(struct mlint_buf *buf, int dir_fd, const char *name, const char *path)
+int mlint_buf_read_file_at(struct mlint_buf *buf, int dir_fd, const char *name, const char *path,
+			   struct stat *out)
 {
 	struct stat st;
 	int fd, error;
@@ -224,5 +225,7 @@ int mlint_buf_read_file_at(struct mlint_buf *buf, int dir_fd, const char *name, 
 	/* One extra byte so a file read to its size needs no second grow. */
 	error = read_fd(buf, fd, path, (size_t)st.st_size + 1, (size_t)st.st_size);
 	close(fd);
+	if (out)
+		*out = st;
 	return error;
 }

@@ -319,6 +319,6 @@ int mlint_snapshot_read(const struct mlint_snapshot *s, size_t i, struct mlint_b
 	if (s->entries[i].dir_fd >= 0)
 		return mlint_buf_read_file_at(buf, s->entries[i].dir_fd,
 					      s->entries[i].abs + s->entries[i].name_off,
-					      s->entries[i].abs);
+					      s->entries[i].abs, NULL);
 	return mlint_buf_read_file(buf, s->entries[i].abs);
 }

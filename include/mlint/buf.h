@@ -55,8 +55,11 @@ char *mlint_buf_detach(struct mlint_buf *buf, size_t *len_out);
 
 /* Reads a whole file into `buf` (appending). Errors name the path. */
 int mlint_buf_read_file(struct mlint_buf *buf, const char *path);
+struct stat;
 /* The same for `name` in the directory open as `dir_fd` (openat: the
- * kernel does not walk the directory's path again); errors name `path`. */
-int mlint_buf_read_file_at(struct mlint_buf *buf, int dir_fd, const char *name, const char *path);
+ * kernel does not walk the directory's path again; AT_FDCWD for a path);
+ * errors name `path`. With `st`, the fstat() of the descriptor read. */
+int mlint_buf_read_file_at(struct mlint_buf *buf, int dir_fd, const char *name, const char *path,
+			   struct stat *st);
 
 #endif
