@@ -49,6 +49,18 @@ int mlint_path_list_add(struct mlint_path_list *l, const char *path)
 	return 0;
 }
 
+void mlint_path_list_remove(struct mlint_path_list *l, const char *path)
+{
+	int found;
+	size_t at = path_slot(l, path, &found);
+
+	if (!found)
+		return;
+	free(l->items[at]);
+	memmove(l->items + at, l->items + at + 1, (l->nr - at - 1) * sizeof(char *));
+	l->nr--;
+}
+
 int mlint_path_list_has(const struct mlint_path_list *l, const char *path)
 {
 	int found;

@@ -216,25 +216,69 @@ static int same_token(const char *a, const struct mlint_token *x, const char *b,
 	return same;
 }
 
-/* 1 when both have the same token stream (quote style, comments and line
- * breaks aside), 0 when not, -1 when out of memory. */
+/* The tokens that make a file's code: no comments or non-logical line ends,
+ * and no statement that is only a string (a docstring, or a string used
+ * as a comment; not an f-string, whose fields run): it does nothing when
+ * the migration runs. */
+struct code_tokens {
+	struct mlint_token *items;
+	size_t nr, alloc;
+	size_t line_start; /* where the current logical line's tokens begin */
+};
+
+static int all_strings(const struct code_tokens *c)
+{
+	if (c->line_start == c->nr)
+		return 0;
+	for (size_t i = c->line_start; i < c->nr; i++)
+		if (c->items[i].kind != MLINT_TOK_STRING ||
+		    (c->items[i].flags & MLINT_STR_FORMAT)) /* f"{call()}" runs the call */
+			return 0;
+	return 1;
+}
+
+static int read_code_tokens(struct code_tokens *c, const char *src, size_t len)
+{
+	struct mlint_pyscan s;
+	struct mlint_token t;
+	int error = 0;
+
+	mlint_pyscan_init(&s, src, len);
+	do {
+		if ((error = next_code_token(&s, &t)) < 0)
+			break;
+		if (t.kind == MLINT_TOK_NEWLINE && all_strings(c)) {
+			c->nr = c->line_start; /* a string statement: dropped */
+			continue;
+		}
+		if (MLINT_ARRAY_GROW(c->items, c->alloc, c->nr + 1) < 0) {
+			error = MLINT_ERROR;
+			break;
+		}
+		c->items[c->nr++] = t;
+		if (t.kind == MLINT_TOK_NEWLINE || t.kind == MLINT_TOK_INDENT ||
+		    t.kind == MLINT_TOK_DEDENT)
+			c->line_start = c->nr;
+	} while (t.kind != MLINT_TOK_ENDMARKER);
+	mlint_pyscan_release(&s);
+	return error;
+}
+
+/* 1 when both run the same code (quote style, comments, line breaks and
+ * docstrings aside), 0 when not, -1 when out of memory. */
 static int same_tokens(const char *a, size_t al, const char *b, size_t bl)
 {
-	struct mlint_pyscan sa, sb;
-	struct mlint_token ta, tb;
-	int same = 1, error = 0;
+	struct code_tokens ta = {NULL, 0, 0, 0}, tb = {NULL, 0, 0, 0};
+	int same = 0, error;
 
-	mlint_pyscan_init(&sa, a, al);
-	mlint_pyscan_init(&sb, b, bl);
-	while (same && error == 0) {
-		if ((error = next_code_token(&sa, &ta)) < 0 || (error = next_code_token(&sb, &tb)) < 0)
-			break;
-		same = same_token(a, &ta, b, &tb);
-		if (ta.kind == MLINT_TOK_ENDMARKER || tb.kind == MLINT_TOK_ENDMARKER)
-			break;
+	if ((error = read_code_tokens(&ta, a, al)) == 0 &&
+	    (error = read_code_tokens(&tb, b, bl)) == 0 && ta.nr == tb.nr) {
+		same = 1;
+		for (size_t i = 0; same && i < ta.nr; i++)
+			same = same_token(a, &ta.items[i], b, &tb.items[i]);
 	}
-	mlint_pyscan_release(&sa);
-	mlint_pyscan_release(&sb);
+	free(ta.items);
+	free(tb.items);
 	return error < 0 ? error : same;
 }
 
@@ -419,7 +463,12 @@ static int judge_old(struct git_run *r, const struct old_file *o)
 	if ((same = same_tokens(o->bytes, o->len, s->source, s->source_len)) < 0 ||
 	    mlint_path_list_add(&r->change->changed, s->path) < 0)
 		return MLINT_ERROR;
-	return same ? report_cosmetic(r, o, s, rev) : report_edited(r, o, s, rev);
+	if (!same)
+		return report_edited(r, o, s, rev);
+	/* It runs as before: not part of the change for --new-only (a
+	 * reformat of every migration must not judge them all again). */
+	mlint_path_list_remove(&r->change->paths, s->path);
+	return report_cosmetic(r, o, s, rev);
 }
 
 static int keep_old(struct git_run *r, struct old_file *o)

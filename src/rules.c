@@ -78,10 +78,13 @@ static const struct mlint_rule rules[] = {
 	 "Revert the file to the base's version (git checkout BASE -- FILE) and\n"
 	 "put the change in a new migration (alembic revision -m \"...\")."},
 	{"cosmetic-edit", MLINT_SEV_INFO, "git",
-	 "an applied migration changed only in comments, whitespace or quote style",
+	 "an applied migration changed only in comments, docstrings, whitespace or quote style",
 	 "The token stream is the same as in the base (comments, blank lines,\n"
-	 "line breaks inside brackets, indentation width and quote style aside),\n"
-	 "so the database sees no difference. Reported for information.\n",
+	 "line breaks inside brackets, indentation width, quote style and\n"
+	 "statements that are only a string, such as the docstring, aside), so\n"
+	 "the database sees no difference. Reported for information; with\n"
+	 "--new-only the file is not part of the change (a reformat of every\n"
+	 "migration does not judge them all again).\n",
 	 "Nothing to do; revert it to keep the history of applied files clean."},
 	{"deleted-applied", MLINT_SEV_ERROR, "git",
 	 "a migration in the base is gone from the head",

@@ -36,6 +36,8 @@ void mlint_change_set_release(struct mlint_change_set *c);
 /* Adds `path` to `l` (kept sorted, no duplicates). */
 int mlint_path_list_add(struct mlint_path_list *l, const char *path);
 int mlint_path_list_has(const struct mlint_path_list *l, const char *path);
+/* Takes `path` out of `l` when it is there. */
+void mlint_path_list_remove(struct mlint_path_list *l, const char *path);
 int mlint_change_set_add_rename(struct mlint_change_set *c, const char *from, const char *to);
 
 #endif

@@ -94,6 +94,34 @@ assert_contains "cosmetic: info" "$OUT" "$B2:20:5: info[cosmetic-edit]: migratio
 assert_not_contains "cosmetic: not an edit" "$OUT" "edited-applied"
 run_mlint check --base main --fail-on info
 assert_eq "cosmetic: fails at info" 1 "$RC"
+# a typo fixed in the docstring (warehouse: "readd" -> "re-add") runs the same
+python_edit $B2 '"""add email' '"""Add the e-mail address'
+git_commit_all "$r" "docstring"
+run_mlint check --base main
+assert_eq "docstring edit: status (info only)" 0 "$RC"
+assert_contains "docstring edit: cosmetic" "$OUT" "info[cosmetic-edit]: migration 'b2'"
+# ... and --new-only does not judge a reformatted file again (warehouse
+# reformatted every migration in one pull request)
+git checkout -q main
+$ALEMBIC revision -m "index email" --rev-id c3 >/dev/null
+python_edit migrations/versions/c3_index_email.py "    pass" \
+  "    op.create_index('ix_users_email', 'users', ['email'])" 1
+git_commit_all "$r" "c3"
+git checkout -q -b reformat
+python_edit migrations/versions/c3_index_email.py "op.create_index('ix_users_email', 'users', ['email'])" \
+  'op.create_index("ix_users_email", "users", ["email"])'
+git_commit_all "$r" "reformat c3"
+run_mlint check --base main
+assert_contains "reformat: the old warning is there without --new-only" "$OUT" "warning[create-index-not-concurrently]"
+run_mlint check --base main --new-only
+assert_contains "reformat: said to be cosmetic" "$OUT" "info[cosmetic-edit]: migration 'c3'"
+assert_not_contains "reformat: not part of the change for --new-only" "$OUT" "create-index-not-concurrently"
+git checkout -q feature
+# a string statement with a field runs code: an edit
+python_edit $B2 "    op.drop_column('users', 'email')" "    f\"{op.drop_column('users', 'email')}\""
+git_commit_all "$r" "f-string"
+run_mlint check --base main
+assert_contains "f-string statement: an edit" "$OUT" "error[edited-applied]: migration 'b2'"
 
 # ---- delete -----------------------------------------------------------------------
 r=$TMP/delete; new_repo "$r"; cd "$r"
