@@ -581,6 +581,23 @@ static void list_sections(struct mlint_buf *out, const struct mlint_ini *ini)
 			mlint_buf_printf(out, "%s[%s]", out->len ? ", " : "", ini->sections[i]);
 }
 
+/* [alembic] names a script directory: its script_location (or DEFAULT's),
+ * or the env.py and versions/ that one without it stands for (see
+ * default_script_location). */
+static int alembic_has_location(const struct mlint_ini *ini, const char *here)
+{
+	const struct mlint_ini_entry *e = mlint_ini_get(ini, "alembic", "script_location");
+	char *beside;
+	int yes;
+
+	if ((e && e->value[0]) || is_script_dir(here))
+		return 1;
+	beside = mlint_path_join(here, "migrations");
+	yes = beside && is_script_dir(beside);
+	free(beside);
+	return yes;
+}
+
 /* The sections to read: --name, else [alembic] and every other section
  * that sets script_location. */
 static int add_ini_sections(struct mlint_project *p, const struct mlint_ini *ini,
@@ -601,6 +618,14 @@ static int add_ini_sections(struct mlint_project *p, const struct mlint_ini *ini
 		error = mlint_error_setc(MLINT_EUSAGE, "'%s' has no [alembic] section and no section "
 					 "with a script_location: is it Alembic's configuration "
 					 "file?", real);
+	else if (mlint_ini_has_section(ini, "alembic") && known.len &&
+		 !alembic_has_location(ini, here))
+		/* [alembic] holds only shared settings (Netflix's dispatch:
+		 * file_template there, script_location in [core] and [tenant],
+		 * run as `alembic -n tenant`): Alembic without -n fails there */
+		error = mlint_notes_add(&p->notes, MLINT_NOTE_VERBOSE, "'%s': [alembic] has no "
+					"script_location; reading the sections that set one: %s",
+					real, known.ptr);
 	else if (mlint_ini_has_section(ini, "alembic"))
 		error = add_ini_section(p, real, here, "alembic");
 	for (size_t i = 0; !name && error == 0 && i < ini->nr_sections; i++)

@@ -83,6 +83,33 @@ print(" ".join(sorted({str(x.get("section")) for x in f})))' "$TMP/multidb.json"
   assert_eq "multidb: --name on a versions directory exit" 2 "$RC"
 fi
 
+# The same with an [alembic] section holding only shared settings (Netflix's
+# dispatch: file_template there, script_location in [core] and [tenant]):
+# `alembic heads` without -n fails, `alembic -n tenant heads` works.
+$PY - "$P/alembic.ini" <<'EOF2' || setup_fail "shared [alembic]"
+import sys
+ini = sys.argv[1]
+s = open(ini).read()
+open(ini, "w").write("[alembic]\nfile_template = %%(rev)s_%%(slug)s\n\n" + s)
+EOF2
+(cd "$P" && $ALEMBIC heads >/dev/null 2>&1) && fail "shared [alembic]: alembic heads without -n should fail"
+al "$P" -n tenant heads
+assert_eq "shared [alembic]: alembic -n tenant heads unchanged" "$TENANT_AL" \
+  "$(printf '%s\n' "$AL_OUT" | LC_ALL=C sort)"
+if [ "$HAVE_MLINT" = 1 ]; then
+  run_mlint_in "$P" heads
+  assert_eq "shared [alembic]: every section with a script_location is read" \
+    "$({ printf '%s (head) in core [section core]\n' "$c1"
+         printf '%s (head) in tenant [section tenant]\n' "$t2" "$t3"; } | LC_ALL=C sort)" \
+    "$(printf '%s\n' "$OUT" | LC_ALL=C sort)"
+  run_mlint_in "$P" heads --name tenant
+  assert_eq "shared [alembic]: --name tenant = alembic -n tenant heads" "$TENANT_AL" \
+    "$(printf '%s\n' "$OUT" | LC_ALL=C sort)"
+  run_mlint_in "$P" heads --verbose
+  assert_contains "shared [alembic]: --verbose says why [alembic] is not read" "$ERR" \
+    "[alembic] has no script_location; reading the sections that set one: [core], [tenant]"
+fi
+
 # ---- script_location = package:path ---------------------------------------
 # src layout: src/myapp/migrations, the ini at the root; Alembic imports the
 # package from PYTHONPATH=src (what pip install -e gives).
