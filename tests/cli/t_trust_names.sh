@@ -131,4 +131,27 @@ sed -i '$d' "$second"
 printf '# text is imported by env.py\n' >>"$second"
 run_mlint check --no-excerpt
 assert_not_contains "a comment that could be a binding: conservative, nothing" "$OUT" "'text' is not defined"
+# A method of the value before it, on its own line in a chain (Netflix's
+# dispatch: `session.query(X)\n    .first()`), with the word in a comment.
+al "$p" revision -m "chained"
+chained=$(ls "$p"/migrations/versions/*_chained.py)
+sed -i '/^def upgrade/,$d' "$chained"
+cat >>"$chained" <<'EOF2'
+def upgrade():
+    # rows are shown first. then fetchall.
+    conn = op.get_bind()
+    row = (
+        conn.execute(sa.text("SELECT 1"))
+        .first()
+    )
+    rows = conn.execute(sa.text("SELECT 1")) \
+        . fetchall()
+
+
+def downgrade():
+    pass
+EOF2
+run_mlint check --no-excerpt
+assert_not_contains "a chained method on its own line is not a name" "$OUT" "'first' is not defined"
+assert_not_contains "nor after a backslash and a blank" "$OUT" "'fetchall' is not defined"
 finish
