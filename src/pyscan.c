@@ -363,16 +363,23 @@ static void scan_number(struct mlint_pyscan *s, struct mlint_token *t)
 static void scan_name(struct mlint_pyscan *s, struct mlint_token *t)
 {
 	start_token(s, t, MLINT_TOK_NAME);
-	while (s->pos < s->len && is_name_char((unsigned char)s->src[s->pos]))
-		s->pos++;
+	const unsigned char *p = (const unsigned char *)s->src + s->pos,
+			    *end = (const unsigned char *)s->src + s->len;
+	while (p < end && is_name_char(*p))
+		p++;
+	s->pos = (size_t)(p - (const unsigned char *)s->src);
 	end_token(s, t);
 }
 
 static void scan_comment(struct mlint_pyscan *s, struct mlint_token *t)
 {
+	const char *nl, *cr;
+
 	start_token(s, t, MLINT_TOK_COMMENT);
-	while (!at_eof(s) && newline_len(s) == 0)
-		s->pos++;
+	/* to the line end: LF, or a CR (CRLF, or a lone CR) before it */
+	nl = memchr(s->src + s->pos, '\n', s->len - s->pos);
+	cr = memchr(s->src + s->pos, '\r', (nl ? (size_t)(nl - s->src) : s->len) - s->pos);
+	s->pos = cr ? (size_t)(cr - s->src) : nl ? (size_t)(nl - s->src) : s->len;
 	end_token(s, t);
 }
 
