@@ -200,9 +200,12 @@ static int by_string(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The paths (borrowed, sorted) of files with a finding that depends on rows. */
-static int rows_finding_paths(const struct mlint_findings *f, const char ***out, size_t *nr)
+/* The paths (copies: dropping findings frees theirs; sorted, once each) of
+ * the files with a finding that depends on rows. */
+static int rows_finding_paths(const struct mlint_findings *f, char ***out, size_t *nr)
 {
+	size_t kept = 0;
+
 	*nr = 0;
 	if (!(*out = malloc((f->nr ? f->nr : 1) * sizeof(**out))))
 		return mlint_error_set("out of memory");
@@ -210,10 +213,20 @@ static int rows_finding_paths(const struct mlint_findings *f, const char ***out,
 		if (depends_on_rows(f->items[i].rule))
 			(*out)[(*nr)++] = f->items[i].path;
 	qsort(*out, *nr, sizeof(**out), by_string);
+	for (size_t i = 0; i < *nr; i++) {
+		if (kept && strcmp((*out)[kept - 1], (*out)[i]) == 0)
+			continue;
+		if (!((*out)[kept] = mlint_strdup((*out)[i]))) {
+			*nr = kept;
+			return MLINT_ERROR;
+		}
+		kept++;
+	}
+	*nr = kept;
 	return 0;
 }
 
-static int has_path(const char *const *paths, size_t nr, const char *path)
+static int has_path(char *const *paths, size_t nr, const char *path)
 {
 	return nr && bsearch(&path, paths, nr, sizeof(*paths), by_string) != NULL;
 }
@@ -310,7 +323,7 @@ int mlint_check_change_tables(const struct mlint_scriptdir *sd,
 			      const struct mlint_check_opts *opts, struct mlint_findings *out)
 {
 	struct walk w;
-	const char **paths = NULL;
+	char **paths = NULL;
 	size_t nr_paths = 0;
 	int error;
 
@@ -329,6 +342,8 @@ int mlint_check_change_tables(const struct mlint_scriptdir *sd,
 			error = forget_for(s, &empty, opts, out);
 		names_release(&empty);
 	}
+	for (size_t i = 0; i < nr_paths; i++)
+		free(paths[i]);
 	free(paths);
 	walk_release(&w);
 	return error;
