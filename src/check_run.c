@@ -843,7 +843,9 @@ static int may_open_later(const struct run *r)
 
 static int load_files(struct run *r)
 {
-	const unsigned flags = MLINT_LOAD_KEEP_SOURCE | MLINT_LOAD_DROP_CALLS;
+	/* No kept sources: the per-file rules run while each file is read, and
+	 * the few later readers (excerpts, git comparisons) read it again. */
+	const unsigned flags = MLINT_LOAD_DROP_CALLS;
 	int error = 0;
 
 	/* the working tree: the repository opens (or reads ahead) meanwhile */
@@ -892,7 +894,9 @@ static int check_dir(struct run *r, size_t i, struct mlint_findings *out)
 	    mlint_suppress_apply(out, sd, &res->rules, cfg, &res->summary.suppressed) < 0 ||
 	    /* after the suppressions: a suppressed missing-downgrade is a
 	     * migration that said so, not a project without downgrades */
-	    mlint_check_policy(sd, out) < 0)
+	    mlint_check_policy(sd, out) < 0 ||
+	    /* a file read again must have held the scanned bytes */
+	    mlint_scriptdir_sources_ok(sd) < 0)
 		return MLINT_ERROR;
 	mlint_findings_filter(out, keep_enabled, (void *)cfg);
 	return 0;

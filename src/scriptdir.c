@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "mlint/buf.h"
+#include "mlint/check.h"
 #include "mlint/scriptdir.h"
 #include "mlint/snapshot.h"
 #include "arena.h"
@@ -25,6 +26,10 @@ void mlint_scriptdir_release(struct mlint_scriptdir *sd)
 	for (size_t i = 0; i < sd->nr_scripts; i++) {
 		free(sd->scripts[i].path);
 		free(sd->scripts[i].refused);
+		free(sd->scripts[i].abs);
+		if (sd->scripts[i].own_source)
+			free((char *)sd->scripts[i].source);
+		mlint_import_stmts_free(sd->scripts[i].imports, sd->scripts[i].nr_imports);
 		mlint_migration_release(&sd->scripts[i].m);
 	}
 	free(sd->scripts);
@@ -67,9 +72,56 @@ static int read_and_scan(struct mlint_script *s, const struct mlint_snapshot *sn
 		return error;
 	s->is_migration = s->m.revision.kind != MLINT_VAL_ABSENT ||
 			  s->m.down_revision.kind != MLINT_VAL_ABSENT;
-	if ((flags & MLINT_LOAD_KEEP_SOURCE) && (error = keep_source(s, buf, arena)) < 0)
-		return error;
+	if (s->is_migration && !(flags & MLINT_LOAD_GRAPH_ONLY)) {
+		if ((error = mlint_imports_extract(buf->ptr, buf->len, &s->imports,
+						   &s->nr_imports)) < 0)
+			return error;
+		s->imports_read = 1;
+	}
+	if (snap->entries[i].data || snap->entries[i].has_id)
+		return 0; /* a blob: its bytes are handed over after the load */
+	if (flags & MLINT_LOAD_KEEP_SOURCE)
+		return keep_source(s, buf, arena);
+	/* to know the bytes when a rule reads them again */
+	s->size = buf->len;
+	s->hash = mlint_source_hash(buf->ptr, buf->len);
 	return 0;
+}
+
+uint64_t mlint_source_hash(const char *p, size_t len)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)len, tail = 0;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+		h ^= h >> 32;
+	}
+	memcpy(&tail, p + i, len - i);
+	h = (h ^ tail) * 0xC4CEB9FE1A85EC53ULL;
+	return h ^ (h >> 29);
+}
+
+/* After the scan: a blob's bytes move into its script (no copy), a file
+ * keeps its path to be read again. */
+static void hand_over(struct mlint_script *s, struct mlint_snapshot_entry *e)
+{
+	if (s->refused)
+		return;
+	if (e->data) {
+		s->source = e->data;
+		s->source_len = e->len;
+		s->own_source = 1;
+		e->data = NULL;
+	} else if (e->has_id) {
+		s->source = ""; /* the empty blob */
+		s->source_len = 0;
+	} else if (!s->source) {
+		s->abs = e->abs;
+		e->abs = NULL;
+	}
 }
 
 /* The visitor sees the bytes just read, kept or not. */
@@ -355,6 +407,8 @@ int mlint_scriptdir_load_snapshot(struct mlint_scriptdir *sd,
 	if ((error = scan_all(sd, snap, flags)) < 0)
 		return error;
 	for (size_t i = 0; i < sd->nr_scripts; i++)
+		hand_over(&sd->scripts[i], &snap->entries[i]);
+	for (size_t i = 0; i < sd->nr_scripts; i++)
 		if ((error = note_skipped(notes, &sd->scripts[i])) < 0)
 			return error;
 	return build_graph(sd);
@@ -382,19 +436,62 @@ struct mlint_location mlint_script_at(const struct mlint_script *s, unsigned lin
 	return loc;
 }
 
+const char *mlint_script_source(const struct mlint_script *s, size_t *len)
+{
+	/* The scriptdir owns its scripts; reading the bytes again only fills
+	 * in what a const script could have held from the start. */
+	struct mlint_script *w = (struct mlint_script *)s;
+	struct mlint_buf buf;
+
+	*len = s->source_len;
+	if (s->source || s->refused || !s->abs || s->source_state != MLINT_SOURCE_OK)
+		return s->source;
+	mlint_buf_init(&buf, MLINT_MAX_FILE_BYTES);
+	if (mlint_buf_read_file(&buf, s->abs) < 0) {
+		w->source_state = MLINT_SOURCE_UNREADABLE;
+	} else if (buf.len != s->size || mlint_source_hash(buf.ptr, buf.len) != s->hash) {
+		w->source_state = MLINT_SOURCE_CHANGED;
+	} else {
+		w->source = mlint_buf_detach(&buf, &w->source_len);
+		w->own_source = w->source != NULL;
+		if (!w->source) /* out of memory for an empty file's copy */
+			w->source = "";
+	}
+	mlint_buf_release(&buf);
+	*len = s->source_len;
+	return s->source;
+}
+
+int mlint_scriptdir_sources_ok(const struct mlint_scriptdir *sd)
+{
+	for (size_t i = 0; i < sd->nr_scripts; i++) {
+		const struct mlint_script *s = &sd->scripts[i];
+		if (s->source_state == MLINT_SOURCE_CHANGED)
+			return mlint_error_set("'%s' changed while mlint read it; run mlint again "
+					       "(its findings would mix two versions of the file)",
+					       s->path);
+		if (s->source_state == MLINT_SOURCE_UNREADABLE)
+			return mlint_error_set("'%s' could not be read again: it was removed or "
+					       "became unreadable while mlint ran; run mlint again",
+					       s->path);
+	}
+	return 0;
+}
+
 const char *mlint_script_line(const struct mlint_script *s, unsigned line, size_t *len)
 {
-	const char *p = s->source, *end;
+	size_t source_len;
+	const char *p = mlint_script_source(s, &source_len), *end;
 	if (!p || line == 0)
 		return NULL;
-	end = p + s->source_len;
+	end = p + source_len;
 	for (unsigned l = 1; l < line && p < end; l++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
 			return NULL;
 		p = nl + 1;
 	}
-	if (p == s->source && s->source_len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+	if (p == s->source && source_len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
 		p += 3;
 	*len = (size_t)(end - p);
 	return p;
