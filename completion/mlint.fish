@@ -37,6 +37,7 @@ complete -c mlint -n '__fish_seen_subcommand_from check' -l show-config -d 'prin
 complete -c mlint -n '__fish_seen_subcommand_from check' -s q -l quiet -d 'text: print nothing when there is no finding (hooks)'
 complete -c mlint -n '__fish_seen_subcommand_from check' -l no-baseline -d 'report the findings .mlint-baseline accepts too (see mlint baseline)'
 complete -c mlint -n '__fish_seen_subcommand_from check' -l summary -d 'text: counts by rule and severity and the five noisiest files, instead of each finding'
+complete -c mlint -n '__fish_seen_subcommand_from check' -l no-cache -d 'read every file: no cache under .git/mlint (see docs/cache.md)'
 complete -c mlint -n '__fish_seen_subcommand_from check' -l base -x -a '(__mlint_refs)' -d 'compare with REF: the applied set is the tree of the merge base of REF and the head (default: see below)'
 complete -c mlint -n '__fish_seen_subcommand_from check' -l applied -x -a '(__mlint_refs)' -d 'also count REF\'s migrations as applied; repeatable; globs: refs/tags/release-*'
 complete -c mlint -n '__fish_seen_subcommand_from check' -l staged -d 'lint the index (what a pre-commit hook checks), not the working tree'

@@ -196,6 +196,12 @@ static int read_fd(struct mlint_buf *buf, int fd, const char *path, size_t hint,
 int mlint_buf_read_file(struct mlint_buf *buf, const char *path)
 {
 	struct stat st;
+	return mlint_buf_read_file_stat(buf, path, &st);
+}
+
+int mlint_buf_read_file_stat(struct mlint_buf *buf, const char *path, struct stat *out)
+{
+	struct stat st;
 	int fd, error;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -219,5 +225,6 @@ int mlint_buf_read_file(struct mlint_buf *buf, const char *path)
 	/* One extra byte so a file read to its size needs no second grow. */
 	error = read_fd(buf, fd, path, (size_t)st.st_size + 1, (size_t)st.st_size);
 	close(fd);
+	*out = st;
 	return error;
 }

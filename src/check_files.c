@@ -91,6 +91,16 @@ const struct mlint_scan_visitor *mlint_file_checker_visitor(struct mlint_file_ch
 	return &fc->visitor;
 }
 
+const struct mlint_check_opts *mlint_file_checker_opts(const struct mlint_file_checker *fc)
+{
+	return &fc->opts;
+}
+
+struct mlint_findings *mlint_file_checker_slot(struct mlint_file_checker *fc, size_t slot)
+{
+	return slot < MLINT_SCAN_SLOTS ? &fc->slots[slot].out : NULL;
+}
+
 int mlint_file_checker_take(struct mlint_file_checker *fc, struct mlint_findings *out)
 {
 	for (size_t t = 0; t < MLINT_SCAN_SLOTS; t++)

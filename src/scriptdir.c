@@ -1,8 +1,10 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "mlint/buf.h"
+#include "mlint/cache.h"
 #include "mlint/check.h"
 #include "mlint/scriptdir.h"
 #include "mlint/snapshot.h"
@@ -53,14 +55,29 @@ static int keep_source(struct mlint_script *s, const struct mlint_buf *buf,
 	return 0;
 }
 
+/* Entry i's bytes; for a file on disk also its fstat (else st is zeroed). */
+static int read_entry(const struct mlint_snapshot *snap, size_t i, struct mlint_buf *buf,
+		      struct stat *st)
+{
+	const struct mlint_snapshot_entry *e = &snap->entries[i];
+
+	memset(st, 0, sizeof(*st));
+	if (e->data || e->has_id)
+		return mlint_snapshot_read(snap, i, buf);
+	mlint_buf_clear(buf);
+	return mlint_buf_read_file_stat(buf, e->abs, st);
+}
+
 static int read_and_scan(struct mlint_script *s, const struct mlint_snapshot *snap, size_t i,
-			 struct mlint_buf *buf, unsigned flags, struct mlint_arena_block **arena)
+			 struct mlint_buf *buf, unsigned flags, struct mlint_arena_block **arena,
+			 struct stat *st)
 {
 	int error;
 
+	memset(st, 0, sizeof(*st));
 	if (snap->entries[i].refused)
 		return (s->refused = mlint_strdup(snap->entries[i].refused)) ? 0 : MLINT_ERROR;
-	if ((error = mlint_snapshot_read(snap, i, buf)) < 0) {
+	if ((error = read_entry(snap, i, buf, st)) < 0) {
 		/* Too large is the file's problem, not an I/O failure. */
 		if (strstr(mlint_error_last(), "larger than"))
 			return (s->refused = mlint_strdup("file is larger than 64 MiB; not read"))
@@ -341,9 +358,21 @@ static void *scan_range(void *arg)
 	job->failed_at = job->to;
 	for (size_t i = job->from; i < job->to; i++) {
 		struct mlint_script *s = &job->sd->scripts[i];
+		struct mlint_cache *cache = job->sd->cache;
+		struct stat st;
+		size_t mark = 0;
+		if (cache) {
+			int hit = mlint_cache_restore(cache, job->slot, i, s, &job->snap->entries[i]);
+			if (hit > 0)
+				continue; /* facts and findings as the cache kept them */
+			mark = mlint_cache_mark(cache, job->slot);
+		}
 		if ((job->error = read_and_scan(s, job->snap, i, &buf, job->flags,
-						job->sources)) < 0 ||
-		    (job->error = visit(s, job->sd->visitor, job->slot, &buf, job->flags)) < 0) {
+						job->sources, &st)) < 0 ||
+		    (job->error = visit(s, job->sd->visitor, job->slot, &buf, job->flags)) < 0 ||
+		    (cache && (job->error = mlint_cache_record(cache, job->slot, i, s,
+							       &job->snap->entries[i], &st,
+							       mark)) < 0)) {
 			job->failed_at = i;
 			snprintf(job->message, sizeof(job->message), "%s", mlint_error_last());
 			break;
@@ -404,6 +433,8 @@ int mlint_scriptdir_load_snapshot(struct mlint_scriptdir *sd,
 		mlint_migration_init(&sd->scripts[i].m);
 	}
 	sd->nr_scripts = snap->nr;
+	if (sd->cache && (error = mlint_cache_begin(sd->cache, snap->nr)) < 0)
+		return error;
 	if ((error = scan_all(sd, snap, flags)) < 0)
 		return error;
 	for (size_t i = 0; i < sd->nr_scripts; i++)

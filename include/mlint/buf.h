@@ -56,4 +56,8 @@ char *mlint_buf_detach(struct mlint_buf *buf, size_t *len_out);
 /* Reads a whole file into `buf` (appending). Errors name the path. */
 int mlint_buf_read_file(struct mlint_buf *buf, const char *path);
 
+struct stat;
+/* The same, with the file's fstat() (of the descriptor read) in *st. */
+int mlint_buf_read_file_stat(struct mlint_buf *buf, const char *path, struct stat *st);
+
 #endif

@@ -89,6 +89,8 @@ struct mlint_script {
 	unsigned char source_state; /* enum mlint_source_state */
 };
 
+struct mlint_cache;
+
 struct mlint_scriptdir {
 	const struct mlint_scriptdir_config *config;
 	struct mlint_script *scripts; /* sorted by path */
@@ -99,6 +101,9 @@ struct mlint_scriptdir {
 	size_t nr_inputs;
 	/* Set between init and load to run a visitor on each file. */
 	const struct mlint_scan_visitor *visitor;
+	/* Set between init and load to restore unchanged files from a cache
+	 * (cache.h) instead of reading them; borrowed. */
+	struct mlint_cache *cache;
 	/* The kept sources, in big blocks, one arena per scanning thread
 	 * (private: src/arena.h). */
 	struct mlint_arena_block *sources[MLINT_SCAN_SLOTS];
