@@ -81,7 +81,7 @@ _mlint() {
       else
         COMPREPLY=($(compgen -f -- "$cur"))
       fi ;;
-    heads) opts='--format --verbose --config --name --help'
+    heads) opts='--format --verbose --config --name --no-cache --help'
       if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
       else

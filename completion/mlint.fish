@@ -56,6 +56,7 @@ complete -c mlint -n '__fish_seen_subcommand_from heads' -s f -l format -x -a 't
 complete -c mlint -n '__fish_seen_subcommand_from heads' -s v -l verbose -d 'add each head\'s file and message; say what was read'
 complete -c mlint -n '__fish_seen_subcommand_from heads' -s c -l config -r -F -d 'the alembic.ini to read (default: found from PATH)'
 complete -c mlint -n '__fish_seen_subcommand_from heads' -s n -l name -x -d 'read only this section of the alembic.ini, as alembic -n (default: every section with a script_location)'
+complete -c mlint -n '__fish_seen_subcommand_from heads' -l no-cache -d 'read every file: no cache under .git/mlint (see docs/cache.md)'
 complete -c mlint -n '__fish_seen_subcommand_from heads' -s h -l help -d 'show this help and exit'
 complete -c mlint -n '__fish_seen_subcommand_from heads' -F
 complete -c mlint -n '__fish_seen_subcommand_from install-hook' -l force -d 'replace a pre-commit hook that mlint did not write'

@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include "mlint/buf.h"
 #include "mlint/cache.h"
+#include "mlint/ini.h"
 #include "mlint/snapshot.h"
 #include "check_files.h"
 #include "ruleset.h"
@@ -1003,4 +1004,55 @@ void mlint_cache_save(struct mlint_cache *c, const struct mlint_scriptdir *sd,
 				why ? why : "?");
 done:
 	mlint_buf_release(&payload);
+}
+
+/* ---- loads that want facts only ------------------------------------------ */
+
+/* `cache = false` (or no, off, 0) in [mlint] of `ini`. */
+static int switched_off(const struct mlint_ini *ini)
+{
+	const struct mlint_ini_entry *e = mlint_ini_get(ini, "mlint", "cache");
+	static const char *const no[] = {"false", "no", "off", "0"};
+
+	for (size_t i = 0; e && i < 4; i++)
+		if (strcmp(e->value, no[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int wanted(const struct mlint_project *p, const struct mlint_scriptdir_config *d)
+{
+	const char *ci = getenv("CI");
+	struct mlint_ini project;
+	char *path;
+	int off = 0;
+
+	if ((ci && (strcmp(ci, "true") == 0 || strcmp(ci, "1") == 0)) || !p->repo_root ||
+	    switched_off(&d->ini))
+		return 0;
+	if (!(path = mlint_path_join(p->repo_root, ".mlint.ini")))
+		return 0;
+	mlint_ini_init(&project);
+	if (access(path, F_OK) == 0)
+		off = mlint_ini_parse_file(&project, path) < 0 || switched_off(&project);
+	mlint_ini_release(&project);
+	free(path);
+	return !off;
+}
+
+int mlint_scriptdir_load_cached(struct mlint_scriptdir *sd, const struct mlint_project *p,
+				const struct mlint_scriptdir_config *d, unsigned flags,
+				int no_cache, struct mlint_notes *notes)
+{
+	int error;
+
+	sd->cache = !no_cache && (flags & MLINT_LOAD_GRAPH_ONLY) && wanted(p, d)
+			    ? mlint_cache_open(p, d, MLINT_CACHE_WORKTREE, flags, 0, notes)
+			    : NULL;
+	error = mlint_scriptdir_load(sd, p, d, flags, notes);
+	if (error == 0)
+		mlint_cache_save(sd->cache, sd, notes);
+	mlint_cache_free(sd->cache);
+	sd->cache = NULL;
+	return error;
 }

@@ -66,6 +66,16 @@ void mlint_cache_free(struct mlint_cache *c);
 uint64_t mlint_cache_rules_fingerprint(const struct mlint_ruleset *rs,
 				       const struct mlint_check_opts *opts);
 
+/*
+ * mlint_scriptdir_load through the working tree's cache (facts only: for
+ * MLINT_LOAD_GRAPH_ONLY loads such as heads), unless `no_cache`, CI=true,
+ * or `cache = false` in the [mlint] section of the directory's alembic.ini
+ * or of .mlint.ini at the repository root.
+ */
+int mlint_scriptdir_load_cached(struct mlint_scriptdir *sd, const struct mlint_project *p,
+				const struct mlint_scriptdir_config *d, unsigned flags,
+				int no_cache, struct mlint_notes *notes);
+
 /* ---- for the load (scriptdir.c) ------------------------------------------ */
 
 /* Before the scan: room for `nr` scripts. */
