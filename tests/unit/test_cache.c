@@ -27,6 +27,7 @@
 	"revision = 'a1'\ndown_revision = None\nbranch_labels = (cli.X,)\n" \
 	"depends_on = ('z9', 'y8')\n\n\n" \
 	"def upgrade():\n    op.drop_table('users')  # mlint: ignore[drop-table] -- gone\n" \
+	"    # mlint: ignore[create-index-not-concurrently] -- small\n" \
 	"    op.create_index('ix', 't', ['c'])\n\n\n" \
 	"def downgrade():\n    raise NotImplementedError()\n"
 #define PLAIN "revision = 'b2'\ndown_revision = 'a1'\n\n\ndef upgrade():\n" \
@@ -207,6 +208,8 @@ static void test_cache_check_restores_what_a_read_makes(void **state)
 	for (size_t i = 0; i < 3; i++)
 		same_script(&cold.sd.scripts[i], &warm.sd.scripts[i]);
 	assert_int_equal(cold.sd.scripts[0].nr_imports, 1); /* app.models */
+	assert_int_equal(cold.sd.scripts[0].m.nr_directives, 2);
+	assert_int_equal(cold.sd.scripts[0].m.directives[1].own_line, 1);
 	assert_true(cold.found.nr > 0);
 	assert_int_equal(warm.found.nr, cold.found.nr);
 	for (size_t i = 0; i < cold.found.nr; i++) {
