@@ -27,6 +27,8 @@
 #include "ruleset.h"
 #include "util.h"
 
+/* The library is built without the version (the CLI has it); the binary's
+ * identity below tells builds apart anyway. */
 #ifndef MLINT_VERSION
 #define MLINT_VERSION "0.0.0"
 #endif
@@ -792,7 +794,7 @@ static int decode(struct mlint_cache *c, size_t slot, const struct index_slot *a
 		  struct mlint_script *s, const struct key *now)
 {
 	struct reader r = {at->entry + 4, at->entry + at->entry_len, 0};
-	struct findings_mark { struct mlint_findings *out; size_t nr; } fm = {NULL, 0};
+	struct mlint_findings *out;
 	struct key was;
 	uint32_t plen;
 	unsigned flags;
@@ -816,10 +818,8 @@ static int decode(struct mlint_cache *c, size_t slot, const struct index_slot *a
 		s->imports_read = !r.bad;
 	}
 	if (c->full && !r.bad) {
-		fm.out = mlint_file_checker_slot(c->fc, slot);
-		fm.nr = fm.out ? fm.out->nr : 0;
-		if (fm.out)
-			get_findings(&r, c->rs, fm.out);
+		if ((out = mlint_file_checker_slot(c->fc, slot)) != NULL)
+			get_findings(&r, c->rs, out); /* all of them, or none */
 		else
 			r.bad = 1;
 	}
