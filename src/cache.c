@@ -12,8 +12,10 @@
  * in put_migration/get_migration only: the one place to follow changes of
  * how a migration holds its strings.
  */
+#define _GNU_SOURCE 1 /* dl_iterate_phdr */
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -100,18 +102,38 @@ static long long ns_of(const struct timespec *t)
 	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
 }
 
-/* The binary that runs and the shape of what it extracts: facts written by
- * another build are not read. */
+/* Each shared library loaded (libpg_query, PCRE2, libgit2, libc, ...): an
+ * upgraded library may parse SQL or match patterns differently. */
+static int mix_library(struct dl_phdr_info *info, size_t size, void *ctx)
+{
+	uint64_t *h = ctx;
+	struct stat st;
+
+	(void)size;
+	if (!info->dlpi_name || !info->dlpi_name[0])
+		return 0;
+	*h = mix_str(*h, info->dlpi_name);
+	if (stat(info->dlpi_name, &st) == 0)
+		*h = mix(mix(mix(*h, (uint64_t)st.st_size), (uint64_t)ns_of(&st.st_mtim)),
+			 (uint64_t)st.st_ino);
+	return 0;
+}
+
+/* The binary that runs, its libraries, and the shape of what it extracts:
+ * facts and findings written by another build are not read. */
 static int facts_fingerprint(uint64_t *out)
 {
 	struct stat st;
+	uint64_t h;
 
 	if (stat("/proc/self/exe", &st) != 0)
 		return -1;
-	*out = mix(mix(mix(mix(mix_str(0xC0FFEE, MLINT_VERSION), (uint64_t)st.st_size),
-			   (uint64_t)ns_of(&st.st_mtim)),
-		       (uint64_t)st.st_ino),
-		   (uint64_t)(sizeof(struct mlint_migration) * 131 + sizeof(struct mlint_function)));
+	h = mix(mix(mix(mix(mix_str(0xC0FFEE, MLINT_VERSION), (uint64_t)st.st_size),
+			(uint64_t)ns_of(&st.st_mtim)),
+		    (uint64_t)st.st_ino),
+		(uint64_t)(sizeof(struct mlint_migration) * 131 + sizeof(struct mlint_function)));
+	dl_iterate_phdr(mix_library, &h);
+	*out = h;
 	return 0;
 }
 
