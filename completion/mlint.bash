@@ -69,7 +69,7 @@ _mlint() {
       else
         COMPREPLY=($(compgen -f -- "$cur"))
       fi ;;
-    check) opts='--format --fail-on --select --ignore --downgrade --rules-dir --verbose --config --name --no-excerpt --color --show-config --quiet --no-baseline --summary --base --applied --staged --head --new-only --no-git --help'
+    check) opts='--format --fail-on --select --ignore --downgrade --rules-dir --verbose --config --name --no-excerpt --color --show-config --quiet --no-baseline --summary --no-cache --base --applied --staged --head --new-only --no-git --help'
       if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
       else
@@ -81,7 +81,7 @@ _mlint() {
       else
         COMPREPLY=($(compgen -f -- "$cur"))
       fi ;;
-    heads) opts='--format --verbose --config --name --help'
+    heads) opts='--format --verbose --config --name --no-cache --help'
       if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
       else

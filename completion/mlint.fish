@@ -37,6 +37,7 @@ complete -c mlint -n '__fish_seen_subcommand_from check' -l show-config -d 'prin
 complete -c mlint -n '__fish_seen_subcommand_from check' -s q -l quiet -d 'text: print nothing when there is no finding (hooks)'
 complete -c mlint -n '__fish_seen_subcommand_from check' -l no-baseline -d 'report the findings .mlint-baseline accepts too (see mlint baseline)'
 complete -c mlint -n '__fish_seen_subcommand_from check' -l summary -d 'text: counts by rule and severity and the five noisiest files, instead of each finding'
+complete -c mlint -n '__fish_seen_subcommand_from check' -l no-cache -d 'read every file: no cache under .git/mlint (see docs/cache.md)'
 complete -c mlint -n '__fish_seen_subcommand_from check' -l base -x -a '(__mlint_refs)' -d 'compare with REF: the applied set is the tree of the merge base of REF and the head (default: see below)'
 complete -c mlint -n '__fish_seen_subcommand_from check' -l applied -x -a '(__mlint_refs)' -d 'also count REF\'s migrations as applied; repeatable; globs: refs/tags/release-*'
 complete -c mlint -n '__fish_seen_subcommand_from check' -l staged -d 'lint the index (what a pre-commit hook checks), not the working tree'
@@ -55,6 +56,7 @@ complete -c mlint -n '__fish_seen_subcommand_from heads' -s f -l format -x -a 't
 complete -c mlint -n '__fish_seen_subcommand_from heads' -s v -l verbose -d 'add each head\'s file and message; say what was read'
 complete -c mlint -n '__fish_seen_subcommand_from heads' -s c -l config -r -F -d 'the alembic.ini to read (default: found from PATH)'
 complete -c mlint -n '__fish_seen_subcommand_from heads' -s n -l name -x -d 'read only this section of the alembic.ini, as alembic -n (default: every section with a script_location)'
+complete -c mlint -n '__fish_seen_subcommand_from heads' -l no-cache -d 'read every file: no cache under .git/mlint (see docs/cache.md)'
 complete -c mlint -n '__fish_seen_subcommand_from heads' -s h -l help -d 'show this help and exit'
 complete -c mlint -n '__fish_seen_subcommand_from heads' -F
 complete -c mlint -n '__fish_seen_subcommand_from install-hook' -l force -d 'replace a pre-commit hook that mlint did not write'

@@ -198,6 +198,11 @@ int mlint_buf_read_file(struct mlint_buf *buf, const char *path)
 	return mlint_buf_read_file_at(buf, AT_FDCWD, path, path, NULL);
 }
 
+int mlint_buf_read_file_stat(struct mlint_buf *buf, const char *path, struct stat *out)
+{
+	return mlint_buf_read_file_at(buf, AT_FDCWD, path, path, out);
+}
+
 int mlint_buf_read_file_at(struct mlint_buf *buf, int dir_fd, const char *name, const char *path,
 			   struct stat *out)
 {

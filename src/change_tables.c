@@ -93,11 +93,9 @@ static int rescan(struct mlint_script *full, const struct mlint_script *s)
 	mlint_migration_init(&full->m);
 	full->path = s->path;
 	full->is_migration = s->is_migration;
-	full->source = s->source;
-	full->source_len = s->source_len;
-	if (!s->source)
+	if (!(full->source = mlint_script_source(s, &full->source_len)))
 		return MLINT_ENOTFOUND;
-	return mlint_migration_scan(&full->m, s->source, s->source_len);
+	return mlint_migration_scan(&full->m, full->source, full->source_len);
 }
 
 static int is_write(const struct mlint_op *o)

@@ -96,6 +96,11 @@ const struct mlint_scan_visitor *mlint_file_checker_visitor(struct mlint_file_ch
 	return &fc->visitor;
 }
 
+struct mlint_findings *mlint_file_checker_slot(struct mlint_file_checker *fc, size_t slot)
+{
+	return slot < MLINT_SCAN_SLOTS ? &fc->slots[slot].out : NULL;
+}
+
 int mlint_file_checker_take(struct mlint_file_checker *fc, struct mlint_findings *out)
 {
 	for (size_t t = 0; t < MLINT_SCAN_SLOTS; t++)
@@ -117,8 +122,12 @@ struct job {
 static void *run_job(void *arg)
 {
 	struct job *j = arg;
-	for (size_t i = j->from; i < j->to && i < j->sd->nr_scripts && j->error == 0; i++)
+	for (size_t i = j->from; i < j->to && i < j->sd->nr_scripts && j->error == 0; i++) {
+		size_t len;
+		/* the bytes, read again when not kept (each script on one thread) */
+		(void)mlint_script_source(&j->sd->scripts[i], &len);
 		j->error = check_one(j->fc, j->slot, &j->sd->scripts[i]);
+	}
 	if (j->error < 0)
 		snprintf(j->message, sizeof(j->message), "%s", mlint_error_last());
 	return NULL;
@@ -164,6 +173,8 @@ int mlint_check_files(const struct mlint_scriptdir *sd, const struct mlint_rules
 	struct mlint_file_checker *fc = mlint_file_checker_new(rs, opts);
 	int error = fc ? run_jobs(sd, fc) : MLINT_ERROR;
 
+	if (error == 0)
+		error = mlint_scriptdir_sources_ok(sd);
 	if (error == 0)
 		error = mlint_file_checker_take(fc, out);
 	mlint_file_checker_free(fc);

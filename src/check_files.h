@@ -53,4 +53,11 @@ void mlint_pattern_engine_free(struct mlint_pattern_engine *e);
 int mlint_pattern_engine_check(struct mlint_pattern_engine *e, const struct mlint_script *s,
 			       struct mlint_findings *out);
 
+/* The findings slot `slot` of the checker gathered so far, in file order
+ * (the cache restores and records a file's findings there). */
+struct mlint_findings *mlint_file_checker_slot(struct mlint_file_checker *fc, size_t slot);
+
+/* The options the checker runs its rules with. */
+const struct mlint_check_opts *mlint_file_checker_opts(const struct mlint_file_checker *fc);
+
 #endif

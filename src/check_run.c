@@ -21,12 +21,14 @@
 #include <string.h>
 #include <unistd.h>
 #include "mlint/baseline.h"
+#include "mlint/cache.h"
 #include "mlint/check.h"
 #include "mlint/check_run.h"
 #include "mlint/git.h"
 #include "mlint/pycompile.h"
 #include "mlint/snapshot.h"
 #include "mlint/suppress.h"
+#include "check_files.h"
 #include "util.h"
 
 void mlint_check_result_init(struct mlint_check_result *r)
@@ -838,6 +840,44 @@ static int list_dir(struct mlint_snapshot *snap, const struct run *r,
 	}
 }
 
+/* The cache of directory i (docs/cache.md): for the working tree and the
+ * index, unless switched off (--no-cache, [mlint] cache = false) or in CI,
+ * where a fresh clone has nothing to gain. NULL: none. */
+static struct mlint_cache *open_cache(struct run *r, size_t i, int index, unsigned flags)
+{
+	const struct mlint_config *cfg = &r->res->configs[i];
+	struct mlint_file_checker *fc = r->checkers[i];
+	struct mlint_cache *c;
+
+	if (r->req->no_cache || r->ci || is_ci() || (cfg->has_cache && !cfg->cache) ||
+	    r->req->source == MLINT_CHECK_COMMIT || !fc)
+		return NULL;
+	c = mlint_cache_open(r->p, &r->p->dirs[i], index ? MLINT_CACHE_INDEX : MLINT_CACHE_WORKTREE,
+			     flags, mlint_cache_rules_fingerprint(&r->res->rules,
+								  mlint_file_checker_opts(fc)),
+			     r->notes);
+	mlint_cache_set_checker(c, fc, &r->res->rules);
+	return c;
+}
+
+/* Loads with the cache, and saves it when the load went through. */
+static int load_cached(struct run *r, size_t i, struct mlint_snapshot *snap, unsigned flags)
+{
+	const struct mlint_scriptdir_config *d = &r->p->dirs[i];
+	struct mlint_scriptdir *sd = &r->res->dirs[i];
+	int index = snap && r->g && mlint_git_head_kind(r->g) == MLINT_GIT_HEAD_INDEX;
+	int error;
+
+	sd->cache = open_cache(r, i, index, flags);
+	error = snap ? mlint_scriptdir_load_snapshot(sd, d, snap, flags, r->notes)
+		     : mlint_scriptdir_load(sd, r->p, d, flags, r->notes);
+	if (error == 0)
+		mlint_cache_save(sd->cache, sd, r->notes);
+	mlint_cache_free(sd->cache);
+	sd->cache = NULL;
+	return error;
+}
+
 static int load_dir(struct run *r, size_t i, unsigned flags)
 {
 	const struct mlint_scriptdir_config *d = &r->p->dirs[i];
@@ -849,10 +889,10 @@ static int load_dir(struct run *r, size_t i, unsigned flags)
 	if ((error = describe_dir(r, d)) < 0)
 		return error;
 	if (r->opening || !r->g)
-		return mlint_scriptdir_load(sd, r->p, d, flags, r->notes);
+		return load_cached(r, i, NULL, flags);
 	mlint_snapshot_init(&snap);
 	if ((error = list_dir(&snap, r, d)) == 0)
-		error = mlint_scriptdir_load_snapshot(sd, d, &snap, flags, r->notes);
+		error = load_cached(r, i, &snap, flags);
 	mlint_snapshot_release(&snap);
 	return error;
 }
@@ -865,7 +905,9 @@ static int may_open_later(const struct run *r)
 
 static int load_files(struct run *r)
 {
-	const unsigned flags = MLINT_LOAD_KEEP_SOURCE | MLINT_LOAD_DROP_CALLS;
+	/* No kept sources: the per-file rules run while each file is read, and
+	 * the few later readers (excerpts, git comparisons) read it again. */
+	const unsigned flags = MLINT_LOAD_DROP_CALLS;
 	int error = 0;
 
 	/* the working tree: the repository opens (or reads ahead) meanwhile */
@@ -916,7 +958,9 @@ static int check_dir(struct run *r, size_t i, struct mlint_findings *out)
 	    mlint_suppress_apply(out, sd, &res->rules, cfg, &res->summary.suppressed) < 0 ||
 	    /* after the suppressions: a suppressed missing-downgrade is a
 	     * migration that said so, not a project without downgrades */
-	    mlint_check_policy(sd, out) < 0)
+	    mlint_check_policy(sd, out) < 0 ||
+	    /* a file read again must have held the scanned bytes */
+	    mlint_scriptdir_sources_ok(sd) < 0)
 		return MLINT_ERROR;
 	mlint_findings_filter(out, keep_enabled, (void *)cfg);
 	return 0;

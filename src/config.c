@@ -146,7 +146,7 @@ int mlint_config_read_ini(struct mlint_config *cfg, const struct mlint_ini *ini,
 						"%s: unknown key '%s' in [mlint] (known: select, "
 						"ignore, fail-on, downgrade, new-only, exclude, "
 						"per-path-ignores, base, applied, rules-dir, "
-						"template, models, dialect, enable, version-locations); ignored",
+						"template, models, dialect, enable, version-locations, cache); ignored",
 						where, e->key);
 		if (error < 0)
 			return error;
@@ -427,6 +427,12 @@ static int set_paths(struct mlint_config *cfg, const char *key, const char *valu
 		cfg->has_new_only = 1;
 		return copy_where(&cfg->new_only_where, where);
 	}
+	if (strcmp(key, "cache") == 0) {
+		if (set_bool(&cfg->cache, value, "cache", where) < 0)
+			return MLINT_EUSAGE;
+		cfg->has_cache = 1;
+		return 0;
+	}
 	if (strcmp(key, "exclude") == 0)
 		return list_set(&cfg->exclude, value, where);
 	if (strcmp(key, "base") == 0)
@@ -449,6 +455,10 @@ static int merge_paths(struct mlint_config *to, const struct mlint_config *from)
 		to->has_new_only = 1;
 		if (copy_where(&to->new_only_where, from->new_only_where) < 0)
 			return MLINT_ERROR;
+	}
+	if (from->has_cache) {
+		to->cache = from->cache;
+		to->has_cache = 1;
 	}
 	if (from->exclude.where && list_copy(&to->exclude, &from->exclude) < 0)
 		return MLINT_ERROR;

@@ -308,12 +308,14 @@ static int line_stats(struct line_stats *st, const struct old_file *o,
 		      const struct mlint_script *s)
 {
 	git_diff_options opts;
+	size_t len;
+	const char *src = mlint_script_source(s, &len);
 
 	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
 	memset(st, 0, sizeof(*st));
 	opts.context_lines = 0;
 	opts.flags = GIT_DIFF_FORCE_TEXT;
-	if (git_diff_buffers(o->bytes, o->len, o->path, s->source, s->source_len, s->path, &opts,
+	if (git_diff_buffers(o->bytes, o->len, o->path, src, len, s->path, &opts,
 			     NULL, NULL, NULL, count_line, st) < 0)
 		return git_error_here("cannot compare two versions of a migration");
 	if (!st->first)
@@ -371,6 +373,8 @@ static int report_edited(struct git_run *r, const struct old_file *o,
 {
 	struct line_stats st;
 	struct mlint_buf msg, commits;
+	size_t len;
+	const char *src = mlint_script_source(s, &len);
 	int error;
 
 	mlint_buf_init(&msg, 0);
@@ -378,8 +382,8 @@ static int report_edited(struct git_run *r, const struct old_file *o,
 	if ((error = line_stats(&st, o, s)) < 0)
 		goto done;
 	error = mlint_git_describe_changes(&commits, r->g, s->path,
-					   strcmp(o->path, s->path) ? o->path : NULL, s->source,
-					   s->source_len, COMMITS_MAX);
+					   strcmp(o->path, s->path) ? o->path : NULL, src, len,
+					   COMMITS_MAX);
 	if (error < 0)
 		goto done;
 	mlint_buf_printf(&msg, "migration '%s' is applied (present in '%s') but its code "
@@ -438,6 +442,8 @@ static int judge_old(struct git_run *r, const struct old_file *o)
 {
 	const char *rev = mlint_migration_revision(&o->m);
 	const struct mlint_script *s;
+	const char *src;
+	size_t len;
 	size_t node;
 	int seen, same;
 
@@ -456,11 +462,12 @@ static int judge_old(struct git_run *r, const struct old_file *o)
 	if (strcmp(s->path, o->path) != 0 &&
 	    mlint_change_set_add_rename(r->change, o->path, s->path) < 0)
 		return MLINT_ERROR;
-	if (!s->source || (s->source_len == o->len && memcmp(s->source, o->bytes, o->len) == 0))
-		return 0; /* a pure rename */
-	if (mlint_git_other_parent_has(r->g, s->path, s->source, s->source_len))
+	if (!(src = mlint_script_source(s, &len)) ||
+	    (len == o->len && memcmp(src, o->bytes, o->len) == 0))
+		return 0; /* a pure rename (or a file that changed since: an error later) */
+	if (mlint_git_other_parent_has(r->g, s->path, src, len))
 		return 0; /* as the merged branch has it: not this change's edit */
-	if ((same = same_tokens(o->bytes, o->len, s->source, s->source_len)) < 0 ||
+	if ((same = same_tokens(o->bytes, o->len, src, len)) < 0 ||
 	    mlint_path_list_add(&r->change->changed, s->path) < 0)
 		return MLINT_ERROR;
 	if (!same)
@@ -500,7 +507,9 @@ static const struct mlint_script *script_at(const struct mlint_scriptdir *sd, co
 static int brought_by_merge(const struct git_run *r, const char *path)
 {
 	const struct mlint_script *s = script_at(r->sd, path);
-	return s && s->source && mlint_git_other_parent_has(r->g, path, s->source, s->source_len);
+	size_t len;
+	const char *src = s ? mlint_script_source(s, &len) : NULL;
+	return src && mlint_git_other_parent_has(r->g, path, src, len);
 }
 
 static int is_changed(const struct git_run *r, const char *path)

@@ -4,9 +4,10 @@
  * that resolves inside the repository, outside the migrations directory.
  * Such a migration changes when the application changes.
  *
- * Candidates are found line by line in the kept source (an import statement
- * starts a line); the few whose module resolves to a file or directory in
- * the project are confirmed with the tokenizer (not text in a string).
+ * Candidates are found line by line while the file is read (an import
+ * statement starts a line; mlint_imports_extract, kept with the script),
+ * with the tokenizer telling code from text in a string; after the load
+ * the rule resolves their modules against the project's layout.
  * Where Python looks: the repository root, the directory of alembic.ini
  * (where `alembic` runs), its prepend_sys_path entries, and src/.
  */
@@ -147,23 +148,6 @@ static int known_library(const char *name)
 	return 0;
 }
 
-/* Is the byte at `off` the start of a NAME token (code, not a string)? */
-static int code_at(const char *src, size_t len, size_t off)
-{
-	struct mlint_pyscan ps;
-	struct mlint_token t;
-	int found = 0;
-
-	mlint_pyscan_init(&ps, src, len);
-	while (mlint_pyscan_next(&ps, &t) == 0 && t.kind != MLINT_TOK_ENDMARKER && t.off <= off)
-		if (t.off == off) {
-			found = t.kind == MLINT_TOK_NAME;
-			break;
-		}
-	mlint_pyscan_release(&ps);
-	return found;
-}
-
 static int report(const struct mlint_project *p, const struct mlint_script *s, unsigned line,
 		  unsigned col, const char *module, const char *where, struct mlint_findings *out)
 {
@@ -183,46 +167,108 @@ static int report(const struct mlint_project *p, const struct mlint_script *s, u
 	return error;
 }
 
-/* One import statement at `p` (the line's first word): its modules. */
-static int check_statement(const struct mlint_project *proj, struct resolver *r,
-			   const struct mlint_script *s, const char *p, const char *eol,
-			   unsigned line, unsigned col, struct mlint_findings *out)
+/* ---- the facts: read with the file ------------------------------------- */
+
+static void free_modules(char **modules, size_t nr)
+{
+	for (size_t k = 0; k < nr; k++)
+		free(modules[k]);
+	free(modules);
+}
+
+void mlint_import_stmts_free(struct mlint_import_stmt *stmts, size_t nr)
+{
+	for (size_t i = 0; i < nr; i++)
+		free_modules(stmts[i].modules, stmts[i].nr_modules);
+	free(stmts);
+}
+
+struct extract {
+	struct mlint_import_stmt *stmts;
+	size_t nr, alloc;
+	size_t *offs; /* where each statement starts in the file */
+	size_t alloc_offs;
+};
+
+static int add_module(struct mlint_import_stmt *st, const char *q, size_t n)
+{
+	char **grown = realloc(st->modules, (st->nr_modules + 1) * sizeof(*grown));
+
+	if (!grown)
+		return mlint_error_set("out of memory");
+	st->modules = grown;
+	if (!(st->modules[st->nr_modules] = mlint_strndup(q, n)))
+		return MLINT_ERROR;
+	st->nr_modules++;
+	return 0;
+}
+
+/* One import statement at `p` (the line's first word): the modules Python
+ * would import, as far as they are names, without the known libraries. */
+static int read_statement(struct extract *x, const char *src, const char *p, const char *eol,
+			  unsigned line, unsigned col)
 {
 	int from = *p == 'f', error = 0;
 	const char *q = p + (from ? 4 : 6);
+	struct mlint_import_stmt st = {line, col, 0, NULL, 0};
 
 	while (q < eol && error == 0) {
-		char module[256], top[64];
+		char top[64];
 		size_t n, t;
-		const char *where;
 		while (q < eol && (*q == ' ' || *q == '\t' || *q == '(' || *q == ','))
 			q++;
 		n = strspn(q, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.");
-		if (n == 0 || (size_t)(eol - q) < n || q[0] == '.' || n >= sizeof(module))
-			return 0; /* relative import, or not a module name */
-		memcpy(module, q, n);
-		module[n] = '\0';
-		t = strcspn(module, ".");
+		if (n == 0 || (size_t)(eol - q) < n || q[0] == '.' || n >= 256)
+			break; /* relative import, or not a module name */
+		t = memchr(q, '.', n) ? (size_t)((const char *)memchr(q, '.', n) - q) : n;
 		if (t < sizeof(top)) {
-			memcpy(top, module, t);
+			memcpy(top, q, t);
 			top[t] = '\0';
-			if (!known_library(top) && (where = resolve(r, top, &error)) != NULL &&
-			    code_at(s->source, s->source_len, (size_t)(p - s->source)))
-				return report(proj, s, line, col, module, where, out);
+			if (!known_library(top))
+				error = add_module(&st, q, n);
 		}
 		if (from)
-			return error;
+			break;
 		q += n; /* import a, b as c */
 		while (q < eol && *q != ',')
 			q++;
 	}
-	return error;
+	if (error == 0 && st.nr_modules &&
+	    (MLINT_ARRAY_GROW(x->stmts, x->alloc, x->nr + 1) < 0 ||
+	     MLINT_ARRAY_GROW(x->offs, x->alloc_offs, x->nr + 1) < 0))
+		error = MLINT_ERROR;
+	if (error < 0 || !st.nr_modules) {
+		free_modules(st.modules, st.nr_modules);
+		return error;
+	}
+	x->offs[x->nr] = (size_t)(p - src);
+	x->stmts[x->nr++] = st;
+	return 0;
 }
 
-static int check_script(const struct mlint_project *proj, struct resolver *r,
-			const struct mlint_script *s, struct mlint_findings *out)
+/* Which statements start with a NAME token (code, not text in a string):
+ * one tokenizer pass, up to the last statement. */
+static void mark_code(struct extract *x, const char *src, size_t len)
 {
-	const char *p = s->source, *end = s->source + s->source_len;
+	struct mlint_pyscan ps;
+	struct mlint_token t;
+	size_t k = 0;
+
+	mlint_pyscan_init(&ps, src, len);
+	while (k < x->nr && mlint_pyscan_next(&ps, &t) == 0 && t.kind != MLINT_TOK_ENDMARKER) {
+		while (k < x->nr && x->offs[k] < t.off)
+			k++;
+		if (k < x->nr && x->offs[k] == t.off)
+			x->stmts[k].code = t.kind == MLINT_TOK_NAME;
+	}
+	mlint_pyscan_release(&ps);
+}
+
+int mlint_imports_extract(const char *src, size_t len, struct mlint_import_stmt **out,
+			  size_t *nr)
+{
+	struct extract x = {NULL, 0, 0, NULL, 0};
+	const char *p = src, *end = src + len;
 	unsigned line = 1;
 	int error = 0;
 
@@ -234,10 +280,68 @@ static int check_script(const struct mlint_project *proj, struct resolver *r,
 			w++;
 		if ((eol - w > 5 && memcmp(w, "from ", 5) == 0) ||
 		    (eol - w > 7 && memcmp(w, "import ", 7) == 0))
-			error = check_statement(proj, r, s, w, eol, line, (unsigned)(w - p) + 1, out);
+			error = read_statement(&x, src, w, eol, line, (unsigned)(w - p) + 1);
 		p = eol + 1;
 		line++;
 	}
+	if (error == 0 && x.nr)
+		mark_code(&x, src, len);
+	free(x.offs);
+	if (error < 0) {
+		mlint_import_stmts_free(x.stmts, x.nr);
+		x.stmts = NULL;
+		x.nr = 0;
+	}
+	*out = x.stmts;
+	*nr = x.nr;
+	return error;
+}
+
+/* ---- the rule: the facts against the project's layout ------------------ */
+
+/* The first module of the statement that resolves in the project, when the
+ * statement is code. Every module is resolved in order, code or not, as
+ * before the facts were split out: the resolver's bounded cache fills the
+ * same way. */
+static int check_statement(const struct mlint_project *proj, struct resolver *r,
+			   const struct mlint_script *s, const struct mlint_import_stmt *st,
+			   struct mlint_findings *out)
+{
+	int error = 0;
+
+	for (size_t k = 0; k < st->nr_modules && error == 0; k++) {
+		const char *module = st->modules[k], *where;
+		char top[64];
+		size_t t = strcspn(module, ".");
+		if (t >= sizeof(top))
+			continue;
+		memcpy(top, module, t);
+		top[t] = '\0';
+		if ((where = resolve(r, top, &error)) != NULL && st->code)
+			return report(proj, s, st->line, st->col, module, where, out);
+	}
+	return error;
+}
+
+static int check_script(const struct mlint_project *proj, struct resolver *r,
+			const struct mlint_script *s, struct mlint_findings *out)
+{
+	struct mlint_import_stmt *stmts = s->imports;
+	size_t nr = s->nr_imports;
+	int error = 0;
+
+	if (!s->imports_read) { /* not read with the file: from its bytes now */
+		size_t len;
+		const char *src = mlint_script_source(s, &len);
+		if (!src)
+			return 0;
+		if (mlint_imports_extract(src, len, &stmts, &nr) < 0)
+			return MLINT_ERROR;
+	}
+	for (size_t i = 0; i < nr && error == 0; i++)
+		error = check_statement(proj, r, s, &stmts[i], out);
+	if (!s->imports_read)
+		mlint_import_stmts_free(stmts, nr);
 	return error;
 }
 
@@ -252,7 +356,7 @@ int mlint_check_imports(const struct mlint_project *p, const struct mlint_script
 	error = 0;
 	for (size_t i = 0; i < sd->nr_scripts && error == 0; i++) {
 		const struct mlint_script *s = &sd->scripts[i];
-		if (s->is_migration && !s->refused && s->source)
+		if (s->is_migration && !s->refused)
 			error = check_script(p, &r, s, out);
 	}
 	resolver_release(&r);

@@ -18,8 +18,14 @@ static int add(struct mlint_findings *out, const struct mlint_script *s, const c
 int mlint_script_wants_compiler(const struct mlint_script *s)
 {
 	const struct mlint_migration *m = &s->m;
-	return s->is_migration && !s->refused && s->source && (m->suspect_line || m->conflict_line || m->nr_problems) &&
-	       !memchr(s->source, '\0', s->source_len);
+	const char *src;
+	size_t len;
+
+	if (!s->is_migration || s->refused || !(m->suspect_line || m->conflict_line || m->nr_problems))
+		return 0;
+	/* also asked after the load (rule_scan.c): then the file is read again */
+	src = mlint_script_source(s, &len);
+	return src && !memchr(src, '\0', len);
 }
 
 /* Syntax only a newer Python accepts: nested quotes or backslashes in an
@@ -78,12 +84,14 @@ int mlint_check_syntax_script(const struct mlint_script *s, struct mlint_finding
 			      int *rejected)
 {
 	struct mlint_pycompile_result r;
+	const char *src;
+	size_t len;
 	int error;
 
 	*rejected = 0;
-	if (!mlint_script_wants_compiler(s))
+	if (!mlint_script_wants_compiler(s) || !(src = mlint_script_source(s, &len)))
 		return 0;
-	if ((error = mlint_pycompile(&r, s->source, s->source_len, s->path)) < 0)
+	if ((error = mlint_pycompile(&r, src, len, s->path)) < 0)
 		return error;
 	if (r.verdict == MLINT_PYCOMPILE_REJECTED) {
 		*rejected = 1;

@@ -1,8 +1,11 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "mlint/buf.h"
+#include "mlint/cache.h"
+#include "mlint/check.h"
 #include "mlint/scriptdir.h"
 #include "mlint/snapshot.h"
 #include "arena.h"
@@ -25,6 +28,10 @@ void mlint_scriptdir_release(struct mlint_scriptdir *sd)
 	for (size_t i = 0; i < sd->nr_scripts; i++) {
 		free(sd->scripts[i].path);
 		free(sd->scripts[i].refused);
+		free(sd->scripts[i].abs);
+		if (sd->scripts[i].own_source)
+			free((char *)sd->scripts[i].source);
+		mlint_import_stmts_free(sd->scripts[i].imports, sd->scripts[i].nr_imports);
 		mlint_migration_release(&sd->scripts[i].m);
 	}
 	free(sd->scripts);
@@ -48,14 +55,31 @@ static int keep_source(struct mlint_script *s, const struct mlint_buf *buf,
 	return 0;
 }
 
+/* Entry i's bytes; for a file on disk also its fstat (else st is zeroed). */
+static int read_entry(const struct mlint_snapshot *snap, size_t i, struct mlint_buf *buf,
+		      struct stat *st)
+{
+	const struct mlint_snapshot_entry *e = &snap->entries[i];
+
+	memset(st, 0, sizeof(*st));
+	if (e->data || e->has_id)
+		return mlint_snapshot_read(snap, i, buf);
+	mlint_buf_clear(buf);
+	if (e->dir_fd >= 0) /* openat: no walk of the directory's path per file */
+		return mlint_buf_read_file_at(buf, e->dir_fd, e->abs + e->name_off, e->abs, st);
+	return mlint_buf_read_file_stat(buf, e->abs, st);
+}
+
 static int read_and_scan(struct mlint_script *s, const struct mlint_snapshot *snap, size_t i,
-			 struct mlint_buf *buf, unsigned flags, struct mlint_arena_block **arena)
+			 struct mlint_buf *buf, unsigned flags, struct mlint_arena_block **arena,
+			 struct stat *st)
 {
 	int error;
 
+	memset(st, 0, sizeof(*st));
 	if (snap->entries[i].refused)
 		return (s->refused = mlint_strdup(snap->entries[i].refused)) ? 0 : MLINT_ERROR;
-	if ((error = mlint_snapshot_read(snap, i, buf)) < 0) {
+	if ((error = read_entry(snap, i, buf, st)) < 0) {
 		/* Too large is the file's problem, not an I/O failure. */
 		if (strstr(mlint_error_last(), "larger than"))
 			return (s->refused = mlint_strdup("file is larger than 64 MiB; not read"))
@@ -67,9 +91,56 @@ static int read_and_scan(struct mlint_script *s, const struct mlint_snapshot *sn
 		return error;
 	s->is_migration = s->m.revision.kind != MLINT_VAL_ABSENT ||
 			  s->m.down_revision.kind != MLINT_VAL_ABSENT;
-	if ((flags & MLINT_LOAD_KEEP_SOURCE) && (error = keep_source(s, buf, arena)) < 0)
-		return error;
+	if (s->is_migration && !(flags & MLINT_LOAD_GRAPH_ONLY)) {
+		if ((error = mlint_imports_extract(buf->ptr, buf->len, &s->imports,
+						   &s->nr_imports)) < 0)
+			return error;
+		s->imports_read = 1;
+	}
+	if (snap->entries[i].data || snap->entries[i].has_id)
+		return 0; /* a blob: its bytes are handed over after the load */
+	if (flags & MLINT_LOAD_KEEP_SOURCE)
+		return keep_source(s, buf, arena);
+	/* to know the bytes when a rule reads them again */
+	s->size = buf->len;
+	s->hash = mlint_source_hash(buf->ptr, buf->len);
 	return 0;
+}
+
+uint64_t mlint_source_hash(const char *p, size_t len)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)len, tail = 0;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+		h ^= h >> 32;
+	}
+	memcpy(&tail, p + i, len - i);
+	h = (h ^ tail) * 0xC4CEB9FE1A85EC53ULL;
+	return h ^ (h >> 29);
+}
+
+/* After the scan: a blob's bytes move into its script (no copy), a file
+ * keeps its path to be read again. */
+static void hand_over(struct mlint_script *s, struct mlint_snapshot_entry *e)
+{
+	if (s->refused)
+		return;
+	if (e->data) {
+		s->source = e->data;
+		s->source_len = e->len;
+		s->own_source = 1;
+		e->data = NULL;
+	} else if (e->has_id) {
+		s->source = ""; /* the empty blob */
+		s->source_len = 0;
+	} else if (!s->source) {
+		s->abs = e->abs;
+		e->abs = NULL;
+	}
 }
 
 /* The visitor sees the bytes just read, kept or not. */
@@ -289,9 +360,21 @@ static void *scan_range(void *arg)
 	job->failed_at = job->to;
 	for (size_t i = job->from; i < job->to; i++) {
 		struct mlint_script *s = &job->sd->scripts[i];
+		struct mlint_cache *cache = job->sd->cache;
+		struct stat st;
+		size_t mark = 0;
+		if (cache) {
+			int hit = mlint_cache_restore(cache, job->slot, i, s, &job->snap->entries[i]);
+			if (hit > 0)
+				continue; /* facts and findings as the cache kept them */
+			mark = mlint_cache_mark(cache, job->slot);
+		}
 		if ((job->error = read_and_scan(s, job->snap, i, &buf, job->flags,
-						job->sources)) < 0 ||
-		    (job->error = visit(s, job->sd->visitor, job->slot, &buf, job->flags)) < 0) {
+						job->sources, &st)) < 0 ||
+		    (job->error = visit(s, job->sd->visitor, job->slot, &buf, job->flags)) < 0 ||
+		    (cache && (job->error = mlint_cache_record(cache, job->slot, i, s,
+							       &job->snap->entries[i], &st,
+							       mark)) < 0)) {
 			job->failed_at = i;
 			snprintf(job->message, sizeof(job->message), "%s", mlint_error_last());
 			break;
@@ -352,8 +435,12 @@ int mlint_scriptdir_load_snapshot(struct mlint_scriptdir *sd,
 		mlint_migration_init(&sd->scripts[i].m);
 	}
 	sd->nr_scripts = snap->nr;
+	if (sd->cache && (error = mlint_cache_begin(sd->cache, snap->nr)) < 0)
+		return error;
 	if ((error = scan_all(sd, snap, flags)) < 0)
 		return error;
+	for (size_t i = 0; i < sd->nr_scripts; i++)
+		hand_over(&sd->scripts[i], &snap->entries[i]);
 	for (size_t i = 0; i < sd->nr_scripts; i++)
 		if ((error = note_skipped(notes, &sd->scripts[i])) < 0)
 			return error;
@@ -382,19 +469,62 @@ struct mlint_location mlint_script_at(const struct mlint_script *s, unsigned lin
 	return loc;
 }
 
+const char *mlint_script_source(const struct mlint_script *s, size_t *len)
+{
+	/* The scriptdir owns its scripts; reading the bytes again only fills
+	 * in what a const script could have held from the start. */
+	struct mlint_script *w = (struct mlint_script *)s;
+	struct mlint_buf buf;
+
+	*len = s->source_len;
+	if (s->source || s->refused || !s->abs || s->source_state != MLINT_SOURCE_OK)
+		return s->source;
+	mlint_buf_init(&buf, MLINT_MAX_FILE_BYTES);
+	if (mlint_buf_read_file(&buf, s->abs) < 0) {
+		w->source_state = MLINT_SOURCE_UNREADABLE;
+	} else if (buf.len != s->size || mlint_source_hash(buf.ptr, buf.len) != s->hash) {
+		w->source_state = MLINT_SOURCE_CHANGED;
+	} else {
+		w->source = mlint_buf_detach(&buf, &w->source_len);
+		w->own_source = w->source != NULL;
+		if (!w->source) /* out of memory for an empty file's copy */
+			w->source = "";
+	}
+	mlint_buf_release(&buf);
+	*len = s->source_len;
+	return s->source;
+}
+
+int mlint_scriptdir_sources_ok(const struct mlint_scriptdir *sd)
+{
+	for (size_t i = 0; i < sd->nr_scripts; i++) {
+		const struct mlint_script *s = &sd->scripts[i];
+		if (s->source_state == MLINT_SOURCE_CHANGED)
+			return mlint_error_set("'%s' changed while mlint read it; run mlint again "
+					       "(its findings would mix two versions of the file)",
+					       s->path);
+		if (s->source_state == MLINT_SOURCE_UNREADABLE)
+			return mlint_error_set("'%s' could not be read again: it was removed or "
+					       "became unreadable while mlint ran; run mlint again",
+					       s->path);
+	}
+	return 0;
+}
+
 const char *mlint_script_line(const struct mlint_script *s, unsigned line, size_t *len)
 {
-	const char *p = s->source, *end;
+	size_t source_len;
+	const char *p = mlint_script_source(s, &source_len), *end;
 	if (!p || line == 0)
 		return NULL;
-	end = p + s->source_len;
+	end = p + source_len;
 	for (unsigned l = 1; l < line && p < end; l++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
 			return NULL;
 		p = nl + 1;
 	}
-	if (p == s->source && s->source_len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+	if (p == s->source && source_len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
 		p += 3;
 	*len = (size_t)(end - p);
 	return p;

@@ -62,4 +62,7 @@ struct stat;
 int mlint_buf_read_file_at(struct mlint_buf *buf, int dir_fd, const char *name, const char *path,
 			   struct stat *st);
 
+/* The same, with the file's fstat() (of the descriptor read) in *st. */
+int mlint_buf_read_file_stat(struct mlint_buf *buf, const char *path, struct stat *st);
+
 #endif

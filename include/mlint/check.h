@@ -37,8 +37,8 @@ struct mlint_ruleset;
  * The rules about each file's content, on several threads when there are
  * many files: the C content rules (missing-downgrade, empty-upgrade,
  * asymmetric-downgrade and the rules on the operation model: ops.h,
- * rules.c) and the pattern rules of `rs`. Needs the sources
- * (MLINT_LOAD_KEEP_SOURCE) and the call lists. Findings come in file order
+ * rules.c) and the pattern rules of `rs`. Needs the call lists; the
+ * sources are read again when not kept. Findings come in file order
  * (sort them for output).
  */
 int mlint_check_files(const struct mlint_scriptdir *sd, const struct mlint_ruleset *rs,
@@ -85,9 +85,16 @@ int mlint_check_config(const struct mlint_project *p, const struct mlint_scriptd
  * become one warning that names `downgrade = off`. */
 int mlint_check_policy(const struct mlint_scriptdir *sd, struct mlint_findings *f);
 
+/* The import statements of a file imports-application asks about (the
+ * facts of struct mlint_import_stmt), in file order; free them with
+ * mlint_import_stmts_free. */
+int mlint_imports_extract(const char *src, size_t len, struct mlint_import_stmt **out,
+			  size_t *nr);
+void mlint_import_stmts_free(struct mlint_import_stmt *stmts, size_t nr);
+
 /* imports-application: migrations that import a module of the project
- * outside the migrations directory (the application). Needs the sources
- * (MLINT_LOAD_KEEP_SOURCE). */
+ * outside the migrations directory (the application). Uses the import
+ * statements read with each file (or reads the file again). */
 int mlint_check_imports(const struct mlint_project *p, const struct mlint_scriptdir *sd,
 			struct mlint_findings *out);
 

@@ -47,6 +47,7 @@ struct mlint_check_request {
 	size_t nr_rules_dirs;
 	int no_git;                   /* no git rules, no libgit2 */
 	int no_baseline;              /* report the findings .mlint-baseline holds too */
+	int no_cache;                 /* no cache under .git/mlint (cache.h) */
 	int plan_only;                /* discover, read the policy and choose the
 				       * base, but read no migration (--show-config) */
 	/* The command line's settings (select, ignore, fail-on, downgrade,

@@ -98,6 +98,8 @@ struct mlint_config {
 	enum mlint_dialect dialect;
 	char *dialect_where;
 	struct mlint_id_list enable;
+	/* cache = false: no cache under .git/mlint (docs/cache.md) */
+	int has_cache, cache;
 };
 
 void mlint_config_init(struct mlint_config *cfg);

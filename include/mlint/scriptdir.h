@@ -9,6 +9,7 @@
 #define MLINT_SCRIPTDIR_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "mlint/discover.h"
 #include "mlint/finding.h"
 #include "mlint/graph.h"
@@ -18,7 +19,8 @@
 #define MLINT_MAX_FILE_BYTES (64u << 20)
 
 enum mlint_load_flags {
-	MLINT_LOAD_KEEP_SOURCE = 1 << 0, /* keep each file's bytes (for rules, excerpts) */
+	MLINT_LOAD_KEEP_SOURCE = 1 << 0, /* keep each file's bytes in memory (else a rule
+					  * that needs them reads them again) */
 	MLINT_LOAD_GRAPH_ONLY = 1 << 1,  /* no call lists: what `heads` needs */
 	MLINT_LOAD_DROP_CALLS = 1 << 2,  /* free call lists once the visitor saw them */
 };
@@ -44,14 +46,50 @@ struct mlint_scan_visitor {
 
 struct mlint_arena_block;
 
+/* Why a script's bytes could not be had again (mlint_script_source). */
+enum mlint_source_state {
+	MLINT_SOURCE_OK = 0,
+	MLINT_SOURCE_CHANGED,    /* other bytes than the scanned ones */
+	MLINT_SOURCE_UNREADABLE, /* gone, or unreadable, since the scan */
+};
+
+/*
+ * An import statement of a migration that names modules outside Python's
+ * and the migration tools' own (imports-application resolves them after
+ * the load, when the project's layout is known): facts read with the file.
+ */
+struct mlint_import_stmt {
+	unsigned line, col;
+	int code;          /* the statement is code (not text inside a string) */
+	char **modules;    /* dotted names, in the order Python imports them */
+	size_t nr_modules;
+};
+
 struct mlint_script {
 	char *path;      /* relative to the repository root */
 	char *refused;   /* why it was not read, or NULL */
 	int is_migration; /* assigns revision or down_revision at module level */
 	struct mlint_migration m;
-	const char *source; /* with MLINT_LOAD_KEEP_SOURCE (owned by the scriptdir) */
+	/* The bytes, when at hand: during the visitor, with
+	 * MLINT_LOAD_KEEP_SOURCE, for git snapshots (their blobs), or once
+	 * mlint_script_source read them again. Rules that run after the load
+	 * ask mlint_script_source, never these fields. */
+	const char *source;
 	size_t source_len;
+	/* The import statements imports-application looks at, once read
+	 * (imports_read) while the bytes were at hand. */
+	struct mlint_import_stmt *imports;
+	size_t nr_imports;
+	int imports_read;
+	/* Private to scriptdir.c: how to read the bytes again and know them. */
+	char *abs;            /* the file (working tree entries), or NULL */
+	uint64_t hash;        /* of the scanned bytes */
+	size_t size;          /* of the scanned bytes */
+	unsigned char own_source; /* `source` is malloc'ed by the script */
+	unsigned char source_state; /* enum mlint_source_state */
 };
+
+struct mlint_cache;
 
 struct mlint_scriptdir {
 	const struct mlint_scriptdir_config *config;
@@ -63,6 +101,9 @@ struct mlint_scriptdir {
 	size_t nr_inputs;
 	/* Set between init and load to run a visitor on each file. */
 	const struct mlint_scan_visitor *visitor;
+	/* Set between init and load to restore unchanged files from a cache
+	 * (cache.h) instead of reading them; borrowed. */
+	struct mlint_cache *cache;
 	/* The kept sources, in big blocks, one arena per scanning thread
 	 * (private: src/arena.h). */
 	struct mlint_arena_block *sources[MLINT_SCAN_SLOTS];
@@ -90,11 +131,30 @@ int mlint_scriptdir_load_snapshot(struct mlint_scriptdir *sd,
 				  const struct mlint_scriptdir_config *d, struct mlint_snapshot *snap,
 				  unsigned flags, struct mlint_notes *notes);
 
-/* The text of line `line` (1-based) of a kept source, or NULL. */
+/*
+ * The bytes of script `s` (NUL-terminated), read again from the file when
+ * they were not kept, and then kept until the scriptdir is released; NULL
+ * (length 0) for a refused file, or when the file no longer holds the
+ * scanned bytes: the script then records why (source_state) and
+ * mlint_scriptdir_sources_ok() reports it. Not thread-safe for one script;
+ * the post-load rules run on one thread.
+ */
+const char *mlint_script_source(const struct mlint_script *s, size_t *len);
+
+/* 0, or an error naming the first file whose bytes changed (or vanished)
+ * between the scan and a later read by mlint_script_source: the findings
+ * of such a run would not describe one version of the file. */
+int mlint_scriptdir_sources_ok(const struct mlint_scriptdir *sd);
+
+/* A cheap 64-bit hash of bytes (not cryptographic: it tells a changed file
+ * from the one scanned). */
+uint64_t mlint_source_hash(const char *p, size_t len);
+
+/* The text of line `line` (1-based) of the script's source, or NULL. */
 const char *mlint_script_line(const struct mlint_script *s, unsigned line, size_t *len);
 
 /* A finding's location in `s`: its path and revision, the position, and
- * that line of the kept source as the excerpt. */
+ * that line of its source as the excerpt. */
 struct mlint_location mlint_script_at(const struct mlint_script *s, unsigned line, unsigned col);
 
 /* The script of graph node `node`. */

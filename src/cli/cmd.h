@@ -36,6 +36,8 @@ struct cli_project_opts {
 	const char *config;
 	int verbose;
 	const char *name; /* --name SECTION */
+	int use_cache;    /* the command reads facts through .git/mlint (heads) */
+	int no_cache;     /* --no-cache */
 };
 
 /* --verbose and --config, which every command that reads a project has:

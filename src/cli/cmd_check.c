@@ -11,7 +11,7 @@
 enum {
 	OPT_FORMAT = 1, OPT_FAIL_ON, OPT_NO_EXCERPT, OPT_RULES_DIR,
 	OPT_SELECT, OPT_IGNORE, OPT_DOWNGRADE, OPT_SHOW_CONFIG, OPT_QUIET, OPT_NO_BASELINE,
-	OPT_SUMMARY, OPT_COLOR,
+	OPT_SUMMARY, OPT_COLOR, OPT_NO_CACHE,
 };
 
 static const struct cli_opt check_opts[] = {
@@ -36,6 +36,8 @@ static const struct cli_opt check_opts[] = {
 						  "too (see mlint baseline)"},
 	{OPT_SUMMARY, 0, "summary", NULL, "text: counts by rule and severity and the five "
 					  "noisiest files, instead of each finding"},
+	{OPT_NO_CACHE, 0, "no-cache", NULL, "read every file: no cache under .git/mlint "
+					    "(see docs/cache.md)"},
 	CLI_GIT_OPTS,
 	{0, 0, NULL, NULL, NULL},
 };
@@ -95,7 +97,7 @@ enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF, FORMAT_GITHUB, FORMAT_MARK
 
 struct check_args {
 	enum format format;
-	int no_excerpt, show_config, quiet, no_baseline, summary;
+	int no_excerpt, show_config, quiet, no_baseline, summary, no_cache;
 	enum cli_color color;
 	const char **rules_dirs;
 	size_t nr_rules_dirs;
@@ -146,6 +148,9 @@ static int check_option(void *ctx, int id, const char *value)
 		return 0;
 	case OPT_NO_BASELINE:
 		a->no_baseline = 1;
+		return 0;
+	case OPT_NO_CACHE:
+		a->no_cache = 1;
 		return 0;
 	case OPT_SUMMARY:
 		a->summary = 1;
@@ -237,6 +242,7 @@ static int run(struct mlint_check_result *res, struct check_args *a, char **path
 	req.nr_rules_dirs = a->nr_rules_dirs;
 	req.plan_only = a->show_config;
 	req.no_baseline = a->no_baseline;
+	req.no_cache = a->no_cache;
 	req.overrides = &a->cli;
 	error = mlint_check_run(res, &req);
 	cli_print_notes(&res->notes, a->project.verbose);

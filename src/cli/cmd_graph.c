@@ -59,7 +59,7 @@ static int graph_option(void *ctx, int id, const char *value)
 
 int cmd_graph(int argc, char **argv)
 {
-	struct graph_args args = {MLINT_GRAPH_TEXT, {NULL, 0, NULL}};
+	struct graph_args args = {MLINT_GRAPH_TEXT, {NULL, 0, NULL, 0, 0}};
 	struct cli_loaded loaded;
 	struct mlint_buf out;
 	char **paths = NULL;

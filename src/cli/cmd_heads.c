@@ -5,13 +5,15 @@
 #include "error.h"
 #include "opt.h"
 
-enum { OPT_FORMAT = 1 };
+enum { OPT_FORMAT = 1, OPT_NO_CACHE };
 
 static const struct cli_opt heads_opts[] = {
 	{OPT_FORMAT, 'f', "format", "FORMAT", "text (default) or json"},
 	CLI_VERBOSE_OPT("add each head's file and message; say what was read"),
 	CLI_CONFIG_OPT,
 	CLI_NAME_OPT,
+	{OPT_NO_CACHE, 0, "no-cache", NULL, "read every file: no cache under .git/mlint "
+					    "(see docs/cache.md)"},
 	{0, 0, NULL, NULL, NULL},
 };
 
@@ -46,6 +48,9 @@ static int heads_option(void *ctx, int id, const char *value)
 		else if (strcmp(value, "text") != 0)
 			return cli_error("unknown format '%s' for heads: use text or json", value);
 		return 0;
+	case OPT_NO_CACHE:
+		a->project.no_cache = 1;
+		return 0;
 	}
 	return MLINT_EXIT_USAGE;
 }
@@ -62,6 +67,7 @@ int cmd_heads(int argc, char **argv)
 	if ((code = cli_parse(&heads_spec, argc, argv, heads_option, &args, &paths, &nr_paths)) != 0)
 		return code == CLI_HELP ? MLINT_EXIT_OK : code;
 	mlint_buf_init(&out, 0);
+	args.project.use_cache = 1;
 	if ((code = cli_load(&loaded, paths, nr_paths, &args.project, MLINT_LOAD_GRAPH_ONLY)) != 0)
 		goto done;
 	if ((args.json ? mlint_report_heads_json(&out, loaded.dirs, loaded.nr_dirs)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "mlint/common.h"
+#include "mlint/cache.h"
 #include "cmd.h"
 #include "error.h"
 
@@ -98,8 +99,9 @@ int cli_load(struct cli_loaded *out, char **paths, size_t nr_paths,
 		const struct mlint_scriptdir_config *d = &out->project.dirs[i];
 		if (opts->verbose)
 			describe_dir(d, &out->project);
-		if (mlint_scriptdir_load(&out->dirs[i], &out->project, d, load_flags,
-					 &out->project.notes) < 0) {
+		if (mlint_scriptdir_load_cached(&out->dirs[i], &out->project, d, load_flags,
+						opts->use_cache ? opts->no_cache : 1,
+						&out->project.notes) < 0) {
 			cli_print_notes(&out->project.notes, opts->verbose);
 			return cli_library_error();
 		}

@@ -643,6 +643,53 @@ static void test_check_visitor_error_stops_the_load(void **state)
 	unsetenv("MLINT_THREADS");
 }
 
+/* Without MLINT_LOAD_KEEP_SOURCE a script's bytes are read again when a
+ * rule asks, and only when they are still the scanned ones. */
+static void test_check_sources_read_again(void **state)
+{
+	struct fixture *f = *state;
+	const char *paths[1] = {f->root};
+	const struct mlint_script *a, *b;
+	struct mlint_location at;
+	size_t len;
+	char rel[PATH_MAX];
+
+	migration(f, "a.py", "'a1'", "None", NULL, NULL);
+	migration(f, "b.py", "'b1'", "'a1'", NULL, NULL);
+	migration(f, "c.py", "'c1'", "'b1'", NULL, NULL);
+	assert_int_equal(mlint_discover(&f->p, paths, 1, NULL), 0);
+	assert_int_equal(mlint_scriptdir_load(&f->sd, &f->p, &f->p.dirs[0], 0, &f->notes), 0);
+	assert_int_equal(f->sd.nr_scripts, 3);
+	a = &f->sd.scripts[0];
+	b = &f->sd.scripts[1];
+	assert_null(a->source);
+	assert_null(b->source);
+	/* an excerpt reads the file again */
+	at = mlint_script_at(a, 2, 1);
+	assert_non_null(at.excerpt);
+	assert_memory_equal(at.excerpt, "revision = 'a1'\n", 16);
+	assert_non_null(a->source);
+	assert_non_null(mlint_script_source(a, &len));
+	assert_int_equal(mlint_scriptdir_sources_ok(&f->sd), 0);
+
+	/* b changes after the scan (same size): no excerpt, and an error */
+	test_fmt_path(rel, "migrations/versions/%s", "b.py");
+	test_write_file(f->root, rel, "\"\"\"b.py\"\"\"\nrevision = 'b2'\ndown_revision = 'a1'\n"
+			"branch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n    pass\n"
+			"\n\ndef downgrade():\n    pass\n");
+	assert_null(mlint_script_line(b, 2, &len));
+	assert_null(mlint_script_source(b, &len));
+	assert_int_equal(mlint_scriptdir_sources_ok(&f->sd), MLINT_ERROR);
+	assert_non_null(strstr(mlint_error_last(), "b.py"));
+	assert_non_null(strstr(mlint_error_last(), "changed"));
+
+	/* c is gone */
+	test_fmt_path(rel, "%s/migrations/versions/c.py", f->root);
+	assert_int_equal(unlink(rel), 0);
+	assert_null(mlint_script_source(&f->sd.scripts[2], &len));
+	assert_int_equal(f->sd.scripts[2].source_state, MLINT_SOURCE_UNREADABLE);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -671,6 +718,7 @@ int main(void)
 		T(test_check_non_migrations_ignored),
 		T(test_check_files_visitor_matches_a_separate_pass),
 		T(test_check_visitor_error_stops_the_load),
+		T(test_check_sources_read_again),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
