@@ -101,9 +101,12 @@ static const char *plural(size_t n, const char *one, const char *many)
 int mlint_report_text(struct mlint_buf *out, const struct mlint_findings *f,
 		      const struct mlint_summary *s, const struct mlint_report_opts *opts)
 {
-	for (size_t i = 0; i < f->nr; i++)
+	for (size_t i = 0; i < f->nr; i++) {
 		if (put_finding(out, &f->items[i], opts) < 0)
 			return MLINT_ERROR;
+		if (opts->flush && out->len >= MLINT_REPORT_CHUNK && opts->flush(opts->flush_ctx, out) < 0)
+			return MLINT_ERROR;
+	}
 	return mlint_report_summary_line(out, f, s);
 }
 

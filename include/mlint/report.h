@@ -24,7 +24,14 @@
 struct mlint_report_opts {
 	int color;   /* ANSI colours: only on a terminal, never with NO_COLOR */
 	int excerpt; /* show the source line and a caret */
+	/* Called whenever `out` holds MLINT_REPORT_CHUNK bytes or more, to
+	 * write them and empty it, so that 100,000 findings are not held in
+	 * memory twice; NULL keeps the whole report in `out`. */
+	int (*flush)(void *ctx, struct mlint_buf *out);
+	void *flush_ctx;
 };
+
+#define MLINT_REPORT_CHUNK (64 * 1024)
 
 int mlint_report_text(struct mlint_buf *out, const struct mlint_findings *f,
 		      const struct mlint_summary *s, const struct mlint_report_opts *opts);

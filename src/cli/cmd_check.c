@@ -198,15 +198,29 @@ static int render_junit(struct mlint_buf *out, const struct mlint_check_result *
 	return error;
 }
 
+/* A long text report goes out as it is made; a failed write is said once
+ * (by cli_write_stdout) and ends the report. */
+static int flush_to_stdout(void *ctx, struct mlint_buf *out)
+{
+	int *failed = ctx;
+	if ((*failed = cli_write_stdout(out->ptr, out->len) != 0))
+		return MLINT_ERROR;
+	mlint_buf_clear(out);
+	return 0;
+}
+
 static int render(struct mlint_buf *out, const struct check_args *a,
-		  const struct mlint_check_result *res)
+		  const struct mlint_check_result *res, int *write_failed)
 {
 	const struct mlint_findings *f = &res->findings;
 	const struct mlint_summary *s = &res->summary;
 	struct mlint_report_opts ropts;
 
+	memset(&ropts, 0, sizeof(ropts));
 	ropts.color = a->format == FORMAT_TEXT && cli_use_color(a->color);
 	ropts.excerpt = !a->no_excerpt;
+	ropts.flush = flush_to_stdout;
+	ropts.flush_ctx = write_failed;
 	switch (a->format) {
 	case FORMAT_JSON: return mlint_report_json(out, f, s);
 	case FORMAT_SARIF: return mlint_report_sarif(out, f, &res->rules, MLINT_VERSION);
@@ -256,7 +270,7 @@ int cmd_check(int argc, char **argv)
 	struct mlint_buf out;
 	char **paths = NULL;
 	size_t nr_paths = 0;
-	int code;
+	int code, write_failed = 0;
 
 	memset(&args, 0, sizeof(args));
 	mlint_config_init(&args.cli);
@@ -273,8 +287,8 @@ int cmd_check(int argc, char **argv)
 	if ((code = run(&res, &args, paths, nr_paths)) != 0)
 		goto done;
 	if ((args.show_config ? mlint_check_show_config(&out, &res)
-			      : render(&out, &args, &res)) < 0) {
-		code = cli_library_error();
+			      : render(&out, &args, &res, &write_failed)) < 0) {
+		code = write_failed ? MLINT_EXIT_USAGE : cli_library_error();
 		goto done;
 	}
 	if ((code = cli_write_stdout(out.ptr, out.len)) == 0 && !args.show_config)

@@ -35,6 +35,27 @@ rename --format json --dry-run
 install-hook --print-path
 CMDS
 
+# A report longer than one write (it goes out in 64 KiB pieces): said once.
+big=$TMP/big; mkdir -p "$big/migrations/versions"
+for i in $(seq 1 400); do
+  printf 'revision = "r%d"
+down_revision = %s
+
+def upgrade():
+    op.create_index("ix_%d", "t%d", ["a"])
+
+def downgrade():
+    op.drop_index("ix_%d")
+' \
+    "$i" "$([ "$i" = 1 ] && echo None || echo "\"r$((i - 1))\"")" "$i" "$i" "$i" >"$big/migrations/versions/r${i}_x.py"
+done
+run_mlint check --no-git "$big/migrations/versions"
+assert_eq "long report: warnings only" 0 "$RC"
+[ "${#OUT}" -gt 65536 ] || fail "long report: expected more than 64 KiB of output, got ${#OUT}"
+rc=0; err=$("$MLINT" check --no-git "$big/migrations/versions" 2>&1 >/dev/full) || rc=$?
+assert_eq "/dev/full: a long report: status" 2 "$rc"
+assert_eq "/dev/full: a long report: said once" 1 "$(printf '%s\n' "$err" | grep -c 'cannot write to standard output')"
+
 run_mlint help help
 assert_eq "help help: status" 0 "$RC"
 assert_contains "help help: usage of help" "$OUT" "usage: mlint help [COMMAND]"
