@@ -39,6 +39,7 @@ void mlint_scriptdir_release(struct mlint_scriptdir *sd)
 		mlint_arena_release(&sd->sources[t]);
 	mlint_graph_release(&sd->graph);
 	free(sd->inputs);
+	free(sd->root);
 	mlint_scriptdir_init(sd);
 }
 
@@ -125,7 +126,28 @@ uint64_t mlint_source_hash(const char *p, size_t len)
 
 /* After the scan: a blob's bytes move into its script (no copy), a file
  * keeps its path to be read again. */
-static void hand_over(struct mlint_script *s, struct mlint_snapshot_entry *e)
+/* root + '/' + path is abs: the path need not be kept twice (100,000
+ * absolute paths are ~12 MB). */
+static int under_root(const char *root, const char *path, const char *abs)
+{
+	size_t rl = root ? strlen(root) : 0;
+	return rl && strncmp(abs, root, rl) == 0 && abs[rl] == '/' && strcmp(abs + rl + 1, path) == 0;
+}
+
+/* Once a file is read, its absolute path goes when root/path names it:
+ * the load's peak holds every script, so not every path twice. */
+static void drop_path_early(const struct mlint_scriptdir *sd, struct mlint_script *s,
+			    struct mlint_snapshot_entry *e)
+{
+	if (e->data || e->has_id || !e->abs || !under_root(sd->root, s->path, e->abs))
+		return;
+	free(e->abs);
+	e->abs = NULL;
+	s->root = sd->root;
+}
+
+static void hand_over(const struct mlint_scriptdir *sd, struct mlint_script *s,
+		      struct mlint_snapshot_entry *e)
 {
 	if (s->refused)
 		return;
@@ -137,6 +159,10 @@ static void hand_over(struct mlint_script *s, struct mlint_snapshot_entry *e)
 	} else if (e->has_id) {
 		s->source = ""; /* the empty blob */
 		s->source_len = 0;
+	} else if (!s->source && !e->abs) {
+		return; /* dropped after the read: s->root names it */
+	} else if (!s->source && under_root(sd->root, s->path, e->abs)) {
+		s->root = sd->root;
 	} else if (!s->source) {
 		s->abs = e->abs;
 		e->abs = NULL;
@@ -365,8 +391,10 @@ static void *scan_range(void *arg)
 		size_t mark = 0;
 		if (cache) {
 			int hit = mlint_cache_restore(cache, job->slot, i, s, &job->snap->entries[i]);
-			if (hit > 0)
-				continue; /* facts and findings as the cache kept them */
+			if (hit > 0) { /* facts and findings as the cache kept them */
+				drop_path_early(job->sd, s, &job->snap->entries[i]);
+				continue;
+			}
 			mark = mlint_cache_mark(cache, job->slot);
 		}
 		if ((job->error = read_and_scan(s, job->snap, i, &buf, job->flags,
@@ -379,6 +407,7 @@ static void *scan_range(void *arg)
 			snprintf(job->message, sizeof(job->message), "%s", mlint_error_last());
 			break;
 		}
+		drop_path_early(job->sd, s, &job->snap->entries[i]);
 	}
 	mlint_buf_release(&buf);
 	return NULL;
@@ -440,7 +469,7 @@ int mlint_scriptdir_load_snapshot(struct mlint_scriptdir *sd,
 	if ((error = scan_all(sd, snap, flags)) < 0)
 		return error;
 	for (size_t i = 0; i < sd->nr_scripts; i++)
-		hand_over(&sd->scripts[i], &snap->entries[i]);
+		hand_over(sd, &sd->scripts[i], &snap->entries[i]);
 	for (size_t i = 0; i < sd->nr_scripts; i++)
 		if ((error = note_skipped(notes, &sd->scripts[i])) < 0)
 			return error;
@@ -455,6 +484,8 @@ int mlint_scriptdir_load(struct mlint_scriptdir *sd, const struct mlint_project 
 	int error;
 
 	sd->config = d;
+	if (p->base_dir && !(sd->root = mlint_strdup(p->base_dir)))
+		return MLINT_ERROR;
 	mlint_snapshot_init(&snap);
 	if ((error = mlint_snapshot_list_worktree(&snap, p, d, notes)) == 0)
 		error = mlint_scriptdir_load_snapshot(sd, d, &snap, flags, notes);
@@ -476,11 +507,18 @@ const char *mlint_script_source(const struct mlint_script *s, size_t *len)
 	struct mlint_script *w = (struct mlint_script *)s;
 	struct mlint_buf buf;
 
+	char *joined = NULL;
+	const char *abs = s->abs;
+
 	*len = s->source_len;
-	if (s->source || s->refused || !s->abs || s->source_state != MLINT_SOURCE_OK)
+	if (s->source || s->refused || (!s->abs && !s->root) || s->source_state != MLINT_SOURCE_OK)
 		return s->source;
+	if (!abs && !(abs = joined = mlint_path_join(s->root, s->path))) {
+		w->source_state = MLINT_SOURCE_UNREADABLE; /* out of memory */
+		return NULL;
+	}
 	mlint_buf_init(&buf, MLINT_MAX_FILE_BYTES);
-	if (mlint_buf_read_file(&buf, s->abs) < 0) {
+	if (mlint_buf_read_file(&buf, abs) < 0) {
 		w->source_state = MLINT_SOURCE_UNREADABLE;
 	} else if (buf.len != s->size || mlint_source_hash(buf.ptr, buf.len) != s->hash) {
 		w->source_state = MLINT_SOURCE_CHANGED;
@@ -491,6 +529,7 @@ const char *mlint_script_source(const struct mlint_script *s, size_t *len)
 			w->source = "";
 	}
 	mlint_buf_release(&buf);
+	free(joined);
 	*len = s->source_len;
 	return s->source;
 }

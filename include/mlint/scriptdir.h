@@ -82,7 +82,8 @@ struct mlint_script {
 	size_t nr_imports;
 	int imports_read;
 	/* Private to scriptdir.c: how to read the bytes again and know them. */
-	char *abs;            /* the file (working tree entries), or NULL */
+	char *abs;            /* the file (working tree entries), or NULL ... */
+	const char *root;     /* ... or root/path names it (the scriptdir's root) */
 	uint64_t hash;        /* of the scanned bytes */
 	size_t size;          /* of the scanned bytes */
 	unsigned char own_source; /* `source` is malloc'ed by the script */
@@ -93,6 +94,7 @@ struct mlint_cache;
 
 struct mlint_scriptdir {
 	const struct mlint_scriptdir_config *config;
+	char *root; /* what the scripts' paths are relative to (working tree loads) */
 	struct mlint_script *scripts; /* sorted by path */
 	size_t nr_scripts;
 	size_t nr_migrations;
