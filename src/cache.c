@@ -362,7 +362,6 @@ static void get_migration(struct reader *r, struct mlint_migration *m)
 	if ((n = get_count(r, 40)) && !r->bad) {
 		if (!(m->functions = calloc(n, sizeof(*m->functions))))
 			r->bad = 1;
-		m->alloc_functions = n;
 		for (size_t i = 0; i < n && !r->bad; i++, m->nr_functions++) {
 			struct mlint_function *f = &m->functions[i];
 			f->name = get_str(r);
@@ -380,7 +379,6 @@ static void get_migration(struct reader *r, struct mlint_migration *m)
 	if ((n = get_count(r, 12)) && !r->bad) {
 		if (!(m->problems = calloc(n, sizeof(*m->problems))))
 			r->bad = 1;
-		m->alloc_problems = n;
 		for (size_t i = 0; i < n && !r->bad; i++, m->nr_problems++) {
 			m->problems[i].message = get_str(r);
 			m->problems[i].line = get_u32(r);
@@ -390,7 +388,6 @@ static void get_migration(struct reader *r, struct mlint_migration *m)
 	if ((n = get_count(r, 16)) && !r->bad) {
 		if (!(m->directives = calloc(n, sizeof(*m->directives))))
 			r->bad = 1;
-		m->alloc_directives = n;
 		for (size_t i = 0; i < n && !r->bad; i++, m->nr_directives++) {
 			m->directives[i].text = get_str(r);
 			m->directives[i].line = get_u32(r);
@@ -866,6 +863,7 @@ static int decode(struct mlint_cache *c, size_t slot, const struct index_slot *a
 		s->hash = 0;
 		return 0;
 	}
+	mlint_migration_compact(&s->m); /* as a scan leaves it: one block */
 	return 1;
 }
 

@@ -43,6 +43,8 @@ struct extractor {
 	unsigned last_line;    /* where the last logical line of a function ended */
 	size_t *open;          /* indexes of the open blocks, innermost last */
 	size_t nr_open, alloc_open;
+	/* capacity of the migration's arrays while they grow */
+	size_t alloc_functions, alloc_calls, alloc_aliases, alloc_directives, alloc_blocks;
 	const struct mlint_token *header_tok; /* first top-level bare string */
 	int header_has_id;
 	struct mlint_token header_copy;
@@ -117,16 +119,17 @@ static void release_kept_strings(struct mlint_migration *m)
 
 void mlint_migration_release(struct mlint_migration *m)
 {
-	if (m->kept)
+	if (m->kept) {
 		free(m->kept);
-	else
+	} else {
 		release_kept_strings(m);
-	free(m->functions);
+		free(m->functions);
+		free(m->problems);
+		free(m->directives);
+	}
 	free(m->calls);
-	free(m->problems);
 	free(m->aliases);
 	free(m->blocks);
-	free(m->directives);
 	mlint_arena_release(&m->strings);
 	mlint_migration_init(m);
 }
@@ -183,13 +186,41 @@ static void move_value(struct mlint_value *v, char ***arrays, char **bytes)
 	*arrays += v->nr;
 }
 
+static void compact_kept(struct mlint_migration *m);
+
+/* Copies array `*items` (nr of `size` bytes) to *at and frees the old one. */
+static void move_array(void *items_field, size_t nr, size_t size, char **at)
+{
+	void **items = items_field;
+	if (!*items)
+		return;
+	memcpy(*at, *items, nr * size);
+	free(*items);
+	*items = *at;
+	*at += nr * size;
+}
+
+void mlint_migration_compact(struct mlint_migration *m)
+{
+	if (!m->kept)
+		compact_kept(m);
+}
+
 static void compact_kept(struct mlint_migration *m)
 {
 	struct mlint_value *values[] = {&m->revision, &m->down_revision, &m->branch_labels,
 					&m->depends_on};
 	struct kept_sizes k = {0, 0};
-	char **arrays, *bytes;
+	size_t structs = m->nr_functions * sizeof(*m->functions) +
+			 m->nr_problems * sizeof(*m->problems) +
+			 m->nr_directives * sizeof(*m->directives);
+	char **arrays, *bytes, *at;
 
+	/* the structs first: their sizes keep what follows pointer-aligned */
+	_Static_assert(sizeof(struct mlint_function) % sizeof(char *) == 0, "aligned");
+	_Static_assert(sizeof(struct mlint_source_problem) % sizeof(char *) == 0, "aligned");
+	_Static_assert(sizeof(struct mlint_directive) % sizeof(char *) == 0, "aligned");
+	k.arrays = structs;
 	for (size_t i = 0; i < 4; i++)
 		size_value(&k, values[i]);
 	size_str(&k, m->header.message);
@@ -206,7 +237,11 @@ static void compact_kept(struct mlint_migration *m)
 		size_str(&k, m->directives[i].text);
 	if (k.arrays + k.bytes == 0 || !(m->kept = malloc(k.arrays + k.bytes)))
 		return; /* nothing to keep, or no memory: the strings stay as they are */
-	arrays = m->kept;
+	at = m->kept;
+	move_array(&m->functions, m->nr_functions, sizeof(*m->functions), &at);
+	move_array(&m->problems, m->nr_problems, sizeof(*m->problems), &at);
+	move_array(&m->directives, m->nr_directives, sizeof(*m->directives), &at);
+	arrays = (char **)(void *)at;
 	bytes = (char *)m->kept + k.arrays;
 	for (size_t i = 0; i < 4; i++)
 		move_value(values[i], &arrays, &bytes);
@@ -228,13 +263,13 @@ void mlint_migration_drop_calls(struct mlint_migration *m)
 {
 	free(m->calls);
 	m->calls = NULL;
-	m->nr_calls = m->alloc_calls = 0;
+	m->nr_calls = 0;
 	free(m->aliases);
 	m->aliases = NULL;
-	m->nr_aliases = m->alloc_aliases = 0;
+	m->nr_aliases = 0;
 	free(m->blocks);
 	m->blocks = NULL;
-	m->nr_blocks = m->alloc_blocks = 0;
+	m->nr_blocks = 0;
 	mlint_arena_release(&m->strings);
 	for (size_t i = 0; i < m->nr_functions; i++)
 		m->functions[i].first_call = m->functions[i].nr_calls = 0;
@@ -254,8 +289,11 @@ static int add_problem(struct mlint_migration *m, unsigned line, unsigned col, c
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	if (MLINT_ARRAY_GROW(m->problems, m->alloc_problems, m->nr_problems + 1) < 0)
-		return MLINT_ERROR;
+	/* a file has one or two problems at most: grown one at a time */
+	void *grown = realloc(m->problems, (m->nr_problems + 1) * sizeof(*m->problems));
+	if (!grown)
+		return mlint_error_set("out of memory");
+	m->problems = grown;
 	if (!(m->problems[m->nr_problems].message = mlint_strdup(text)))
 		return MLINT_ERROR;
 	m->problems[m->nr_problems].line = line;
@@ -850,7 +888,7 @@ static int record_call(struct extractor *x, size_t open, size_t n)
 		first -= 2;
 	close = x->match[open];
 	if (!(name = span_text_kept(x, first, open)) ||
-	    MLINT_ARRAY_GROW(x->m->calls, x->m->alloc_calls, x->m->nr_calls + 1) < 0)
+	    MLINT_ARRAY_GROW(x->m->calls, x->alloc_calls, x->m->nr_calls + 1) < 0)
 		return MLINT_ERROR;
 	c = &x->m->calls[x->m->nr_calls];
 	memset(c, 0, sizeof(*c));
@@ -883,7 +921,7 @@ static int add_alias(struct extractor *x, size_t a, size_t as_at)
 
 	if (!is_simple_call(x, a, as_at, &open))
 		return 0;
-	if (MLINT_ARRAY_GROW(x->m->aliases, x->m->alloc_aliases, x->m->nr_aliases + 1) < 0)
+	if (MLINT_ARRAY_GROW(x->m->aliases, x->alloc_aliases, x->m->nr_aliases + 1) < 0)
 		return MLINT_ERROR;
 	al = &x->m->aliases[x->m->nr_aliases];
 	memset(al, 0, sizeof(*al));
@@ -987,7 +1025,7 @@ static int open_block(struct extractor *x, size_t w, size_t n)
 	is_with = tok_is(x->src, t, "with");
 	if (!is_with && !tok_is(x->src, t, "for") && !tok_is(x->src, t, "while"))
 		return 0;
-	if (MLINT_ARRAY_GROW(x->m->blocks, x->m->alloc_blocks, x->m->nr_blocks + 1) < 0)
+	if (MLINT_ARRAY_GROW(x->m->blocks, x->alloc_blocks, x->m->nr_blocks + 1) < 0)
 		return MLINT_ERROR;
 	if (MLINT_ARRAY_GROW(x->open, x->alloc_open, x->nr_open + 1) < 0)
 		return MLINT_ERROR;
@@ -1128,7 +1166,7 @@ static int open_function(struct extractor *x, size_t def_at, size_t n)
 		x->skip_depth = 1;
 		return 0;
 	}
-	if (MLINT_ARRAY_GROW(x->m->functions, x->m->alloc_functions, x->m->nr_functions + 1) < 0)
+	if (MLINT_ARRAY_GROW(x->m->functions, x->alloc_functions, x->m->nr_functions + 1) < 0)
 		return MLINT_ERROR;
 	f = &x->m->functions[x->m->nr_functions];
 	memset(f, 0, sizeof(*f));
@@ -1265,7 +1303,7 @@ static int add_directive(struct extractor *x, const struct mlint_token *t)
 	for (size_t i = t->line_off; i < t->off; i++)
 		if (x->src[i] != ' ' && x->src[i] != '\t' && x->src[i] != '\f')
 			own_line = 0;
-	if (MLINT_ARRAY_GROW(x->m->directives, x->m->alloc_directives, x->m->nr_directives + 1) < 0)
+	if (MLINT_ARRAY_GROW(x->m->directives, x->alloc_directives, x->m->nr_directives + 1) < 0)
 		return MLINT_ERROR;
 	d = &x->m->directives[x->m->nr_directives];
 	if (!(d->text = mlint_strndup(x->src + t->off, t->len)))
@@ -1521,13 +1559,11 @@ static int run_extractor(struct extractor *x, struct mlint_pyscan *s)
 		}                                                                 \
 	} while (0)
 
-static void shrink_to_fit(struct mlint_migration *m)
+static void shrink_to_fit(struct extractor *x, struct mlint_migration *m)
 {
-	SHRINK(m->functions, m->nr_functions, m->alloc_functions);
-	SHRINK(m->calls, m->nr_calls, m->alloc_calls);
-	SHRINK(m->problems, m->nr_problems, m->alloc_problems);
-	SHRINK(m->aliases, m->nr_aliases, m->alloc_aliases);
-	SHRINK(m->blocks, m->nr_blocks, m->alloc_blocks);
+	SHRINK(m->calls, m->nr_calls, x->alloc_calls);
+	SHRINK(m->aliases, m->nr_aliases, x->alloc_aliases);
+	SHRINK(m->blocks, m->nr_blocks, x->alloc_blocks);
 }
 
 int mlint_migration_scan(struct mlint_migration *m, const char *src, size_t len)
@@ -1564,7 +1600,7 @@ int mlint_migration_scan_with(struct mlint_migration *m, const char *src, size_t
 	if (!m->header.revision_id && (error = header_from_comments(&x)) < 0)
 		goto done;
 done:
-	shrink_to_fit(m);
+	shrink_to_fit(&x, m);
 	if (error == 0 && !m->kept)
 		compact_kept(m);
 	mlint_pyscan_release(&s);

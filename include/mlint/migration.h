@@ -29,9 +29,9 @@ enum mlint_value_kind {
 };
 
 struct mlint_value {
-	enum mlint_value_kind kind;
 	char **items;
-	size_t nr;
+	unsigned nr;
+	enum mlint_value_kind kind;
 	unsigned line, col; /* where the value starts (1-based) */
 };
 
@@ -57,8 +57,8 @@ struct mlint_function {
 	unsigned line;      /* of the first decorator, else of "def" */
 	unsigned def_line;
 	unsigned end_line;  /* last line of the body */
-	size_t start_off, end_off;
 	enum mlint_body_kind body;
+	size_t start_off, end_off;
 	char *raises;       /* exception name when body == MLINT_BODY_RAISE */
 	size_t first_call, nr_calls; /* slice of mlint_migration.calls */
 };
@@ -123,11 +123,11 @@ struct mlint_migration {
 	struct mlint_value depends_on;
 	struct mlint_header header;
 	struct mlint_function *functions;
-	size_t nr_functions, alloc_functions;
+	size_t nr_functions;
 	struct mlint_call *calls;
-	size_t nr_calls, alloc_calls;
+	size_t nr_calls;
 	struct mlint_source_problem *problems;
-	size_t nr_problems, alloc_problems;
+	size_t nr_problems;
 	unsigned nr_lines;
 	/* Not filled with MLINT_SCAN_NO_CALLS (nor the functions' body kinds and
 	 * end lines): */
@@ -139,16 +139,17 @@ struct mlint_migration {
 	 * string (<<<<<<<, =======, >>>>>>>, |||||||), or 0. */
 	unsigned conflict_line;
 	struct mlint_alias *aliases;
-	size_t nr_aliases, alloc_aliases;
+	size_t nr_aliases;
 	struct mlint_directive *directives;
-	size_t nr_directives, alloc_directives;
+	size_t nr_directives;
 	struct mlint_block *blocks; /* in the order they open */
-	size_t nr_blocks, alloc_blocks;
+	size_t nr_blocks;
 	/* Owns the strings of calls and aliases (private: src/arena.h). */
 	struct mlint_arena_block *strings;
-	/* After a scan, one block holding the values' items and the header,
-	 * function, problem and directive strings (private: released with the
-	 * migration; when NULL each of them is its own allocation). */
+	/* After a scan, one block holding the functions, problems and
+	 * directives arrays, the values' items and every string of those and of
+	 * the header (private: released with the migration; when NULL each is
+	 * its own allocation). */
 	void *kept;
 };
 
@@ -174,6 +175,13 @@ enum mlint_scan_flags {
 /* mlint_migration_scan with mlint_scan_flags. */
 int mlint_migration_scan_with(struct mlint_migration *m, const char *src, size_t len,
 			      unsigned flags);
+
+/*
+ * Moves the arrays and strings a scan leaves (see `kept`) into one block of
+ * their exact size: for a migration filled by other means (the cache). Out
+ * of memory leaves it as it was.
+ */
+void mlint_migration_compact(struct mlint_migration *m);
 
 /* True when the file declares a literal `revision` string. */
 int mlint_migration_has_revision(const struct mlint_migration *m);

@@ -69,6 +69,7 @@ struct mlint_script {
 	char *path;      /* relative to the repository root */
 	char *refused;   /* why it was not read, or NULL */
 	int is_migration; /* assigns revision or down_revision at module level */
+	int imports_read; /* `imports` below were read while the bytes were at hand */
 	struct mlint_migration m;
 	/* The bytes, when at hand: during the visitor, with
 	 * MLINT_LOAD_KEEP_SOURCE, for git snapshots (their blobs), or once
@@ -80,7 +81,6 @@ struct mlint_script {
 	 * (imports_read) while the bytes were at hand. */
 	struct mlint_import_stmt *imports;
 	size_t nr_imports;
-	int imports_read;
 	/* Private to scriptdir.c: how to read the bytes again and know them. */
 	char *abs;            /* the file (working tree entries), or NULL ... */
 	const char *root;     /* ... or root/path names it (the scriptdir's root) */
@@ -127,7 +127,8 @@ struct mlint_snapshot;
 
 /*
  * The same over an already listed snapshot (the index, a commit's tree):
- * entries' paths are moved out of `snap`, which the caller still releases.
+ * entries' paths and bytes are moved out of `snap`, and the rest of it is
+ * freed once the files are read; the caller still releases it.
  */
 int mlint_scriptdir_load_snapshot(struct mlint_scriptdir *sd,
 				  const struct mlint_scriptdir_config *d, struct mlint_snapshot *snap,
