@@ -267,8 +267,9 @@ static int check_alter_type(const struct ctx *c, size_t i)
 	if (o->kind != MLINT_OP_ALTER_COLUMN || !o->type || !on_existing(c, i) ||
 	    column_is_new(c, i, o->table, o->column))
 		return 0;
-	/* VARCHAR(50) -> VARCHAR(100), VARCHAR -> TEXT: no rewrite on PostgreSQL */
-	if (c->pg && pg_type_change_is_binary(o->existing_type, o->type))
+	/* VARCHAR(50) -> VARCHAR(100), VARCHAR -> TEXT, an enum to itself: no
+	 * rewrite on PostgreSQL */
+	if (c->pg && (pg_type_change_is_binary(o->existing_type, o->type) || pg_keeps_enum(o)))
 		return 0;
 	return REPORT(c, "alter-column-type", o,
 		      "the type of column '%s' of '%s' changes%s%s: the database may rewrite (and "
@@ -478,6 +479,193 @@ static int check_enum(const struct ctx *c, size_t i)
 		      "VALUE fails in a transaction", or_q(o->value), or_q(o->table));
 }
 
+/* ---- enum types changed through sa.Enum / postgresql.ENUM ----------------- *
+ *
+ * Alembic renders alter_column(type_=Enum(...)) on PostgreSQL as ALTER
+ * COLUMN ... TYPE <name> (no ALTER TYPE), and add_column creates no type:
+ * only create_table emits CREATE TYPE for its Enum columns (tests/pg proves
+ * each claim below).
+ */
+
+static int enum_has(const struct mlint_enum_type *e, const char *v)
+{
+	for (size_t i = 0; i < e->nr_values; i++)
+		if (strcmp(e->values[i], v) == 0)
+			return 1;
+	return 0;
+}
+
+static int same_values(const struct mlint_enum_type *a, const struct mlint_enum_type *b)
+{
+	if (a->nr_values != b->nr_values)
+		return 0;
+	for (size_t i = 0; i < a->nr_values; i++)
+		if (!enum_has(b, a->values[i]))
+			return 0;
+	return 1;
+}
+
+/* SQL of the upgrade that gives type `type` value v (ADD VALUE v, RENAME
+ * VALUE ... TO v) or, `gone`, renames v away. */
+static int sql_changes_value(const struct ctx *c, const char *type, const char *v, int gone)
+{
+	for (size_t j = 0; j < c->ops->nr; j++) {
+		const struct mlint_op *o = &c->ops->items[j];
+		if (!same_name(o->table, type))
+			continue;
+		if (o->kind == MLINT_OP_ALTER_TYPE_ADD_VALUE && !gone && same_name(o->value, v))
+			return 1;
+		if (o->kind == MLINT_OP_ALTER_TYPE_RENAME_VALUE &&
+		    same_name(gone ? o->name : o->value, v))
+			return 1;
+	}
+	return 0;
+}
+
+/* A type created before operation i under that name (or under a name not
+ * known); `like`: only one whose values are like e's or not known. */
+static const struct mlint_op *type_created_before(const struct ctx *c, size_t i,
+						  const struct mlint_enum_type *e, int like)
+{
+	for (size_t j = 0; j < i; j++) {
+		const struct mlint_op *o = &c->ops->items[j];
+		const struct mlint_enum_type *t = o->enum_type;
+		if (o->kind != MLINT_OP_CREATE_TYPE || (o->name && !same_name(o->name, e->name)))
+			continue;
+		if (!like || !t || !t->values_known || same_values(t, e))
+			return o;
+	}
+	return NULL;
+}
+
+/* `name` is `word` or ends in `.word`. */
+static int ends_with_word(const char *name, const char *word)
+{
+	size_t n = strlen(name), w = strlen(word);
+	return n >= w && strcmp(name + n - w, word) == 0 && (n == w || name[n - w - 1] == '.');
+}
+
+/* An op.execute of the function whose SQL mlint cannot read (not a
+ * literal, or rejected by the parser): it may create or change any type. */
+static int opaque_sql(const struct ctx *c, size_t function)
+{
+	const struct mlint_migration *m = &c->s->m;
+	const struct mlint_function *f = &m->functions[function];
+
+	if (c->ops->nr_sql_unparsed)
+		return 1;
+	for (size_t k = f->first_call; k < f->first_call + f->nr_calls; k++) {
+		const struct mlint_call *call = &m->calls[k], *n = call + 1;
+		const char *dot = strrchr(call->name, '.');
+		if (call->first_arg || strcmp(dot ? dot + 1 : call->name, "execute") != 0)
+			continue;
+		/* op.execute(sa.text('...')): the text is read as SQL */
+		if (k + 1 < m->nr_calls && n->off < call->end && n->first_arg &&
+		    ends_with_word(n->name, "text"))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+/* The values of `a` missing from `b` (and not given by SQL): quoted, in
+ * `buf`; the count. */
+static size_t missing_values(const struct ctx *c, const struct mlint_enum_type *a,
+			     const struct mlint_enum_type *b, int gone, char *buf, size_t n)
+{
+	size_t nr = 0, len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < a->nr_values; i++) {
+		const char *v = a->values[i];
+		if (enum_has(b, v) || sql_changes_value(c, a->name, v, gone))
+			continue;
+		if (len < n) {
+			int w = snprintf(buf + len, n - len, "%s'%s'", nr ? ", " : "", v);
+			len = w < 0 ? n : len + (size_t)w;
+			if (len >= n && n > 4)
+				memcpy(buf + n - 4, "...", 4);
+		}
+		nr++;
+	}
+	return nr;
+}
+
+static int check_enum_values(const struct ctx *c, size_t i)
+{
+	const struct mlint_op *o = &c->ops->items[i];
+	const struct mlint_enum_type *e = o->enum_type, *x = o->existing_enum;
+	char added[160], removed[160];
+	size_t nr_added, nr_removed;
+
+	if (o->kind != MLINT_OP_ALTER_COLUMN || !e || !x || !e->name || !same_name(e->name, x->name) ||
+	    !e->values_known || !x->values_known || type_created_before(c, i, e, 1) ||
+	    opaque_sql(c, o->function))
+		return 0;
+	nr_added = missing_values(c, e, x, 0, added, sizeof(added));
+	nr_removed = missing_values(c, x, e, 1, removed, sizeof(removed));
+	if (nr_added && REPORT(c, "enum-values-not-added", o,
+			       "column '%s' of '%s' gets enum type '%s' with the new value%s %s, "
+			       "but Alembic only emits ALTER COLUMN ... TYPE %s: on PostgreSQL the "
+			       "type keeps its old values, so writing %s fails (invalid input value "
+			       "for enum %s)", or_q(o->column), or_q(o->table), e->name,
+			       nr_added > 1 ? "s" : "", added, e->name, added, e->name) < 0)
+		return MLINT_ERROR;
+	if (nr_removed)
+		return REPORT(c, "enum-values-not-removed", o,
+			      "column '%s' of '%s' gets enum type '%s' without the value%s %s, but "
+			      "Alembic only emits ALTER COLUMN ... TYPE %s: on PostgreSQL the type "
+			      "keeps %s (a value goes away only when the type is recreated; a "
+			      "rename is ALTER TYPE ... RENAME VALUE)", or_q(o->column),
+			      or_q(o->table), e->name, nr_removed > 1 ? "s" : "", removed, e->name,
+			      nr_removed > 1 ? "them" : "it");
+	return 0;
+}
+
+/* The column gets an enum type other than the one it has (existing_type
+ * says what it has; without it nothing is known). */
+static int gets_other_enum(const struct mlint_op *o)
+{
+	const struct mlint_enum_type *e = o->enum_type, *x = o->existing_enum;
+
+	if (!e || !e->name)
+		return 0;
+	if (o->kind == MLINT_OP_ADD_COLUMN)
+		return 1;
+	return o->kind == MLINT_OP_ALTER_COLUMN && o->existing_type &&
+	       (!x || (x->name && strcmp(x->name, e->name) != 0));
+}
+
+static int check_enum_created(const struct ctx *c, size_t i)
+{
+	const struct mlint_op *o = &c->ops->items[i];
+	const struct mlint_enum_type *e = o->enum_type;
+
+	if (!gets_other_enum(o) || e->no_create || type_created_before(c, i, e, 0) ||
+	    opaque_sql(c, o->function))
+		return 0;
+	return REPORT(c, "enum-type-not-created", o,
+		      "%s uses enum type '%s' but does not create it (Alembic creates the enum "
+		      "types of op.create_table only): unless an earlier migration created it, "
+		      "PostgreSQL fails here with: type \"%s\" does not exist",
+		      o->kind == MLINT_OP_ADD_COLUMN ? "add_column" : "alter_column", e->name,
+		      e->name);
+}
+
+static int check_enum_cast(const struct ctx *c, size_t i)
+{
+	const struct mlint_op *o = &c->ops->items[i];
+
+	if (o->kind != MLINT_OP_ALTER_COLUMN || o->has_using || !gets_other_enum(o))
+		return 0;
+	return REPORT(c, "enum-cast-without-using", o,
+		      "column '%s' of '%s' changes from %s to enum type '%s' without "
+		      "postgresql_using: PostgreSQL has no automatic cast to an enum type and "
+		      "fails (column \"%s\" cannot be cast automatically to type %s)",
+		      or_q(o->column), or_q(o->table), o->existing_type, o->enum_type->name,
+		      or_q(o->column), o->enum_type->name);
+}
+
 /* Whether operation j holds ACCESS EXCLUSIVE on an existing table until
  * the migration commits. */
 static int holds_exclusive(const struct ctx *c, size_t j)
@@ -635,6 +823,7 @@ static const op_rule every_dialect[] = {
 static const op_rule postgresql_only[] = {
 	check_add_column, check_set_not_null, check_index, check_in_transaction,
 	check_constraint, check_maintenance, check_enum, check_update_under_lock,
+	check_enum_values, check_enum_created, check_enum_cast,
 };
 
 static int check_upgrade_ops(struct ctx *c)
