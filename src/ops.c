@@ -468,44 +468,81 @@ static int is_enum_callee(const struct reader *r, size_t open)
 	return !(open >= 3 && r->toks[open - 2].kind == '.' && tok_eq(r, open - 3, "mysql"));
 }
 
+/* The next argument of the call whose argument list ends at token `close`,
+ * from token *at on: 1 with *a filled, 0 when none is left. Unlike
+ * split_args() without a limit: an enum may have hundreds of values. */
+static int next_arg(const struct reader *r, size_t *at, size_t close, struct arg *a)
+{
+	while (*at < close) {
+		size_t start = *at, i;
+		unsigned depth = 0;
+		for (i = start; i < close; i++) {
+			int k = r->toks[i].kind;
+			if (k == '(' || k == '[' || k == '{')
+				depth++;
+			else if ((k == ')' || k == ']' || k == '}') && depth)
+				depth--;
+			else if (k == ',' && !depth)
+				break;
+		}
+		*at = i + 1;
+		if (i == start)
+			continue; /* a trailing comma */
+		a->kw = NO_TOKEN;
+		a->a = start;
+		a->b = i;
+		if (i > start + 2 && r->toks[start].kind == MLINT_TOK_NAME &&
+		    r->toks[start + 1].kind == '=') {
+			a->kw = start;
+			a->a = start + 2;
+		}
+		return 1;
+	}
+	return 0;
+}
+
 /* The Enum(...) call whose '(' is token `open`: its name, values and
  * create_type; NULL in *out when it is not a native enum type. */
 static int enum_from_open(struct reader *r, size_t open, const struct mlint_enum_type **out)
 {
-	struct arg in[MAX_ARGS];
+	size_t close = closing(r, open), at = open + 1, nr_pos = 0;
+	struct arg a, name_arg = {NO_TOKEN, 0, 0};
 	struct mlint_enum_type *e;
 	const char **values;
-	size_t nr = split_args(r, open, in), nr_pos = 0;
-	const struct arg *native = get_arg(r, in, nr, NO_TOKEN, "native_enum");
 	int error;
 
 	*out = NULL;
-	/* native_enum=False: a VARCHAR, no type of its own */
-	if ((native && tri_of(r, native) != MLINT_TRI_YES) || nr == MAX_ARGS)
-		return 0;
-	for (size_t i = 0; i < nr; i++)
-		nr_pos += in[i].kw == NO_TOKEN;
-	if (!(e = arena_object(r, sizeof(*e))) ||
-	    !(values = arena_object(r, (nr_pos ? nr_pos : 1) * sizeof(*values))))
+	if (!(e = arena_object(r, sizeof(*e))))
 		return MLINT_ERROR;
 	memset(e, 0, sizeof(*e));
 	e->values_known = 1;
-	for (size_t i = 0; i < nr; i++) {
+	while (next_arg(r, &at, close, &a)) {
+		if (a.kw == NO_TOKEN)
+			nr_pos++;
+		else if (tok_eq(r, a.kw, "native_enum") && tri_of(r, &a) != MLINT_TRI_YES)
+			return 0; /* native_enum=False: a VARCHAR, no type of its own */
+		else if (tok_eq(r, a.kw, "create_type"))
+			e->no_create = tri_of(r, &a) == MLINT_TRI_NO;
+		else if (tok_eq(r, a.kw, "name"))
+			name_arg = a;
+	}
+	if (!(values = arena_object(r, (nr_pos ? nr_pos : 1) * sizeof(*values))))
+		return MLINT_ERROR;
+	for (at = open + 1; next_arg(r, &at, close, &a);) {
 		const char *v = NULL;
-		if (in[i].kw != NO_TOKEN)
+		if (a.kw != NO_TOKEN)
 			continue;
 		/* a Python enum class, *values, a variable: values not known */
-		if (!all_plain(r, in[i].a, in[i].b)) {
+		if (!all_plain(r, a.a, a.b)) {
 			e->values_known = 0;
 			continue;
 		}
-		if ((error = decode_run(r, in[i].a, in[i].b, &v)) < 0)
+		if ((error = decode_run(r, a.a, a.b, &v)) < 0)
 			return error;
 		values[e->nr_values++] = v;
 	}
 	e->values = values;
-	e->no_create = tri_of(r, get_arg(r, in, nr, NO_TOKEN, "create_type")) == MLINT_TRI_NO;
-	if ((error = string_of(r, get_arg(r, in, nr, NO_TOKEN, "name"), &e->name)) < 0)
+	if (name_arg.kw != NO_TOKEN && (error = string_of(r, &name_arg, &e->name)) < 0)
 		return error;
 	*out = e;
 	return 0;
@@ -584,7 +621,8 @@ static int create_table_types(struct reader *r, const struct mlint_call *c)
  */
 static int enum_create_call(struct reader *r, const struct mlint_call *c, const char *dot)
 {
-	const struct mlint_call *p = NULL, *first = r->m->calls + r->m->functions[c->function].first_call;
+	const struct mlint_function *f = &r->m->functions[c->function];
+	const struct mlint_call *p = NULL, *first = r->m->calls + f->first_call;
 	const struct mlint_enum_type *e;
 	int error;
 
@@ -599,7 +637,8 @@ static int enum_create_call(struct reader *r, const struct mlint_call *c, const 
 	}
 	if (c->off == 0 || r->src[c->off - 1] != '.')
 		return 0;
-	for (size_t back = (size_t)(c - first); back-- > 0 && !p;)
+	/* back over the Enum's own nested calls (a few) to the Enum */
+	for (size_t back = (size_t)(c - first), seen = 0; back-- > 0 && !p && seen++ < 64;)
 		if (first[back].end == c->off - 1)
 			p = &first[back];
 	if (!p || !is_enum_name(p->name))

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include "mlint/migration.h"
@@ -209,12 +211,43 @@ static void test_enum_odd(void **state)
 	release_model(&x);
 }
 
+/* More values than a call has room for elsewhere (an enum of countries):
+ * all read, and the name written after them too. */
+static void test_enum_many_values(void **state)
+{
+	static const char head[] = "revision = 'a'\ndown_revision = None\ndef upgrade():\n"
+				   "    op.alter_column('t', 'c', existing_type=sa.Enum('v0', name='big'),\n"
+				   "                    type_=sa.Enum(";
+	size_t n = 300, len = sizeof(head) + n * 10 + 64;
+	char *src = malloc(len), *p = src;
+	struct model x;
+	const struct mlint_enum_type *e;
+	(void)state;
+
+	assert_non_null(src);
+	p += sprintf(p, "%s", head);
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "'v%zu', ", i);
+	sprintf(p, "name='big'))\n");
+	read_model(&x, src, 0, 0);
+	assert_int_equal(x.ops.nr, 1);
+	e = x.ops.items[0].enum_type;
+	assert_non_null(e);
+	assert_string_equal(e->name, "big");
+	assert_true(e->values_known);
+	assert_int_equal(e->nr_values, n);
+	assert_string_equal(e->values[n - 1], "v299");
+	release_model(&x);
+	free(src);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_enum_types),
 		cmocka_unit_test(test_enum_created),
 		cmocka_unit_test(test_enum_odd),
+		cmocka_unit_test(test_enum_many_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
