@@ -449,6 +449,14 @@ static struct mlint_op *new_op(struct reader *r, const struct mlint_call *c, enu
 /* ---- enum types ---------------------------------------------------------- */
 
 static int span_has(const struct reader *r, const struct mlint_call *c, const char *word);
+static const char *kw_value(const struct reader *r, const struct mlint_call *c, const char *word);
+
+/* `word=True` in the call's text. */
+static int kw_true(const struct reader *r, const struct mlint_call *c, const char *word)
+{
+	const char *v = kw_value(r, c, word), *end = r->src + c->end;
+	return v && (size_t)(end - v) > 4 && memcmp(v, "True", 4) == 0 && !is_ident(v[4]);
+}
 
 /* `n` bytes aligned for any object, from the ops' arena. */
 static void *arena_object(struct reader *r, size_t n)
@@ -516,6 +524,7 @@ static int enum_from_open(struct reader *r, size_t open, const struct mlint_enum
 		return MLINT_ERROR;
 	memset(e, 0, sizeof(*e));
 	e->values_known = 1;
+	e->postgresql = tok_eq(r, open - 1, "ENUM");
 	while (next_arg(r, &at, close, &a)) {
 		if (a.kw == NO_TOKEN)
 			nr_pos++;
@@ -607,8 +616,16 @@ static int create_table_types(struct reader *r, const struct mlint_call *c)
 			continue;
 		if ((error = enum_of_call(r, n, &e)) < 0)
 			return error;
-		if (e && !e->no_create && (error = add_create_type(r, c, e)) < 0)
+		/* sa.Enum ignores create_type=False (SQLAlchemy takes it for
+		 * postgresql.ENUM only): create_table still creates the type */
+		if (!e || (e->no_create && e->postgresql))
+			continue;
+		if ((error = add_create_type(r, c, e)) < 0)
 			return error;
+		/* at the Enum's line, still part of the create_table call */
+		r->out->items[r->out->nr - 1].by_create_table = 1;
+		r->out->items[r->out->nr - 1].line = n->line;
+		r->out->items[r->out->nr - 1].col = n->col;
 	}
 	return 0;
 }
@@ -633,7 +650,11 @@ static int enum_create_call(struct reader *r, const struct mlint_call *c, const 
 		if (memchr(c->name, '.', (size_t)(dot - c->name)) || prefix_is(c->name,
 		    (size_t)(dot - c->name), OP_NAME) || !span_has(r, c, "bind"))
 			return 0;
-		return (error = add_create_type(r, c, NULL)) < 0 ? error : 1;
+		if ((error = add_create_type(r, c, NULL)) < 0)
+			return error;
+		r->out->items[r->out->nr - 1].if_exists = kw_true(r, c, "checkfirst")
+								  ? MLINT_TRI_YES : MLINT_TRI_UNSET;
+		return 1;
 	}
 	if (c->off == 0 || r->src[c->off - 1] != '.')
 		return 0;
@@ -643,9 +664,12 @@ static int enum_create_call(struct reader *r, const struct mlint_call *c, const 
 			p = &first[back];
 	if (!p || !is_enum_name(p->name))
 		return 0;
-	if ((error = enum_of_call(r, p, &e)) < 0)
+	if ((error = enum_of_call(r, p, &e)) < 0 || (error = add_create_type(r, c, e)) < 0)
 		return error;
-	return (error = add_create_type(r, c, e)) < 0 ? error : 1;
+	/* checkfirst=True: skipped when the type exists (on a live database) */
+	r->out->items[r->out->nr - 1].if_exists = kw_true(r, c, "checkfirst") ? MLINT_TRI_YES
+									 : MLINT_TRI_UNSET;
+	return 1;
 }
 
 /* A Column(...) value: name, type, nullable, server_default and what makes

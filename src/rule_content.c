@@ -666,6 +666,34 @@ static int check_enum_cast(const struct ctx *c, size_t i)
 		      or_q(o->column), o->enum_type->name);
 }
 
+/* An enum type created again: op.create_table and CREATE TYPE create it
+ * unconditionally, .create(bind) unless checkfirst=True. The create_tables
+ * of one migration share a memo in Alembic: the second one skips a type the
+ * first one created. SQL in between (a DROP TYPE, a rename) may make room. */
+static int check_enum_created_twice(const struct ctx *c, size_t i)
+{
+	const struct mlint_op *o = &c->ops->items[i], *p = NULL;
+
+	if (o->kind != MLINT_OP_CREATE_TYPE || !o->name || o->if_exists == MLINT_TRI_YES)
+		return 0;
+	for (size_t j = i; j-- > 0 && !p;) {
+		const struct mlint_op *q = &c->ops->items[j];
+		if (q->kind == MLINT_OP_EXECUTE_DDL || q->kind == MLINT_OP_EXECUTE_UNPARSED ||
+		    (q->kind == MLINT_OP_CREATE_TYPE && !q->name))
+			return 0;
+		if (q->kind == MLINT_OP_CREATE_TYPE && same_name(q->name, o->name) &&
+		    !(q->by_create_table && o->by_create_table))
+			p = q;
+	}
+	if (!p || opaque_sql(c, o->function))
+		return 0;
+	return REPORT(c, "enum-type-created-twice", o,
+		      "%s creates enum type '%s' again (line %u created it): PostgreSQL fails "
+		      "with: type \"%s\" already exists", o->by_create_table
+		      ? "op.create_table" : o->source == MLINT_FROM_SQL ? "CREATE TYPE"
+		      : ".create(bind) without checkfirst=True", o->name, p->line, o->name);
+}
+
 /* Whether operation j holds ACCESS EXCLUSIVE on an existing table until
  * the migration commits. */
 static int holds_exclusive(const struct ctx *c, size_t j)
@@ -823,7 +851,7 @@ static const op_rule every_dialect[] = {
 static const op_rule postgresql_only[] = {
 	check_add_column, check_set_not_null, check_index, check_in_transaction,
 	check_constraint, check_maintenance, check_enum, check_update_under_lock,
-	check_enum_values, check_enum_created, check_enum_cast,
+	check_enum_values, check_enum_created, check_enum_cast, check_enum_created_twice,
 };
 
 static int check_upgrade_ops(struct ctx *c)

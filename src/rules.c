@@ -679,6 +679,23 @@ static const struct mlint_rule rules[] = {
 	 "        existing_type=sa.String(20),\n"
 	 "        postgresql_using='status::text::order_status')\n"
 	 "This rewrites the table under an ACCESS EXCLUSIVE lock (alter-column-type)."},
+	{"enum-type-created-twice", MLINT_SEV_ERROR, "upgrade",
+	 "an enum type created, then created again by op.create_table: fails on PostgreSQL",
+	 "op.create_table emits CREATE TYPE for each sa.Enum column, whatever\n"
+	 "created the type before: after sa.Enum(..., name='mood').create(\n"
+	 "op.get_bind()) (or CREATE TYPE mood in SQL) the create_table fails with\n"
+	 "`type \"mood\" already exists` (proven in tests/pg). sa.Enum ignores\n"
+	 "create_type=False; only postgresql.ENUM honours it. Two create_tables\n"
+	 "of one migration sharing an Enum are fine (Alembic creates it once), and\n"
+	 "so is .create(bind, checkfirst=True).\n"
+	 "\n"
+	 "Bad:   sa.Enum('calm', 'angry', name='mood').create(op.get_bind())\n"
+	 "       op.create_table('users', ...,\n"
+	 "           sa.Column('mood', sa.Enum('calm', 'angry', name='mood')))\n",
+	 "Let create_table create it (drop the .create() line), or keep the\n"
+	 "explicit create and say the column's type exists:\n"
+	 "    sa.Column('mood', postgresql.ENUM('calm', 'angry', name='mood',\n"
+	 "                                      create_type=False))"},
 };
 
 const struct mlint_rule *mlint_rules_all(size_t *nr)

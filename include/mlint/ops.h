@@ -63,7 +63,9 @@ struct mlint_enum_type {
 	const char *const *values;   /* the values given as string literals, in order */
 	size_t nr_values;
 	unsigned values_known : 1;   /* every positional argument is a string literal */
-	unsigned no_create : 1;      /* create_type=False: the type exists already */
+	unsigned no_create : 1;      /* create_type=False: the type exists already (SQLAlchemy
+				      * honours it for postgresql.ENUM only) */
+	unsigned postgresql : 1;     /* postgresql.ENUM / ENUM rather than sa.Enum */
 };
 
 enum mlint_constraint_kind {
@@ -138,7 +140,8 @@ struct mlint_op {
 	enum mlint_tri concurrently;   /* postgresql_concurrently= / CONCURRENTLY */
 	enum mlint_tri not_valid;      /* postgresql_not_valid= / NOT VALID */
 	enum mlint_tri unique;         /* create_index unique= */
-	enum mlint_tri if_exists;      /* if_exists= / IF EXISTS */
+	enum mlint_tri if_exists;      /* if_exists= / IF EXISTS; ADD VALUE IF NOT EXISTS;
+					* CREATE_TYPE: .create(bind, checkfirst=True) */
 	enum mlint_tri existing_nullable; /* alter_column existing_nullable= */
 
 	unsigned default_volatile : 1; /* server_default calls a volatile function */
@@ -154,6 +157,7 @@ struct mlint_op {
 	unsigned in_loop : 1;          /* inside a for/while loop of the function */
 	unsigned local : 1;            /* SET LOCAL */
 	unsigned has_using : 1;        /* alter_column postgresql_using= given */
+	unsigned by_create_table : 1;  /* CREATE_TYPE: for an Enum column of op.create_table */
 };
 
 struct mlint_ops {

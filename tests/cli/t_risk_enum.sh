@@ -51,7 +51,8 @@ reported() {
     fail "$1: no $4[$5] at $where"; printf '%s\n' "$OUT" | grep -F "versions/$(basename "$2")" >&2
   fi
 }
-ENUM_RULES="enum-values-not-added enum-values-not-removed enum-type-not-created enum-cast-without-using"
+ENUM_RULES="enum-values-not-added enum-values-not-removed enum-type-not-created enum-cast-without-using
+  enum-type-created-twice"
 # quiet WHAT FILE [RULES]: none of RULES (default: the enum rules and
 # alter-column-type) anywhere in FILE.
 quiet() {
@@ -156,6 +157,33 @@ migration s_using "another enum type with postgresql_using" <<'PY'
                     existing_type=sa.Enum('new', 'paid', name='status'),
                     postgresql_using='status::text::order_status')
 PY
+migration m_twice "a type created twice" <<'PY'
+    sa.Enum('calm', 'angry', name='mood4').create(op.get_bind())
+    op.create_table('notes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('mood', sa.Enum('calm', 'angry', name='mood4', create_type=False), nullable=True),
+    sa.PrimaryKeyConstraint('id')
+    )
+PY
+migration s_once "a type created once" <<'PY'
+    postgresql.ENUM('calm', 'angry', name='mood5').create(op.get_bind())
+    op.create_table('notes2',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('mood', postgresql.ENUM('calm', 'angry', name='mood5', create_type=False), nullable=True),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_table('notes3',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('tone', sa.Enum('a', 'b', name='tone5'), nullable=True),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_table('notes4',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('tone', sa.Enum('a', 'b', name='tone5'), nullable=True),
+    sa.PrimaryKeyConstraint('id')
+    )
+    sa.Enum('a', 'b', name='tone5').create(op.get_bind(), checkfirst=True)
+PY
 migration s_other_types "no enum at all" <<'PY'
     op.alter_column('orders', 'code', type_=sa.String(length=40), existing_type=sa.String(length=20))
     op.add_column('orders', sa.Column('flag', sa.Boolean(), nullable=True))
@@ -183,6 +211,9 @@ quiet "string to enum: the type was created" "$m_string" enum-type-not-created
 assert_contains "no USING: the error PostgreSQL raises" "$OUT" \
   'column "code" cannot be cast automatically to type code'
 
+reported "created, then by create_table" "$m_twice" "sa.Column('mood', sa.Enum(" error enum-type-created-twice
+assert_contains "created twice: the error PostgreSQL raises" "$OUT" 'type "mood4" already exists'
+quiet "created once (create_type=False, create_tables, checkfirst)" "$s_once"
 quiet "ADD VALUE in autocommit_block" "$s_recipe"
 quiet "RENAME VALUE" "$s_rename"
 quiet "reordered values" "$s_reorder"

@@ -35,7 +35,8 @@ LOCK_RULES="not-null-without-default create-index-not-concurrently alter-column-
   set-not-null constraint-not-valid add-unique-constraint add-primary-key
   reindex-not-concurrently detach-partition-not-concurrently vacuum-full-or-cluster
   enum-add-value update-under-lock commit-in-migration missing-lock-timeout
-  enum-values-not-added enum-values-not-removed enum-type-not-created enum-cast-without-using"
+  enum-values-not-added enum-values-not-removed enum-type-not-created enum-cast-without-using
+  enum-type-created-twice"
 
 cases=()
 read -ra globs <<<"${MLINT_PG_CASES:-*}"

@@ -120,7 +120,8 @@ static const char CREATED[] =
 	"    e.create(op.get_bind())\n"
 	"    op.create_table('u', sa.Column('id', sa.Integer()),\n"
 	"                    sa.Column('f', sa.Enum('a', 'b', name='f4')),\n"
-	"                    sa.Column('g', postgresql.ENUM('c', name='f5', create_type=False)))\n"
+	"                    sa.Column('g', postgresql.ENUM('c', name='f5', create_type=False)),\n"
+	"                    sa.Column('h', sa.Enum('d', name='f8', create_type=False)))\n"
 	"    sa.Table('v', sa.MetaData()).create(op.get_bind())\n"
 	"    op.execute(\"CREATE TYPE f6 AS ENUM ('a'); ALTER TYPE f6 RENAME VALUE 'a' TO 'b'\")\n"
 	"def downgrade():\n"
@@ -134,34 +135,47 @@ static void test_enum_created(void **state)
 	(void)state;
 
 	read_model(&x, CREATED, 0, 0);
-	assert_int_equal(x.ops.nr, 7);
+	assert_int_equal(x.ops.nr, 8);
 	o = &x.ops.items[0];
 	assert_int_equal(o->kind, MLINT_OP_CREATE_TYPE);
 	assert_string_equal(o->name, "feel");
 	assert_values(o->enum_type, 2, "x", "y");
+	assert_false(o->enum_type->postgresql);
 	assert_int_equal(o->line, 4);
+	assert_int_equal(o->if_exists, MLINT_TRI_UNSET);
+	assert_false(o->by_create_table);
 	o = &x.ops.items[1];
 	assert_int_equal(o->kind, MLINT_OP_CREATE_TYPE);
 	assert_string_equal(o->name, "f2");
+	assert_true(o->enum_type->postgresql);
+	assert_int_equal(o->if_exists, MLINT_TRI_YES); /* checkfirst=True */
 	o = &x.ops.items[2]; /* e.create(bind): some type, which is not known */
 	assert_int_equal(o->kind, MLINT_OP_CREATE_TYPE);
 	assert_null(o->name);
 	assert_int_equal(x.ops.items[3].kind, MLINT_OP_CREATE_TABLE);
-	o = &x.ops.items[4]; /* f4; f5 has create_type=False */
+	o = &x.ops.items[4]; /* f4; f5 is a postgresql.ENUM with create_type=False */
 	assert_int_equal(o->kind, MLINT_OP_CREATE_TYPE);
 	assert_string_equal(o->name, "f4");
 	assert_values(o->enum_type, 2, "a", "b");
+	assert_true(o->by_create_table);
+	assert_int_equal(o->line, 9); /* the Enum's line */
+	assert_int_equal(o->call->line, 8);
+	o = &x.ops.items[5]; /* sa.Enum ignores create_type=False */
+	assert_int_equal(o->kind, MLINT_OP_CREATE_TYPE);
+	assert_string_equal(o->name, "f8");
+	assert_true(o->enum_type->no_create);
+	assert_true(o->by_create_table);
 	/* sa.Table(...).create(bind) is not a type */
-	o = &x.ops.items[5];
+	o = &x.ops.items[6];
 	assert_int_equal(o->kind, MLINT_OP_CREATE_TYPE);
 	assert_string_equal(o->name, "f6");
 	assert_int_equal(o->source, MLINT_FROM_SQL);
-	o = &x.ops.items[6];
+	o = &x.ops.items[7];
 	assert_int_equal(o->kind, MLINT_OP_ALTER_TYPE_RENAME_VALUE);
 	assert_string_equal(o->table, "f6");
 	assert_string_equal(o->name, "a");
 	assert_string_equal(o->value, "b");
-	assert_string_equal(mlint_op_kind_name(x.ops.items[5].kind), "create_type");
+	assert_string_equal(mlint_op_kind_name(x.ops.items[6].kind), "create_type");
 	assert_string_equal(mlint_op_kind_name(o->kind), "alter_type_rename_value");
 	mlint_ops_release(&x.ops);
 
