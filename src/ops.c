@@ -1302,6 +1302,9 @@ static int add_call_op(struct reader *r, const struct mlint_call *c, const struc
 	for (size_t i = index; i < r->out->nr; i++)
 		if (batch && !r->out->items[i].table)
 			r->out->items[i].table = batch_table;
+	/* create_table(name_in_a_variable, ...) */
+	if (me->kind == MLINT_OP_CREATE_TABLE && !(r->flags & MLINT_OPS_NAMES))
+		return create_table_types(r, c);
 	return 0;
 }
 

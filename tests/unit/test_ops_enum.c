@@ -123,6 +123,7 @@ static const char CREATED[] =
 	"                    sa.Column('g', postgresql.ENUM('c', name='f5', create_type=False)),\n"
 	"                    sa.Column('h', sa.Enum('d', name='f8', create_type=False)))\n"
 	"    sa.Table('v', sa.MetaData()).create(op.get_bind())\n"
+	"    op.create_table(NAME, sa.Column('f', sa.Enum('a', name='f9')))\n"
 	"    op.execute(\"CREATE TYPE f6 AS ENUM ('a'); ALTER TYPE f6 RENAME VALUE 'a' TO 'b'\")\n"
 	"def downgrade():\n"
 	"    op.create_table('w', sa.Column('f', sa.Enum('a', name='f7')))\n"
@@ -135,7 +136,7 @@ static void test_enum_created(void **state)
 	(void)state;
 
 	read_model(&x, CREATED, 0, 0);
-	assert_int_equal(x.ops.nr, 8);
+	assert_int_equal(x.ops.nr, 10);
 	o = &x.ops.items[0];
 	assert_int_equal(o->kind, MLINT_OP_CREATE_TYPE);
 	assert_string_equal(o->name, "feel");
@@ -165,17 +166,21 @@ static void test_enum_created(void **state)
 	assert_string_equal(o->name, "f8");
 	assert_true(o->enum_type->no_create);
 	assert_true(o->by_create_table);
-	/* sa.Table(...).create(bind) is not a type */
-	o = &x.ops.items[6];
+	/* sa.Table(...).create(bind) is not a type; a create_table's name in a
+	 * variable */
+	assert_int_equal(x.ops.items[6].kind, MLINT_OP_CREATE_TABLE);
+	assert_null(x.ops.items[6].table);
+	assert_string_equal(x.ops.items[7].name, "f9");
+	o = &x.ops.items[8];
 	assert_int_equal(o->kind, MLINT_OP_CREATE_TYPE);
 	assert_string_equal(o->name, "f6");
 	assert_int_equal(o->source, MLINT_FROM_SQL);
-	o = &x.ops.items[7];
+	o = &x.ops.items[9];
 	assert_int_equal(o->kind, MLINT_OP_ALTER_TYPE_RENAME_VALUE);
 	assert_string_equal(o->table, "f6");
 	assert_string_equal(o->name, "a");
 	assert_string_equal(o->value, "b");
-	assert_string_equal(mlint_op_kind_name(x.ops.items[6].kind), "create_type");
+	assert_string_equal(mlint_op_kind_name(x.ops.items[8].kind), "create_type");
 	assert_string_equal(mlint_op_kind_name(o->kind), "alter_type_rename_value");
 	mlint_ops_release(&x.ops);
 
