@@ -29,6 +29,8 @@ struct ctx {
 	int facts_built;
 	size_t first_exclusive;      /* see holds_exclusive(); NOT_FOUND */
 	struct line_cache *lines;
+	int sql_opaque;              /* the function runs SQL mlint cannot read */
+	int has_types;               /* the function creates an enum type */
 };
 
 static const char UPGRADE[] = "upgrade";
@@ -527,7 +529,7 @@ static int sql_changes_value(const struct ctx *c, const char *type, const char *
 static const struct mlint_op *type_created_before(const struct ctx *c, size_t i,
 						  const struct mlint_enum_type *e, int like)
 {
-	for (size_t j = 0; j < i; j++) {
+	for (size_t j = 0; c->has_types && j < i; j++) {
 		const struct mlint_op *o = &c->ops->items[j];
 		const struct mlint_enum_type *t = o->enum_type;
 		if (o->kind != MLINT_OP_CREATE_TYPE || (o->name && !same_name(o->name, e->name)))
@@ -599,8 +601,8 @@ static int check_enum_values(const struct ctx *c, size_t i)
 	size_t nr_added, nr_removed;
 
 	if (o->kind != MLINT_OP_ALTER_COLUMN || !e || !x || !e->name || !same_name(e->name, x->name) ||
-	    !e->values_known || !x->values_known || type_created_before(c, i, e, 1) ||
-	    opaque_sql(c, o->function))
+	    !e->values_known || !x->values_known || c->sql_opaque ||
+	    type_created_before(c, i, e, 1))
 		return 0;
 	nr_added = missing_values(c, e, x, 0, added, sizeof(added));
 	nr_removed = missing_values(c, x, e, 1, removed, sizeof(removed));
@@ -641,8 +643,8 @@ static int check_enum_created(const struct ctx *c, size_t i)
 	const struct mlint_op *o = &c->ops->items[i];
 	const struct mlint_enum_type *e = o->enum_type;
 
-	if (!gets_other_enum(o) || e->no_create || type_created_before(c, i, e, 0) ||
-	    opaque_sql(c, o->function))
+	if (!gets_other_enum(o) || e->no_create || c->sql_opaque ||
+	    type_created_before(c, i, e, 0))
 		return 0;
 	return REPORT(c, "enum-type-not-created", o,
 		      "%s uses enum type '%s' but does not create it (Alembic creates the enum "
@@ -666,32 +668,49 @@ static int check_enum_cast(const struct ctx *c, size_t i)
 		      or_q(o->column), o->enum_type->name);
 }
 
-/* An enum type created again: op.create_table and CREATE TYPE create it
- * unconditionally, .create(bind) unless checkfirst=True. The create_tables
- * of one migration share a memo in Alembic: the second one skips a type the
- * first one created. SQL in between (a DROP TYPE, a rename) may make room. */
-static int check_enum_created_twice(const struct ctx *c, size_t i)
+static int report_created_twice(const struct ctx *c, const struct mlint_op *o,
+				const struct mlint_op *first)
 {
-	const struct mlint_op *o = &c->ops->items[i], *p = NULL;
-
-	if (o->kind != MLINT_OP_CREATE_TYPE || !o->name || o->if_exists == MLINT_TRI_YES)
-		return 0;
-	for (size_t j = i; j-- > 0 && !p;) {
-		const struct mlint_op *q = &c->ops->items[j];
-		if (q->kind == MLINT_OP_EXECUTE_DDL || q->kind == MLINT_OP_EXECUTE_UNPARSED ||
-		    (q->kind == MLINT_OP_CREATE_TYPE && !q->name))
-			return 0;
-		if (q->kind == MLINT_OP_CREATE_TYPE && same_name(q->name, o->name) &&
-		    !(q->by_create_table && o->by_create_table))
-			p = q;
-	}
-	if (!p || opaque_sql(c, o->function))
-		return 0;
 	return REPORT(c, "enum-type-created-twice", o,
 		      "%s creates enum type '%s' again (line %u created it): PostgreSQL fails "
 		      "with: type \"%s\" already exists", o->by_create_table
 		      ? "op.create_table" : o->source == MLINT_FROM_SQL ? "CREATE TYPE"
-		      : ".create(bind) without checkfirst=True", o->name, p->line, o->name);
+		      : ".create(bind) without checkfirst=True", o->name, first->line, o->name);
+}
+
+/* Enum types created again, in one pass: op.create_table and CREATE TYPE
+ * create a type unconditionally, .create(bind) unless checkfirst=True. The
+ * create_tables of one migration share a memo in Alembic: the second one
+ * skips a type the first one created. SQL in between (a DROP TYPE, a
+ * rename) may make room again, and so may a type of unknown name. */
+static int check_enum_created_twice(const struct ctx *c)
+{
+	struct mlint_strmap made = MLINT_STRMAP_INIT;
+	int error = 0;
+
+	if (!c->has_types || c->sql_opaque)
+		return 0;
+	for (size_t i = 0; i < c->ops->nr && error == 0; i++) {
+		const struct mlint_op *o = &c->ops->items[i], *first;
+		const size_t *at;
+		if (o->kind == MLINT_OP_EXECUTE_DDL ||
+		    (o->kind == MLINT_OP_CREATE_TYPE && !o->name)) {
+			mlint_strmap_release(&made);
+			continue;
+		}
+		if (o->kind != MLINT_OP_CREATE_TYPE)
+			continue;
+		if (!(at = mlint_strmap_find(&made, o->name))) {
+			if (mlint_strmap_add(&made, o->name, i) < 0)
+				error = MLINT_ERROR;
+			continue;
+		}
+		first = &c->ops->items[*at];
+		if (o->if_exists != MLINT_TRI_YES && !(first->by_create_table && o->by_create_table))
+			error = report_created_twice(c, o, first);
+	}
+	mlint_strmap_release(&made);
+	return error;
 }
 
 /* Whether operation j holds ACCESS EXCLUSIVE on an existing table until
@@ -851,13 +870,17 @@ static const op_rule every_dialect[] = {
 static const op_rule postgresql_only[] = {
 	check_add_column, check_set_not_null, check_index, check_in_transaction,
 	check_constraint, check_maintenance, check_enum, check_update_under_lock,
-	check_enum_values, check_enum_created, check_enum_cast, check_enum_created_twice,
+	check_enum_values, check_enum_created, check_enum_cast,
 };
 
 static int check_upgrade_ops(struct ctx *c)
 {
 	if (build_facts(c) < 0)
 		return MLINT_ERROR;
+	c->has_types = 0;
+	for (size_t j = 0; j < c->ops->nr && !c->has_types; j++)
+		c->has_types = c->ops->items[j].kind == MLINT_OP_CREATE_TYPE;
+	c->sql_opaque = c->pg && c->ops->nr && opaque_sql(c, c->ops->items[0].function);
 	c->first_exclusive = NOT_FOUND;
 	for (size_t j = 0; c->pg && j < c->ops->nr && c->first_exclusive == NOT_FOUND; j++)
 		if (holds_exclusive(c, j))
@@ -871,7 +894,7 @@ static int check_upgrade_ops(struct ctx *c)
 			if (postgresql_only[r](c, i) < 0)
 				return MLINT_ERROR;
 	}
-	if (c->pg && check_validate_same_transaction(c) < 0)
+	if (c->pg && (check_validate_same_transaction(c) < 0 || check_enum_created_twice(c) < 0))
 		return MLINT_ERROR;
 	return c->pg ? check_lock_timeout(c) : 0;
 }

@@ -244,4 +244,49 @@ run_mlint check --no-git
 assert_contains "mysql: the check ran" "$OUT" "[alter-column-type]"
 for r in $ENUM_RULES; do assert_not_contains "mysql: no $r" "$OUT" "[$r]"; done
 
+# Hostile sizes: 20,000 CREATE TYPE of one name in one string, 3,000 types
+# created then used by 3,000 add_columns, an Enum of 5,000 values. Findings,
+# no hang.
+H=$TMP/hostile
+mkdir -p "$H/versions"
+printf '[alembic]\nscript_location = .\nsqlalchemy.url = postgresql://app@db/app\n' > "$H/alembic.ini"
+$PY - "$H/versions" <<'EOF'
+import os, sys
+d = sys.argv[1]
+head = ("revision = '%s'\ndown_revision = %s\nfrom alembic import op\nimport sqlalchemy as sa\n\n"
+        "def upgrade():\n")
+tail = "\n\ndef downgrade():\n    op.execute('SELECT 1')\n"
+def w(name, rev, down, body):
+    open(os.path.join(d, name + ".py"), "w").write(head % (rev, down) + body + tail)
+w("a_types", "a", "None", '    op.execute("""' + "CREATE TYPE dup AS ENUM ('a');\n" * 20000 + '""")\n')
+w("b_adds", "b", "'a'",
+  "".join("    sa.Enum('a', name='e%d').create(op.get_bind())\n" % i for i in range(3000)) +
+  "".join("    op.add_column('t', sa.Column('c%d', sa.Enum('a', name='e%d')))\n" % (i, i)
+          for i in range(3000)) +
+  "    op.add_column('t', sa.Column('z', sa.Enum('a', name='missing')))\n")
+new = ", ".join("'v%d'" % i for i in range(5000))
+old = ", ".join("'w%d'" % i for i in range(5000))
+w("c_values", "c", "'b'", "    op.alter_column('t', 'c', type_=sa.Enum(%s, name='big'),\n"
+  "                    existing_type=sa.Enum(%s, name='big'))\n" % (new, old))
+EOF
+cd "$H" || exit 1
+START=$(date +%s)
+RC=0; timeout 120 "$MLINT" check --no-git --format json >"$TMP/h.json" 2>"$TMP/h.err" || RC=$?
+END=$(date +%s)
+assert_eq "hostile enums: status 1 (findings)" 1 "$RC"
+[ $((END - START)) -lt 60 ] && pass "hostile enums: no hang ($((END - START)) s)" ||
+  fail "hostile enums: took $((END - START)) s"
+COUNTS=$($PY - "$TMP/h.json" <<'EOF'
+import json, sys, collections
+found = json.load(open(sys.argv[1]))["findings"]
+c = collections.Counter((f["path"].split("/")[-1], f["rule"]) for f in found)
+for (path, rule), n in sorted(c.items()):
+    print(path, rule, n)
+EOF
+)
+assert_contains "20,000 CREATE TYPE: each again" "$COUNTS" "a_types.py enum-type-created-twice 19999"
+assert_contains "3,000 created types: only the missing one" "$COUNTS" "b_adds.py enum-type-not-created 1"
+assert_contains "5,000 values: added" "$COUNTS" "c_values.py enum-values-not-added 1"
+assert_contains "5,000 values: removed" "$COUNTS" "c_values.py enum-values-not-removed 1"
+
 finish
