@@ -13,6 +13,7 @@
 #include <string.h>
 #include "mlint/check.h"
 #include "mlint/ops.h"
+#include "mlint/scriptdir.h"
 #include "check_files.h"
 #include "pg_cost.h"
 #include "strmap.h"
@@ -648,8 +649,9 @@ static int check_enum_created(const struct ctx *c, size_t i)
 		return 0;
 	return REPORT(c, "enum-type-not-created", o,
 		      "%s uses enum type '%s' but does not create it (Alembic creates the enum "
-		      "types of op.create_table only): unless an earlier migration created it, "
-		      "PostgreSQL fails here with: type \"%s\" does not exist",
+		      "types of op.create_table only), and no other migration of this directory "
+		      "does: unless the database has it from elsewhere, PostgreSQL fails here "
+		      "with: type \"%s\" does not exist",
 		      o->kind == MLINT_OP_ADD_COLUMN ? "add_column" : "alter_column", e->name,
 		      e->name);
 }
@@ -1247,5 +1249,124 @@ int mlint_check_content_script_in(const struct mlint_script *s,
 	}
 	if (error == 0)
 		error = check_empty_upgrade(s, out);
+	return error;
+}
+
+/* ---- enum-type-not-created across the directory ------------------------- */
+
+static const char NOT_CREATED[] = "enum-type-not-created";
+#define SEVERAL ((size_t)-1)
+
+/* `word` occurs in the bytes. */
+static int mentions(const char *p, size_t len, const char *word)
+{
+	const char *end = p + len;
+	size_t n = strlen(word);
+	for (; (p = memchr(p, word[0], (size_t)(end - p))) != NULL && (size_t)(end - p) >= n; p++)
+		if (memcmp(p, word, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Adds the enum types the upgrades of script k create to `types`: name ->
+ * k, SEVERAL when another script creates it too. `m` is the script scanned
+ * again (the load dropped its call lists). */
+static int add_created_types(struct mlint_strmap *types, struct mlint_ops *ops,
+			     const struct mlint_script *s, const struct mlint_migration *m,
+			     size_t k)
+{
+	for (size_t f = 0; f < m->nr_functions; f++) {
+		if (!m->functions[f].is_upgrade)
+			continue;
+		mlint_ops_clear(ops);
+		if (mlint_ops_read(ops, m, s->source, s->source_len, f) < 0)
+			return MLINT_ERROR;
+		for (size_t i = 0; i < ops->nr; i++) {
+			const struct mlint_op *o = &ops->items[i];
+			size_t *at;
+			if (o->kind != MLINT_OP_CREATE_TYPE || !o->name)
+				continue;
+			/* the map's own value, found through its const lookup */
+			if ((at = (size_t *)mlint_strmap_find(types, o->name)) != NULL)
+				*at = *at == k ? k : SEVERAL;
+			else if (mlint_strmap_add(types, o->name, k) < 0)
+				return MLINT_ERROR;
+		}
+	}
+	return 0;
+}
+
+/* The enum types the upgrades of sd's migrations create, from the files
+ * that mention an Enum or ENUM (scanned again: the load dropped the call
+ * lists once the per-file rules had read them). */
+static int created_types(const struct mlint_scriptdir *sd, struct mlint_strmap *types)
+{
+	struct mlint_ops ops;
+	int error = 0;
+
+	mlint_ops_init(&ops);
+	for (size_t k = 0; k < sd->nr_scripts && error == 0; k++) {
+		const struct mlint_script *s = &sd->scripts[k];
+		struct mlint_migration m;
+		if (!s->is_migration || s->refused || !s->source ||
+		    !(mentions(s->source, s->source_len, "Enum") ||
+		      mentions(s->source, s->source_len, "ENUM")))
+			continue;
+		mlint_migration_init(&m);
+		if ((error = mlint_migration_scan(&m, s->source, s->source_len)) == 0)
+			error = add_created_types(types, &ops, s, &m, k);
+		mlint_migration_release(&m);
+	}
+	mlint_ops_release(&ops);
+	return error;
+}
+
+struct type_filter {
+	const struct mlint_scriptdir *sd;
+	const struct mlint_strmap *types;
+};
+
+/* The type an enum-type-not-created message names ("... enum type 'X'
+ * but ..."): the rule's own wording, written by check_enum_created(). */
+static int named_type(const char *message, char *name, size_t n)
+{
+	const char *p = strstr(message, "enum type '"), *q;
+	if (!p)
+		return 0;
+	p += strlen("enum type '");
+	if (!(q = strstr(p, "' but ")) || (size_t)(q - p) >= n)
+		return 0;
+	memcpy(name, p, (size_t)(q - p));
+	name[q - p] = '\0';
+	return 1;
+}
+
+static int keep_not_created(void *ctx, const struct mlint_finding *x)
+{
+	const struct type_filter *tf = ctx;
+	const size_t *at;
+	char name[512];
+
+	if (strcmp(x->rule, NOT_CREATED) != 0 || !named_type(x->message, name, sizeof(name)) ||
+	    !(at = mlint_strmap_find(tf->types, name)))
+		return 1;
+	/* created by another migration (or by several): it exists by then */
+	return *at != SEVERAL && strcmp(tf->sd->scripts[*at].path, x->path) == 0;
+}
+
+int mlint_check_enum_types(const struct mlint_scriptdir *sd, struct mlint_findings *out)
+{
+	struct mlint_strmap types = MLINT_STRMAP_INIT;
+	struct type_filter tf = {sd, &types};
+	size_t i;
+	int error;
+
+	for (i = 0; i < out->nr && strcmp(out->items[i].rule, NOT_CREATED) != 0; i++)
+		;
+	if (i == out->nr)
+		return 0;
+	if ((error = created_types(sd, &types)) == 0)
+		mlint_findings_filter(out, keep_not_created, &tf);
+	mlint_strmap_release(&types);
 	return error;
 }

@@ -649,8 +649,10 @@ static const struct mlint_rule rules[] = {
 	 "deploy fails with `type \"mood\" does not exist` (proven in tests/pg).\n"
 	 "Not reported when the upgrade creates the type before (CREATE TYPE,\n"
 	 "sa.Enum(...).create(op.get_bind()), a create_table with that Enum), when\n"
-	 "the type is declared existing (postgresql.ENUM(..., create_type=False)),\n"
-	 "or when it runs SQL mlint cannot read.\n"
+	 "another migration of the directory creates it (mlint does not check that\n"
+	 "it runs first), when the type is declared existing\n"
+	 "(postgresql.ENUM(..., create_type=False)), or when the upgrade runs SQL\n"
+	 "mlint cannot read.\n"
 	 "\n"
 	 "Bad:   op.add_column('users', sa.Column('mood',\n"
 	 "           sa.Enum('calm', 'angry', name='mood'), nullable=True))\n",

@@ -94,10 +94,14 @@ migration m_removed "status loses a value" <<'PY'
                     existing_type=sa.Enum('new', 'paid', name='status'))
 PY
 migration m_new_col "a column of a new enum type" <<'PY'
-    op.add_column('orders', sa.Column('mood', sa.Enum('calm', 'angry', name='mood'), nullable=True))
+    op.add_column('orders', sa.Column('feeling', sa.Enum('calm', 'angry', name='feeling'), nullable=True))
+PY
+migration s_earlier "a column of a type an earlier migration created" <<'PY'
+    op.add_column('orders', sa.Column('status3', sa.Enum('new', 'paid', name='status'), nullable=True))
+    op.add_column('orders', sa.Column('kind2', sa.Enum('x', 'y', name='kind'), nullable=True))
 PY
 migration m_other "status to another enum type" <<'PY'
-    op.alter_column('orders', 'status', type_=sa.Enum('new', 'paid', name='order_status'),
+    op.alter_column('orders', 'status', type_=sa.Enum('new', 'paid', name='order_state'),
                     existing_type=sa.Enum('new', 'paid', name='status'))
 PY
 migration m_string "code to an enum type" <<'PY'
@@ -203,7 +207,8 @@ reported "new value, batch_op, postgresql.ENUM" "$m_batch" "b.alter_column('stat
 reported "a value removed" "$m_removed" "op.alter_column('orders', 'status'" warning enum-values-not-removed
 quiet "a value removed: no added" "$m_removed" enum-values-not-added
 reported "add_column with a new type" "$m_new_col" "op.add_column('orders'" error enum-type-not-created
-assert_contains "add_column: the error PostgreSQL raises" "$OUT" 'type "mood" does not exist'
+assert_contains "add_column: the error PostgreSQL raises" "$OUT" 'type "feeling" does not exist'
+quiet "types other migrations create (create_table, a later one too)" "$s_earlier"
 reported "another enum type, not created" "$m_other" "op.alter_column('orders', 'status'" error enum-type-not-created
 reported "another enum type, no USING" "$m_other" "op.alter_column('orders', 'status'" error enum-cast-without-using
 reported "string to enum, no USING" "$m_string" "op.alter_column('orders', 'code'" error enum-cast-without-using
