@@ -1252,9 +1252,18 @@ int mlint_check_content_script_in(const struct mlint_script *s,
 	return error;
 }
 
-/* ---- enum-type-not-created across the directory ------------------------- */
+/* ---- enum types and values across the directory ------------------------- *
+ *
+ * enum-type-not-created and enum-values-not-added judge one file; a type
+ * another migration creates, or a value another migration adds, is there
+ * when this one runs (as far as mlint tells: it does not check the order).
+ * After the per-file rules, the findings of those two rules are held
+ * against what the directory's other migrations do, read again from the
+ * files that mention a type, and only when there is such a finding.
+ */
 
 static const char NOT_CREATED[] = "enum-type-not-created";
+static const char NOT_ADDED[] = "enum-values-not-added";
 #define SEVERAL ((size_t)-1)
 
 /* `word` occurs in the bytes. */
@@ -1268,13 +1277,33 @@ static int mentions(const char *p, size_t len, const char *word)
 	return 0;
 }
 
-/* Adds the enum types the upgrades of script k create to `types`: name ->
- * k, SEVERAL when another script creates it too. `m` is the script scanned
- * again (the load dropped its call lists). */
-static int add_created_types(struct mlint_strmap *types, struct mlint_ops *ops,
-			     const struct mlint_script *s, const struct mlint_migration *m,
-			     size_t k)
+/* Map keys: "t" TYPE for a type created, "v" TYPE "\x1f" VALUE for a value
+ * added (ADD VALUE, RENAME VALUE ... TO). 0 when too long. */
+static int enum_key(char *key, size_t n, char kind, const char *type, const char *value)
 {
+	int len = snprintf(key, n, "%c%s%s%s", kind, type, value ? "\x1f" : "", value ? value : "");
+	return len > 0 && (size_t)len < n;
+}
+
+/* Records that script k gives `key` (SEVERAL when another script does too). */
+static int note_fact(struct mlint_strmap *facts, const char *key, size_t k)
+{
+	/* the map's own value, found through its const lookup */
+	size_t *at = (size_t *)mlint_strmap_find(facts, key);
+	if (at) {
+		*at = *at == k ? k : SEVERAL;
+		return 0;
+	}
+	return mlint_strmap_add(facts, key, k);
+}
+
+/* What the upgrades of script k do to enum types, into `facts`. `m` is the
+ * script scanned again (the load dropped its call lists). */
+static int add_enum_facts(struct mlint_strmap *facts, struct mlint_ops *ops,
+			  const struct mlint_script *s, const struct mlint_migration *m, size_t k)
+{
+	char key[1024];
+
 	for (size_t f = 0; f < m->nr_functions; f++) {
 		if (!m->functions[f].is_upgrade)
 			continue;
@@ -1283,23 +1312,23 @@ static int add_created_types(struct mlint_strmap *types, struct mlint_ops *ops,
 			return MLINT_ERROR;
 		for (size_t i = 0; i < ops->nr; i++) {
 			const struct mlint_op *o = &ops->items[i];
-			size_t *at;
-			if (o->kind != MLINT_OP_CREATE_TYPE || !o->name)
-				continue;
-			/* the map's own value, found through its const lookup */
-			if ((at = (size_t *)mlint_strmap_find(types, o->name)) != NULL)
-				*at = *at == k ? k : SEVERAL;
-			else if (mlint_strmap_add(types, o->name, k) < 0)
+			int ok = 0;
+			if (o->kind == MLINT_OP_CREATE_TYPE && o->name)
+				ok = enum_key(key, sizeof(key), 't', o->name, NULL);
+			else if ((o->kind == MLINT_OP_ALTER_TYPE_ADD_VALUE ||
+				  o->kind == MLINT_OP_ALTER_TYPE_RENAME_VALUE) && o->table && o->value)
+				ok = enum_key(key, sizeof(key), 'v', o->table, o->value);
+			if (ok && note_fact(facts, key, k) < 0)
 				return MLINT_ERROR;
 		}
 	}
 	return 0;
 }
 
-/* The enum types the upgrades of sd's migrations create, from the files
- * that mention an Enum or ENUM (scanned again: the load dropped the call
- * lists once the per-file rules had read them). */
-static int created_types(const struct mlint_scriptdir *sd, struct mlint_strmap *types)
+/* The facts of sd's migrations, from the files that mention an enum or a
+ * type (scanned again: the load dropped the call lists once the per-file
+ * rules had read them). */
+static int enum_facts(const struct mlint_scriptdir *sd, struct mlint_strmap *facts)
 {
 	struct mlint_ops ops;
 	int error = 0;
@@ -1310,63 +1339,102 @@ static int created_types(const struct mlint_scriptdir *sd, struct mlint_strmap *
 		struct mlint_migration m;
 		if (!s->is_migration || s->refused || !s->source ||
 		    !(mentions(s->source, s->source_len, "Enum") ||
-		      mentions(s->source, s->source_len, "ENUM")))
+		      mentions(s->source, s->source_len, "ENUM") ||
+		      mentions(s->source, s->source_len, "TYPE") ||
+		      mentions(s->source, s->source_len, "type")))
 			continue;
 		mlint_migration_init(&m);
 		if ((error = mlint_migration_scan(&m, s->source, s->source_len)) == 0)
-			error = add_created_types(types, &ops, s, &m, k);
+			error = add_enum_facts(facts, &ops, s, &m, k);
 		mlint_migration_release(&m);
 	}
 	mlint_ops_release(&ops);
 	return error;
 }
 
-struct type_filter {
+struct enum_filter {
 	const struct mlint_scriptdir *sd;
-	const struct mlint_strmap *types;
+	const struct mlint_strmap *facts;
 };
 
-/* The type an enum-type-not-created message names ("... enum type 'X'
- * but ..."): the rule's own wording, written by check_enum_created(). */
-static int named_type(const char *message, char *name, size_t n)
+/* Another migration than x's gives `key`. */
+static int given_elsewhere(const struct enum_filter *ef, const struct mlint_finding *x,
+			   const char *key)
 {
-	const char *p = strstr(message, "enum type '"), *q;
+	const size_t *at = mlint_strmap_find(ef->facts, key);
+	return at && (*at == SEVERAL || strcmp(ef->sd->scripts[*at].path, x->path) != 0);
+}
+
+/* The text of `message` between `before` and `after` (the rule's own
+ * wording, written by check_enum_created() / check_enum_values()). */
+static int between(const char *message, const char *before, const char *after, char *out,
+		   size_t n)
+{
+	const char *p = strstr(message, before), *q;
 	if (!p)
 		return 0;
-	p += strlen("enum type '");
-	if (!(q = strstr(p, "' but ")) || (size_t)(q - p) >= n)
+	p += strlen(before);
+	if (!(q = strstr(p, after)) || (size_t)(q - p) >= n)
 		return 0;
-	memcpy(name, p, (size_t)(q - p));
-	name[q - p] = '\0';
+	memcpy(out, p, (size_t)(q - p));
+	out[q - p] = '\0';
 	return 1;
 }
 
-static int keep_not_created(void *ctx, const struct mlint_finding *x)
+/* Every value the enum-values-not-added message lists ('a', 'b') is added
+ * by another migration. A list cut short ("...") is not known in full. */
+static int values_given_elsewhere(const struct enum_filter *ef, const struct mlint_finding *x,
+				  const char *type)
 {
-	const struct type_filter *tf = ctx;
-	const size_t *at;
-	char name[512];
+	char list[512], key[1024];
+	char *p, *q;
+	size_t n;
 
-	if (strcmp(x->rule, NOT_CREATED) != 0 || !named_type(x->message, name, sizeof(name)) ||
-	    !(at = mlint_strmap_find(tf->types, name)))
-		return 1;
-	/* created by another migration (or by several): it exists by then */
-	return *at != SEVERAL && strcmp(tf->sd->scripts[*at].path, x->path) == 0;
+	if ((!between(x->message, "with the new values ", ", but Alembic", list, sizeof(list)) &&
+	     !between(x->message, "with the new value ", ", but Alembic", list, sizeof(list))) ||
+	    (n = strlen(list)) < 2 || list[0] != '\'' || list[n - 1] != '\'')
+		return 0;
+	list[n - 1] = '\0';
+	for (p = list + 1; p; p = q) {
+		if ((q = strstr(p, "', '")) != NULL) {
+			*q = '\0';
+			q += 4;
+		}
+		if (!enum_key(key, sizeof(key), 'v', type, p) || !given_elsewhere(ef, x, key))
+			return 0;
+	}
+	return 1;
+}
+
+static int keep_enum_finding(void *ctx, const struct mlint_finding *x)
+{
+	const struct enum_filter *ef = ctx;
+	char type[512], key[1024];
+
+	if (strcmp(x->rule, NOT_CREATED) == 0)
+		return !between(x->message, "enum type '", "' but ", type, sizeof(type)) ||
+		       !enum_key(key, sizeof(key), 't', type, NULL) || !given_elsewhere(ef, x, key);
+	if (strcmp(x->rule, NOT_ADDED) == 0)
+		return !between(x->message, "enum type '", "' with the new value", type,
+				sizeof(type)) || !values_given_elsewhere(ef, x, type);
+	return 1;
 }
 
 int mlint_check_enum_types(const struct mlint_scriptdir *sd, struct mlint_findings *out)
 {
-	struct mlint_strmap types = MLINT_STRMAP_INIT;
-	struct type_filter tf = {sd, &types};
+	struct mlint_strmap facts = MLINT_STRMAP_INIT;
+	struct enum_filter ef = {sd, &facts};
 	size_t i;
 	int error;
 
-	for (i = 0; i < out->nr && strcmp(out->items[i].rule, NOT_CREATED) != 0; i++)
-		;
+	for (i = 0; i < out->nr; i++)
+		if (strcmp(out->items[i].rule, NOT_CREATED) == 0 ||
+		    strcmp(out->items[i].rule, NOT_ADDED) == 0)
+			break;
 	if (i == out->nr)
 		return 0;
-	if ((error = created_types(sd, &types)) == 0)
-		mlint_findings_filter(out, keep_not_created, &tf);
-	mlint_strmap_release(&types);
+	if ((error = enum_facts(sd, &facts)) == 0)
+		mlint_findings_filter(out, keep_enum_finding, &ef);
+	mlint_strmap_release(&facts);
 	return error;
 }

@@ -117,6 +117,14 @@ migration s_recipe "status gets a value the right way" <<'PY'
     op.alter_column('orders', 'status', type_=sa.Enum('new', 'paid', 'shipped', name='status'),
                     existing_type=sa.Enum('new', 'paid', name='status'))
 PY
+migration s_added_before "values another migration added" <<'PY'
+    op.alter_column('orders', 'status', type_=sa.Enum('new', 'paid', 'shipped', name='status'),
+                    existing_type=sa.Enum('new', 'paid', name='status'))
+PY
+migration m_added_partly "one value another migration added, one not" <<'PY'
+    op.alter_column('orders', 'status', type_=sa.Enum('new', 'paid', 'shipped', 'gone', name='status'),
+                    existing_type=sa.Enum('new', 'paid', name='status'))
+PY
 migration s_rename "a value renamed in SQL" <<'PY'
     op.execute("ALTER TYPE status RENAME VALUE 'paid' TO 'settled'")
     op.alter_column('orders', 'status', type_=sa.Enum('new', 'settled', name='status'),
@@ -221,6 +229,8 @@ assert_contains "created twice: the error PostgreSQL raises" "$OUT" 'type "mood4
 quiet "created once (create_type=False, create_tables, checkfirst)" "$s_once"
 quiet "ADD VALUE in autocommit_block" "$s_recipe"
 quiet "RENAME VALUE" "$s_rename"
+quiet "a value another migration adds (ADD VALUE)" "$s_added_before"
+reported "one value added elsewhere, one not" "$m_added_partly" "op.alter_column('orders', 'status'" error enum-values-not-added
 quiet "reordered values" "$s_reorder"
 quiet "no existing_type" "$s_no_existing" "$ENUM_RULES"
 quiet "a Python enum's values" "$s_class"
