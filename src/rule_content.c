@@ -649,9 +649,9 @@ static int check_enum_created(const struct ctx *c, size_t i)
 		return 0;
 	return REPORT(c, "enum-type-not-created", o,
 		      "%s uses enum type '%s' but does not create it (Alembic creates the enum "
-		      "types of op.create_table only), and no other migration of this directory "
-		      "does: unless the database has it from elsewhere, PostgreSQL fails here "
-		      "with: type \"%s\" does not exist",
+		      "types of op.create_table only), and no migration before it does: unless "
+		      "the database has it from elsewhere, PostgreSQL fails here with: type "
+		      "\"%s\" does not exist",
 		      o->kind == MLINT_OP_ADD_COLUMN ? "add_column" : "alter_column", e->name,
 		      e->name);
 }
@@ -1254,17 +1254,17 @@ int mlint_check_content_script_in(const struct mlint_script *s,
 
 /* ---- enum types and values across the directory ------------------------- *
  *
- * enum-type-not-created and enum-values-not-added judge one file; a type
- * another migration creates, or a value another migration adds, is there
- * when this one runs (as far as mlint tells: it does not check the order).
- * After the per-file rules, the findings of those two rules are held
- * against what the directory's other migrations do, read again from the
- * files that mention a type, and only when there is such a finding.
+ * enum-type-not-created and enum-values-not-added judge one file; a type an
+ * earlier migration creates, or a value an earlier migration adds, is there
+ * when this one runs. After the per-file rules, the findings of those two
+ * rules are held against what the migrations this one comes after (its
+ * ancestors by down_revision and depends_on) do, read again from the files
+ * that mention a type, and only when there is such a finding.
  */
 
 static const char NOT_CREATED[] = "enum-type-not-created";
 static const char NOT_ADDED[] = "enum-values-not-added";
-#define SEVERAL ((size_t)-1)
+#define NO_SCRIPT ((size_t)-1)
 
 /* `word` occurs in the bytes. */
 static int mentions(const char *p, size_t len, const char *word)
@@ -1277,6 +1277,17 @@ static int mentions(const char *p, size_t len, const char *word)
 	return 0;
 }
 
+/* Which scripts give a fact: the map's key -> the first of a list. */
+struct fact_giver {
+	size_t script, next;
+};
+
+struct enum_facts {
+	struct mlint_strmap first;   /* key -> index into givers */
+	struct fact_giver *givers;
+	size_t nr, alloc;
+};
+
 /* Map keys: "t" TYPE for a type created, "v" TYPE "\x1f" VALUE for a value
  * added (ADD VALUE, RENAME VALUE ... TO). 0 when too long. */
 static int enum_key(char *key, size_t n, char kind, const char *type, const char *value)
@@ -1285,21 +1296,27 @@ static int enum_key(char *key, size_t n, char kind, const char *type, const char
 	return len > 0 && (size_t)len < n;
 }
 
-/* Records that script k gives `key` (SEVERAL when another script does too). */
-static int note_fact(struct mlint_strmap *facts, const char *key, size_t k)
+static int note_fact(struct enum_facts *facts, const char *key, size_t k)
 {
 	/* the map's own value, found through its const lookup */
-	size_t *at = (size_t *)mlint_strmap_find(facts, key);
-	if (at) {
-		*at = *at == k ? k : SEVERAL;
+	size_t *head = (size_t *)mlint_strmap_find(&facts->first, key);
+
+	if (head && facts->givers[*head].script == k)
+		return 0;
+	if (MLINT_ARRAY_GROW(facts->givers, facts->alloc, facts->nr + 1) < 0)
+		return MLINT_ERROR;
+	facts->givers[facts->nr].script = k;
+	facts->givers[facts->nr].next = head ? *head : NO_SCRIPT;
+	if (head) {
+		*head = facts->nr++;
 		return 0;
 	}
-	return mlint_strmap_add(facts, key, k);
+	return mlint_strmap_add(&facts->first, key, facts->nr++);
 }
 
-/* What the upgrades of script k do to enum types, into `facts`. `m` is the
- * script scanned again (the load dropped its call lists). */
-static int add_enum_facts(struct mlint_strmap *facts, struct mlint_ops *ops,
+/* What the upgrades of script k do to enum types. `m` is the script
+ * scanned again (the load dropped its call lists). */
+static int add_enum_facts(struct enum_facts *facts, struct mlint_ops *ops,
 			  const struct mlint_script *s, const struct mlint_migration *m, size_t k)
 {
 	char key[1024];
@@ -1328,7 +1345,7 @@ static int add_enum_facts(struct mlint_strmap *facts, struct mlint_ops *ops,
 /* The facts of sd's migrations, from the files that mention an enum or a
  * type (scanned again: the load dropped the call lists once the per-file
  * rules had read them). */
-static int enum_facts(const struct mlint_scriptdir *sd, struct mlint_strmap *facts)
+static int read_enum_facts(const struct mlint_scriptdir *sd, struct enum_facts *facts)
 {
 	struct mlint_ops ops;
 	int error = 0;
@@ -1354,15 +1371,71 @@ static int enum_facts(const struct mlint_scriptdir *sd, struct mlint_strmap *fac
 
 struct enum_filter {
 	const struct mlint_scriptdir *sd;
-	const struct mlint_strmap *facts;
+	struct enum_facts facts;
+	size_t *node_of;       /* script -> graph node, NO_SCRIPT */
+	unsigned char *before; /* scripts that run before `of` (its ancestors) */
+	size_t *queue;
+	size_t of;             /* the script `before` is for, NO_SCRIPT */
+	int error;
 };
 
-/* Another migration than x's gives `key`. */
-static int given_elsewhere(const struct enum_filter *ef, const struct mlint_finding *x,
-			   const char *key)
+/* The script of a finding (sd->scripts is sorted by path). */
+static size_t script_of(const struct mlint_scriptdir *sd, const char *path)
 {
-	const size_t *at = mlint_strmap_find(ef->facts, key);
-	return at && (*at == SEVERAL || strcmp(ef->sd->scripts[*at].path, x->path) != 0);
+	size_t lo = 0, hi = sd->nr_scripts;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(sd->scripts[mid].path, path);
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NO_SCRIPT;
+}
+
+/* ef->before = the scripts of the ancestors of script k's node (parents
+ * and depends_on, transitively). A script without a node (its revision
+ * unread): every other script, as mlint cannot tell. */
+static void mark_before(struct enum_filter *ef, size_t k)
+{
+	const struct mlint_graph *g = &ef->sd->graph;
+	size_t head = 0, tail = 0, node = k < ef->sd->nr_scripts ? ef->node_of[k] : NO_SCRIPT;
+
+	ef->of = k;
+	memset(ef->before, node == NO_SCRIPT, ef->sd->nr_scripts);
+	if (node == NO_SCRIPT)
+		return;
+	ef->queue[tail++] = node;
+	while (head < tail) {
+		const struct mlint_graph_node *n = &g->nodes[ef->queue[head++]];
+		for (size_t j = 0; j < n->nr_parents + n->nr_deps; j++) {
+			size_t p = j < n->nr_parents ? n->parents[j] : n->deps[j - n->nr_parents];
+			size_t script = ef->sd->inputs[g->nodes[p].input].tag;
+			if (script >= ef->sd->nr_scripts || ef->before[script])
+				continue;
+			ef->before[script] = 1;
+			ef->queue[tail++] = p;
+		}
+	}
+}
+
+/* A migration that runs before x's gives `key`. */
+static int given_before(struct enum_filter *ef, const struct mlint_finding *x, const char *key)
+{
+	const size_t *head = mlint_strmap_find(&ef->facts.first, key);
+	size_t k = script_of(ef->sd, x->path);
+
+	if (!head || k == NO_SCRIPT)
+		return 0;
+	if (ef->of != k)
+		mark_before(ef, k);
+	for (size_t g = *head; g != NO_SCRIPT; g = ef->facts.givers[g].next)
+		if (ef->facts.givers[g].script != k && ef->before[ef->facts.givers[g].script])
+			return 1;
+	return 0;
 }
 
 /* The text of `message` between `before` and `after` (the rule's own
@@ -1382,9 +1455,10 @@ static int between(const char *message, const char *before, const char *after, c
 }
 
 /* Every value the enum-values-not-added message lists ('a', 'b') is added
- * by another migration. A list cut short ("...") is not known in full. */
-static int values_given_elsewhere(const struct enum_filter *ef, const struct mlint_finding *x,
-				  const char *type)
+ * by a migration that runs before. A list cut short ("...") is not known
+ * in full. */
+static int values_given_before(struct enum_filter *ef, const struct mlint_finding *x,
+			       const char *type)
 {
 	char list[512], key[1024];
 	char *p, *q;
@@ -1400,7 +1474,7 @@ static int values_given_elsewhere(const struct enum_filter *ef, const struct mli
 			*q = '\0';
 			q += 4;
 		}
-		if (!enum_key(key, sizeof(key), 'v', type, p) || !given_elsewhere(ef, x, key))
+		if (!enum_key(key, sizeof(key), 'v', type, p) || !given_before(ef, x, key))
 			return 0;
 	}
 	return 1;
@@ -1408,33 +1482,57 @@ static int values_given_elsewhere(const struct enum_filter *ef, const struct mli
 
 static int keep_enum_finding(void *ctx, const struct mlint_finding *x)
 {
-	const struct enum_filter *ef = ctx;
+	struct enum_filter *ef = ctx;
 	char type[512], key[1024];
 
 	if (strcmp(x->rule, NOT_CREATED) == 0)
 		return !between(x->message, "enum type '", "' but ", type, sizeof(type)) ||
-		       !enum_key(key, sizeof(key), 't', type, NULL) || !given_elsewhere(ef, x, key);
+		       !enum_key(key, sizeof(key), 't', type, NULL) || !given_before(ef, x, key);
 	if (strcmp(x->rule, NOT_ADDED) == 0)
 		return !between(x->message, "enum type '", "' with the new value", type,
-				sizeof(type)) || !values_given_elsewhere(ef, x, type);
+				sizeof(type)) || !values_given_before(ef, x, type);
 	return 1;
+}
+
+static int wants_enum_pass(const struct mlint_findings *out)
+{
+	for (size_t i = 0; i < out->nr; i++)
+		if (strcmp(out->items[i].rule, NOT_CREATED) == 0 ||
+		    strcmp(out->items[i].rule, NOT_ADDED) == 0)
+			return 1;
+	return 0;
 }
 
 int mlint_check_enum_types(const struct mlint_scriptdir *sd, struct mlint_findings *out)
 {
-	struct mlint_strmap facts = MLINT_STRMAP_INIT;
-	struct enum_filter ef = {sd, &facts};
-	size_t i;
+	struct enum_filter ef;
+	size_t n = sd->nr_scripts ? sd->nr_scripts : 1;
 	int error;
 
-	for (i = 0; i < out->nr; i++)
-		if (strcmp(out->items[i].rule, NOT_CREATED) == 0 ||
-		    strcmp(out->items[i].rule, NOT_ADDED) == 0)
-			break;
-	if (i == out->nr)
+	if (!wants_enum_pass(out))
 		return 0;
-	if ((error = enum_facts(sd, &facts)) == 0)
+	memset(&ef, 0, sizeof(ef));
+	ef.sd = sd;
+	ef.of = NO_SCRIPT;
+	if (!(ef.node_of = malloc(n * sizeof(*ef.node_of))) || !(ef.before = malloc(n)) ||
+	    !(ef.queue = malloc((sd->graph.nr_nodes + 1) * sizeof(*ef.queue)))) {
+		error = mlint_error_set("out of memory");
+		goto done;
+	}
+	for (size_t k = 0; k < sd->nr_scripts; k++)
+		ef.node_of[k] = NO_SCRIPT;
+	for (size_t i = 0; i < sd->graph.nr_nodes; i++) {
+		size_t script = sd->inputs[sd->graph.nodes[i].input].tag;
+		if (script < sd->nr_scripts)
+			ef.node_of[script] = i;
+	}
+	if ((error = read_enum_facts(sd, &ef.facts)) == 0)
 		mlint_findings_filter(out, keep_enum_finding, &ef);
-	mlint_strmap_release(&facts);
+done:
+	mlint_strmap_release(&ef.facts.first);
+	free(ef.facts.givers);
+	free(ef.node_of);
+	free(ef.before);
+	free(ef.queue);
 	return error;
 }

@@ -216,7 +216,10 @@ reported "a value removed" "$m_removed" "op.alter_column('orders', 'status'" war
 quiet "a value removed: no added" "$m_removed" enum-values-not-added
 reported "add_column with a new type" "$m_new_col" "op.add_column('orders'" error enum-type-not-created
 assert_contains "add_column: the error PostgreSQL raises" "$OUT" 'type "feeling" does not exist'
-quiet "types other migrations create (create_table, a later one too)" "$s_earlier"
+reported "a type only a later migration creates" "$s_earlier" "sa.Column('kind2'" error enum-type-not-created
+quiet "a type an earlier migration's create_table creates" "$s_earlier" "enum-values-not-added enum-cast-without-using"
+assert_not_contains "an earlier migration's type: status3 is fine" "$OUT" "enum type 'status' but does not create"
+
 reported "another enum type, not created" "$m_other" "op.alter_column('orders', 'status'" error enum-type-not-created
 reported "another enum type, no USING" "$m_other" "op.alter_column('orders', 'status'" error enum-cast-without-using
 reported "string to enum, no USING" "$m_string" "op.alter_column('orders', 'code'" error enum-cast-without-using
