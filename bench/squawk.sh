@@ -133,7 +133,9 @@ mlint_pg = set("""not-null-without-default create-index-not-concurrently alter-c
   rename-column add-column-rewrite concurrently-in-transaction drop-index-not-concurrently
   set-not-null constraint-not-valid add-unique-constraint add-primary-key
   reindex-not-concurrently detach-partition-not-concurrently vacuum-full-or-cluster
-  enum-add-value update-under-lock commit-in-migration missing-lock-timeout""".split())
+  enum-add-value update-under-lock commit-in-migration missing-lock-timeout
+  enum-values-not-added enum-values-not-removed enum-type-not-created enum-cast-without-using
+  enum-type-created-twice""".split())
 squawk_blanket = {"require-lock-timeout", "require-statement-timeout", "prefer-robust-stmts"}
 def squawk_focus(r):
     return r not in squawk_blanket and not r.startswith("prefer-")

@@ -177,6 +177,8 @@ int mlint_check_files(const struct mlint_scriptdir *sd, const struct mlint_rules
 		error = mlint_scriptdir_sources_ok(sd);
 	if (error == 0)
 		error = mlint_file_checker_take(fc, out);
+	if (error == 0) /* what the per-file findings need from the whole directory */
+		error = mlint_check_enum_types(sd, out);
 	mlint_file_checker_free(fc);
 	return error;
 }

@@ -950,6 +950,7 @@ static int check_dir(struct run *r, size_t i, struct mlint_findings *out)
 
 	if (mlint_check_scan(sd, out) < 0 || mlint_check_graph(sd, out) < 0 ||
 	    mlint_file_checker_take(r->checkers[i], out) < 0 ||
+	    mlint_check_enum_types(sd, out) < 0 ||
 	    mlint_check_config(r->p, sd, out) < 0 || mlint_check_imports(r->p, sd, out) < 0 ||
 	    mlint_check_naming(sd, out) < 0 ||
 	    (git_ready(r) && mlint_check_git(r->g, r->p, sd, &res->change, out) < 0) ||

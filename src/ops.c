@@ -60,6 +60,8 @@ static const char *const kind_names[] = {
 	[MLINT_OP_SET_SETTING] = "set",
 	[MLINT_OP_EXECUTE_UNPARSED] = "execute_unparsed",
 	[MLINT_OP_LOOP_DML] = "loop_dml",
+	[MLINT_OP_CREATE_TYPE] = "create_type",
+	[MLINT_OP_ALTER_TYPE_RENAME_VALUE] = "alter_type_rename_value",
 };
 
 const char *mlint_op_kind_name(enum mlint_op_kind kind)
@@ -444,6 +446,232 @@ static struct mlint_op *new_op(struct reader *r, const struct mlint_call *c, enu
 	return o;
 }
 
+/* ---- enum types ---------------------------------------------------------- */
+
+static int span_has(const struct reader *r, const struct mlint_call *c, const char *word);
+static const char *kw_value(const struct reader *r, const struct mlint_call *c, const char *word);
+
+/* `word=True` in the call's text. */
+static int kw_true(const struct reader *r, const struct mlint_call *c, const char *word)
+{
+	const char *v = kw_value(r, c, word), *end = r->src + c->end;
+	return v && (size_t)(end - v) > 4 && memcmp(v, "True", 4) == 0 && !is_ident(v[4]);
+}
+
+/* `n` bytes aligned for any object, from the ops' arena. */
+static void *arena_object(struct reader *r, size_t n)
+{
+	const uintptr_t align = sizeof(long double) > sizeof(void *) ? sizeof(long double)
+								    : sizeof(void *);
+	char *p = mlint_arena_alloc(&r->out->strings, n + align);
+	return p ? (void *)(((uintptr_t)p + align - 1) & ~(align - 1)) : NULL;
+}
+
+/* Whether the callee whose last name is token `open - 1` is an enum type:
+ * sa.Enum, Enum, postgresql.ENUM, ENUM (not mysql.ENUM). */
+static int is_enum_callee(const struct reader *r, size_t open)
+{
+	if (open == 0 || !(tok_eq(r, open - 1, "Enum") || tok_eq(r, open - 1, "ENUM")))
+		return 0;
+	return !(open >= 3 && r->toks[open - 2].kind == '.' && tok_eq(r, open - 3, "mysql"));
+}
+
+/* The next argument of the call whose argument list ends at token `close`,
+ * from token *at on: 1 with *a filled, 0 when none is left. Unlike
+ * split_args() without a limit: an enum may have hundreds of values. */
+static int next_arg(const struct reader *r, size_t *at, size_t close, struct arg *a)
+{
+	while (*at < close) {
+		size_t start = *at, i;
+		unsigned depth = 0;
+		for (i = start; i < close; i++) {
+			int k = r->toks[i].kind;
+			if (k == '(' || k == '[' || k == '{')
+				depth++;
+			else if ((k == ')' || k == ']' || k == '}') && depth)
+				depth--;
+			else if (k == ',' && !depth)
+				break;
+		}
+		*at = i + 1;
+		if (i == start)
+			continue; /* a trailing comma */
+		a->kw = NO_TOKEN;
+		a->a = start;
+		a->b = i;
+		if (i > start + 2 && r->toks[start].kind == MLINT_TOK_NAME &&
+		    r->toks[start + 1].kind == '=') {
+			a->kw = start;
+			a->a = start + 2;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/* The Enum(...) call whose '(' is token `open`: its name, values and
+ * create_type; NULL in *out when it is not a native enum type. */
+static int enum_from_open(struct reader *r, size_t open, const struct mlint_enum_type **out)
+{
+	size_t close = closing(r, open), at = open + 1, nr_pos = 0;
+	struct arg a, name_arg = {NO_TOKEN, 0, 0};
+	struct mlint_enum_type *e;
+	const char **values;
+	int error;
+
+	*out = NULL;
+	if (!(e = arena_object(r, sizeof(*e))))
+		return MLINT_ERROR;
+	memset(e, 0, sizeof(*e));
+	e->values_known = 1;
+	e->postgresql = tok_eq(r, open - 1, "ENUM");
+	while (next_arg(r, &at, close, &a)) {
+		if (a.kw == NO_TOKEN)
+			nr_pos++;
+		else if (tok_eq(r, a.kw, "native_enum") && tri_of(r, &a) != MLINT_TRI_YES)
+			return 0; /* native_enum=False: a VARCHAR, no type of its own */
+		else if (tok_eq(r, a.kw, "create_type"))
+			e->no_create = tri_of(r, &a) == MLINT_TRI_NO;
+		else if (tok_eq(r, a.kw, "name"))
+			name_arg = a;
+	}
+	if (!(values = arena_object(r, (nr_pos ? nr_pos : 1) * sizeof(*values))))
+		return MLINT_ERROR;
+	for (at = open + 1; next_arg(r, &at, close, &a);) {
+		const char *v = NULL;
+		if (a.kw != NO_TOKEN)
+			continue;
+		/* a Python enum class, *values, a variable: values not known */
+		if (!all_plain(r, a.a, a.b)) {
+			e->values_known = 0;
+			continue;
+		}
+		if ((error = decode_run(r, a.a, a.b, &v)) < 0)
+			return error;
+		values[e->nr_values++] = v;
+	}
+	e->values = values;
+	if (name_arg.kw != NO_TOKEN && (error = string_of(r, &name_arg, &e->name)) < 0)
+		return error;
+	*out = e;
+	return 0;
+}
+
+/* A type argument that is an Enum(...) call. */
+static int enum_of(struct reader *r, const struct arg *a, const struct mlint_enum_type **out)
+{
+	size_t open = a ? value_call_open(r, a) : NO_TOKEN;
+
+	*out = NULL;
+	if (open == NO_TOKEN || !is_enum_callee(r, open))
+		return 0;
+	return enum_from_open(r, open, out);
+}
+
+/* A call's text that is an Enum(...) call on its own (tokenized here). */
+static int enum_of_call(struct reader *r, const struct mlint_call *c,
+			const struct mlint_enum_type **out)
+{
+	size_t open = 0;
+	int error;
+
+	*out = NULL;
+	if ((error = tokenize(r, r->src + c->off, c->end - c->off)) < 0)
+		return error;
+	while (open < r->nr && r->toks[open].kind != '(')
+		open++;
+	if (open == r->nr || !is_enum_callee(r, open))
+		return 0;
+	return enum_from_open(r, open, out);
+}
+
+static int is_enum_name(const char *callee)
+{
+	return ends_with(callee, "Enum") || ends_with(callee, "ENUM");
+}
+
+static int add_create_type(struct reader *r, const struct mlint_call *c,
+			   const struct mlint_enum_type *e)
+{
+	struct mlint_op *o = new_op(r, c, MLINT_OP_CREATE_TYPE);
+
+	if (!o)
+		return MLINT_ERROR;
+	o->name = e ? e->name : NULL;
+	o->enum_type = e;
+	return 0;
+}
+
+/* The enum types an op.create_table creates: one for each Enum(...) among
+ * its arguments (Alembic emits CREATE TYPE before CREATE TABLE), unless
+ * create_type=False. */
+static int create_table_types(struct reader *r, const struct mlint_call *c)
+{
+	const struct mlint_call *n, *last = r->m->calls + r->m->nr_calls;
+	const struct mlint_enum_type *e;
+	int error;
+
+	for (n = c + 1; n < last && n->off < c->end; n++) {
+		if (!is_enum_name(n->name))
+			continue;
+		if ((error = enum_of_call(r, n, &e)) < 0)
+			return error;
+		/* sa.Enum ignores create_type=False (SQLAlchemy takes it for
+		 * postgresql.ENUM only): create_table still creates the type */
+		if (!e || (e->no_create && e->postgresql))
+			continue;
+		if ((error = add_create_type(r, c, e)) < 0)
+			return error;
+		/* at the Enum's line, still part of the create_table call */
+		r->out->items[r->out->nr - 1].by_create_table = 1;
+		r->out->items[r->out->nr - 1].line = n->line;
+		r->out->items[r->out->nr - 1].col = n->col;
+	}
+	return 0;
+}
+
+/*
+ * X.create(bind...) creating an enum type: sa.Enum(..., name='x').create(
+ * op.get_bind()) (the extractor records the chained call as `create` right
+ * after the Enum call) or NAME.create(...) with a bind, the type held in a
+ * variable (which type is not known). 1 when it was one.
+ */
+static int enum_create_call(struct reader *r, const struct mlint_call *c, const char *dot)
+{
+	const struct mlint_function *f = &r->m->functions[c->function];
+	const struct mlint_call *p = NULL, *first = r->m->calls + f->first_call;
+	const struct mlint_enum_type *e;
+	int error;
+
+	if (strcmp(dot ? dot + 1 : c->name, "create") != 0)
+		return 0;
+	if (dot) {
+		/* variable.create(bind): any type; op.X / batch_op.X are not types */
+		if (memchr(c->name, '.', (size_t)(dot - c->name)) || prefix_is(c->name,
+		    (size_t)(dot - c->name), OP_NAME) || !span_has(r, c, "bind"))
+			return 0;
+		if ((error = add_create_type(r, c, NULL)) < 0)
+			return error;
+		r->out->items[r->out->nr - 1].if_exists = kw_true(r, c, "checkfirst")
+								  ? MLINT_TRI_YES : MLINT_TRI_UNSET;
+		return 1;
+	}
+	if (c->off == 0 || r->src[c->off - 1] != '.')
+		return 0;
+	/* back over the Enum's own nested calls (a few) to the Enum */
+	for (size_t back = (size_t)(c - first), seen = 0; back-- > 0 && !p && seen++ < 64;)
+		if (first[back].end == c->off - 1)
+			p = &first[back];
+	if (!p || !is_enum_name(p->name))
+		return 0;
+	if ((error = enum_of_call(r, p, &e)) < 0 || (error = add_create_type(r, c, e)) < 0)
+		return error;
+	/* checkfirst=True: skipped when the type exists (on a live database) */
+	r->out->items[r->out->nr - 1].if_exists = kw_true(r, c, "checkfirst") ? MLINT_TRI_YES
+									 : MLINT_TRI_UNSET;
+	return 1;
+}
+
 /* A Column(...) value: name, type, nullable, server_default and what makes
  * PostgreSQL fill it row by row. */
 static int read_column(struct reader *r, const struct arg *col, struct mlint_op *o)
@@ -469,6 +697,7 @@ static int read_column(struct reader *r, const struct arg *col, struct mlint_op 
 	    r->toks[type->a].kind == MLINT_TOK_STRING)
 		type = NULL;
 	if ((error = source_of(r, type, &o->type)) < 0 ||
+	    (error = enum_of(r, type, &o->enum_type)) < 0 ||
 	    (error = source_of(r, o->has_default ? dflt : NULL, &o->server_default)) < 0)
 		return error;
 	o->default_volatile = mlint_sql_default_is_volatile(o->server_default);
@@ -504,9 +733,13 @@ static int read_alter_column(struct reader *r, const struct arg *args, size_t nr
 	o->nullable = tri_of(r, get_arg(r, args, nr, NO_TOKEN, "nullable"));
 	o->existing_nullable = tri_of(r, get_arg(r, args, nr, NO_TOKEN, "existing_nullable"));
 	o->has_default = dflt && !value_is(r, dflt, "None");
+	o->has_using = get_arg(r, args, nr, NO_TOKEN, "postgresql_using") != NULL;
 	if ((error = source_of(r, get_arg(r, args, nr, NO_TOKEN, "type_"), &o->type)) < 0 ||
 	    (error = source_of(r, get_arg(r, args, nr, NO_TOKEN, "existing_type"),
 			       &o->existing_type)) < 0 ||
+	    (error = enum_of(r, get_arg(r, args, nr, NO_TOKEN, "type_"), &o->enum_type)) < 0 ||
+	    (error = enum_of(r, get_arg(r, args, nr, NO_TOKEN, "existing_type"),
+			     &o->existing_enum)) < 0 ||
 	    (error = source_of(r, o->has_default ? dflt : NULL, &o->server_default)) < 0 ||
 	    (error = string_of(r, get_arg(r, args, nr, NO_TOKEN, "new_column_name"),
 			       &new_name)) < 0)
@@ -701,7 +934,8 @@ enum span_word {
 	W_HASH, W_BACKSLASH, W_STARSTAR, W_NAME_KW, W_SERVER_DEFAULT, W_IDENTITY, W_COMPUTED,
 	W_PRIMARY_KEY, W_CONCURRENTLY, W_IF, W_SERIAL_UPPER, W_SERIAL, W_NOT_NULLABLE,
 	W_UNIQUE_TRUE, W_DEFAULT, W_AUTOINCREMENT, W_SCHEMA, W_TYPE_KW, W_COMMENT,
-	W_SOURCE_TABLE, W_INDEX_NAME, W_TABLE_NAME_KW, W_NEW, W_EXISTING_TYPE,
+	W_SOURCE_TABLE, W_INDEX_NAME, W_TABLE_NAME_KW, W_NEW, W_EXISTING_TYPE, W_ENUM,
+	W_ENUM_UPPER,
 	NR_SPAN_WORDS
 };
 
@@ -721,7 +955,7 @@ static const struct {
 	W(W_AUTOINCREMENT, "autoincrement"), W(W_SCHEMA, "schema"), W(W_TYPE_KW, "type_="),
 	W(W_COMMENT, "comment"), W(W_SOURCE_TABLE, "source_table"),
 	W(W_INDEX_NAME, "index_name"), W(W_TABLE_NAME_KW, "table_name="), W(W_NEW, "new_"),
-	W(W_EXISTING_TYPE, "existing_type"),
+	W(W_EXISTING_TYPE, "existing_type"), W(W_ENUM, "Enum"), W(W_ENUM_UPPER, "ENUM"),
 #undef W
 };
 
@@ -889,7 +1123,7 @@ static const uint32_t plain_breakers =
 	WORD(W_SERVER_DEFAULT) | WORD(W_IDENTITY) | WORD(W_COMPUTED) | WORD(W_PRIMARY_KEY) |
 	WORD(W_CONCURRENTLY) | WORD(W_IF) | WORD(W_SERIAL_UPPER) | WORD(W_SERIAL) |
 	WORD(W_NOT_NULLABLE) | WORD(W_UNIQUE_TRUE) | WORD(W_DEFAULT) | WORD(W_AUTOINCREMENT) |
-	WORD(W_SCHEMA);
+	WORD(W_SCHEMA) | WORD(W_ENUM) | WORD(W_ENUM_UPPER);
 
 static int plain_call(struct reader *r, const struct mlint_call *c)
 {
@@ -1043,7 +1277,9 @@ static int add_call_op(struct reader *r, const struct mlint_call *c, const struc
 	if (me->shape == SHAPE_TABLE && c->first_arg) {
 		/* a create_table can be long: its name is enough */
 		o->table = c->first_arg;
-		if (me->kind == MLINT_OP_CREATE_TABLE || !memchr(r->src + c->off, '=', c->end - c->off))
+		if (me->kind == MLINT_OP_CREATE_TABLE)
+			return r->flags & MLINT_OPS_NAMES ? 0 : create_table_types(r, c);
+		if (!memchr(r->src + c->off, '=', c->end - c->off))
 			return 0;
 	}
 	{
@@ -1066,6 +1302,9 @@ static int add_call_op(struct reader *r, const struct mlint_call *c, const struc
 	for (size_t i = index; i < r->out->nr; i++)
 		if (batch && !r->out->items[i].table)
 			r->out->items[i].table = batch_table;
+	/* create_table(name_in_a_variable, ...) */
+	if (me->kind == MLINT_OP_CREATE_TABLE && !(r->flags & MLINT_OPS_NAMES))
+		return create_table_types(r, c);
 	return 0;
 }
 
@@ -1187,6 +1426,8 @@ int mlint_ops_read_with(struct mlint_ops *out, const struct mlint_migration *m,
 		}
 		if ((me = classify(m, c, dot, &batch, &batch_table)) != NULL)
 			error = add_call_op(&r, c, me, batch, batch_table);
+		else if (!(flags & MLINT_OPS_NAMES) && (error = enum_create_call(&r, c, dot)) > 0)
+			error = 0;
 	}
 	free(r.toks);
 	return error;

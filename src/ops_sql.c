@@ -399,17 +399,29 @@ static int transaction_stmt(struct sql_reader *r, struct json_node *st)
 
 static int enum_stmt(struct sql_reader *r, struct json_node *st)
 {
-	const char *value = str_of(st, "newVal");
-	struct mlint_op *o = new_op(r, value && !str_of(st, "oldVal") ? MLINT_OP_ALTER_TYPE_ADD_VALUE
-							      : MLINT_OP_EXECUTE_DDL);
+	const char *value = str_of(st, "newVal"), *old = str_of(st, "oldVal");
+	struct mlint_op *o = new_op(r, !value ? MLINT_OP_EXECUTE_DDL
+				    : old ? MLINT_OP_ALTER_TYPE_RENAME_VALUE
+				    : MLINT_OP_ALTER_TYPE_ADD_VALUE);
 	int error;
 
 	if (!o)
 		return MLINT_ERROR;
 	o->if_exists = bool_of(st, "skipIfNewValExists") ? MLINT_TRI_YES : MLINT_TRI_NO;
-	if ((error = keep(r, last_name(json_get(st, "typeName")), &o->table)) < 0)
+	if ((error = keep(r, last_name(json_get(st, "typeName")), &o->table)) < 0 ||
+	    (error = keep(r, old, &o->name)) < 0)
 		return error;
 	return keep(r, value, &o->value);
+}
+
+/* CREATE TYPE x AS ENUM (...) */
+static int create_enum_stmt(struct sql_reader *r, struct json_node *st)
+{
+	struct mlint_op *o = new_op(r, MLINT_OP_CREATE_TYPE);
+
+	if (!o)
+		return MLINT_ERROR;
+	return keep(r, last_name(json_get(st, "typeName")), &o->name);
 }
 
 static int set_stmt(struct sql_reader *r, struct json_node *st)
@@ -466,6 +478,7 @@ static int statement(struct sql_reader *r, struct json_node *stmt)
 		if (strcmp(type, "InsertStmt") == 0) return dml(r, st, MLINT_DML_INSERT);
 		if (strcmp(type, "TransactionStmt") == 0) return transaction_stmt(r, st);
 		if (strcmp(type, "AlterEnumStmt") == 0) return enum_stmt(r, st);
+		if (strcmp(type, "CreateEnumStmt") == 0) return create_enum_stmt(r, st);
 		if (strcmp(type, "VariableSetStmt") == 0) return set_stmt(r, st);
 		if (strcmp(type, "SelectStmt") == 0) return 0;
 		return new_op(r, MLINT_OP_EXECUTE_DDL) ? 0 : MLINT_ERROR;

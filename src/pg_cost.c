@@ -209,8 +209,16 @@ int pg_type_change_is_binary(const char *from, const char *to)
 
 /* ---- operations to rows --------------------------------------------------- */
 
+int pg_keeps_enum(const struct mlint_op *o)
+{
+	const struct mlint_enum_type *e = o->enum_type, *x = o->existing_enum;
+	return e && x && e->name && x->name && strcmp(e->name, x->name) == 0 && !o->has_using;
+}
+
 static enum pg_case alter_column_case(const struct mlint_op *o)
 {
+	if (o->type && pg_keeps_enum(o))
+		return PG_ALTER_TYPE_BINARY;
 	if (o->type)
 		return pg_type_change_is_binary(o->existing_type, o->type) ? PG_ALTER_TYPE_BINARY
 									   : PG_ALTER_TYPE;

@@ -71,6 +71,10 @@ struct pg_cost {
 	const char *doc;        /* the PostgreSQL 15 documentation page */
 };
 
+/* An alter_column from an enum type to the same enum type (Alembic emits
+ * ALTER COLUMN ... TYPE <the same type>: no rewrite). */
+int pg_keeps_enum(const struct mlint_op *o);
+
 /* The row for `o` (PG_UNKNOWN's row when the model does not know). */
 const struct pg_cost *pg_cost_of(const struct mlint_op *o);
 

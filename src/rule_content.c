@@ -14,6 +14,7 @@
 #include <string.h>
 #include "mlint/check.h"
 #include "mlint/ops.h"
+#include "mlint/scriptdir.h"
 #include "check_files.h"
 #include "pg_cost.h"
 #include "strmap.h"
@@ -30,6 +31,8 @@ struct ctx {
 	int facts_built;
 	size_t first_exclusive;      /* see holds_exclusive(); NOT_FOUND */
 	struct line_cache *lines;
+	int sql_opaque;              /* the function runs SQL mlint cannot read */
+	int has_types;               /* the function creates an enum type */
 };
 
 static const char UPGRADE[] = "upgrade";
@@ -280,8 +283,9 @@ static int check_alter_type(const struct ctx *c, size_t i)
 	if (o->kind != MLINT_OP_ALTER_COLUMN || !o->type || !on_existing(c, i) ||
 	    column_is_new(c, i, o->table, o->column))
 		return 0;
-	/* VARCHAR(50) -> VARCHAR(100), VARCHAR -> TEXT: no rewrite on PostgreSQL */
-	if (c->pg && pg_type_change_is_binary(o->existing_type, o->type))
+	/* VARCHAR(50) -> VARCHAR(100), VARCHAR -> TEXT, an enum to itself: no
+	 * rewrite on PostgreSQL */
+	if (c->pg && (pg_type_change_is_binary(o->existing_type, o->type) || pg_keeps_enum(o)))
 		return 0;
 	return REPORT(c, "alter-column-type", o,
 		      "the type of column '%s' of '%s' changes%s%s: the database may rewrite (and "
@@ -491,6 +495,239 @@ static int check_enum(const struct ctx *c, size_t i)
 		      "VALUE fails in a transaction", or_q(o->value), or_q(o->table));
 }
 
+/* ---- enum types changed through sa.Enum / postgresql.ENUM ----------------- *
+ *
+ * Alembic renders alter_column(type_=Enum(...)) on PostgreSQL as ALTER
+ * COLUMN ... TYPE <name> (no ALTER TYPE), and add_column creates no type:
+ * only create_table emits CREATE TYPE for its Enum columns (tests/pg proves
+ * each claim below).
+ */
+
+static int enum_has(const struct mlint_enum_type *e, const char *v)
+{
+	for (size_t i = 0; i < e->nr_values; i++)
+		if (strcmp(e->values[i], v) == 0)
+			return 1;
+	return 0;
+}
+
+static int same_values(const struct mlint_enum_type *a, const struct mlint_enum_type *b)
+{
+	if (a->nr_values != b->nr_values)
+		return 0;
+	for (size_t i = 0; i < a->nr_values; i++)
+		if (!enum_has(b, a->values[i]))
+			return 0;
+	return 1;
+}
+
+/* SQL of the upgrade that gives type `type` value v (ADD VALUE v, RENAME
+ * VALUE ... TO v) or, `gone`, renames v away. */
+static int sql_changes_value(const struct ctx *c, const char *type, const char *v, int gone)
+{
+	for (size_t j = 0; j < c->ops->nr; j++) {
+		const struct mlint_op *o = &c->ops->items[j];
+		if (!same_name(o->table, type))
+			continue;
+		if (o->kind == MLINT_OP_ALTER_TYPE_ADD_VALUE && !gone && same_name(o->value, v))
+			return 1;
+		if (o->kind == MLINT_OP_ALTER_TYPE_RENAME_VALUE &&
+		    same_name(gone ? o->name : o->value, v))
+			return 1;
+	}
+	return 0;
+}
+
+/* A type created before operation i under that name (or under a name not
+ * known); `like`: only one whose values are like e's or not known. */
+static const struct mlint_op *type_created_before(const struct ctx *c, size_t i,
+						  const struct mlint_enum_type *e, int like)
+{
+	for (size_t j = 0; c->has_types && j < i; j++) {
+		const struct mlint_op *o = &c->ops->items[j];
+		const struct mlint_enum_type *t = o->enum_type;
+		if (o->kind != MLINT_OP_CREATE_TYPE || (o->name && !same_name(o->name, e->name)))
+			continue;
+		if (!like || !t || !t->values_known || same_values(t, e))
+			return o;
+	}
+	return NULL;
+}
+
+/* `name` is `word` or ends in `.word`. */
+static int ends_with_word(const char *name, const char *word)
+{
+	size_t n = strlen(name), w = strlen(word);
+	return n >= w && strcmp(name + n - w, word) == 0 && (n == w || name[n - w - 1] == '.');
+}
+
+/* An op.execute of the function whose SQL mlint cannot read (not a
+ * literal, or rejected by the parser): it may create or change any type. */
+static int opaque_sql(const struct ctx *c, size_t function)
+{
+	const struct mlint_migration *m = &c->s->m;
+	const struct mlint_function *f = &m->functions[function];
+
+	if (c->ops->nr_sql_unparsed)
+		return 1;
+	for (size_t k = f->first_call; k < f->first_call + f->nr_calls; k++) {
+		const struct mlint_call *call = &m->calls[k], *n = call + 1;
+		const char *dot = strrchr(call->name, '.');
+		if (call->first_arg || strcmp(dot ? dot + 1 : call->name, "execute") != 0)
+			continue;
+		/* op.execute(sa.text('...')): the text is read as SQL */
+		if (k + 1 < m->nr_calls && n->off < call->end && n->first_arg &&
+		    ends_with_word(n->name, "text"))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+/* The values of `a` missing from `b` (and not given by SQL): quoted, in
+ * `buf`; the count. */
+static size_t missing_values(const struct ctx *c, const struct mlint_enum_type *a,
+			     const struct mlint_enum_type *b, int gone, char *buf, size_t n)
+{
+	size_t nr = 0, len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < a->nr_values; i++) {
+		const char *v = a->values[i];
+		if (enum_has(b, v) || sql_changes_value(c, a->name, v, gone))
+			continue;
+		if (len < n) {
+			int w = snprintf(buf + len, n - len, "%s'%s'", nr ? ", " : "", v);
+			len = w < 0 ? n : len + (size_t)w;
+			if (len >= n && n > 4)
+				memcpy(buf + n - 4, "...", 4);
+		}
+		nr++;
+	}
+	return nr;
+}
+
+static int check_enum_values(const struct ctx *c, size_t i)
+{
+	const struct mlint_op *o = &c->ops->items[i];
+	const struct mlint_enum_type *e = o->enum_type, *x = o->existing_enum;
+	char added[160], removed[160];
+	size_t nr_added, nr_removed;
+
+	if (o->kind != MLINT_OP_ALTER_COLUMN || !e || !x || !e->name || !same_name(e->name, x->name) ||
+	    !e->values_known || !x->values_known || c->sql_opaque ||
+	    type_created_before(c, i, e, 1))
+		return 0;
+	nr_added = missing_values(c, e, x, 0, added, sizeof(added));
+	nr_removed = missing_values(c, x, e, 1, removed, sizeof(removed));
+	if (nr_added && REPORT(c, "enum-values-not-added", o,
+			       "column '%s' of '%s' gets enum type '%s' with the new value%s %s, "
+			       "but Alembic only emits ALTER COLUMN ... TYPE %s: on PostgreSQL the "
+			       "type keeps its old values, so writing %s fails (invalid input value "
+			       "for enum %s)", or_q(o->column), or_q(o->table), e->name,
+			       nr_added > 1 ? "s" : "", added, e->name, added, e->name) < 0)
+		return MLINT_ERROR;
+	if (nr_removed)
+		return REPORT(c, "enum-values-not-removed", o,
+			      "column '%s' of '%s' gets enum type '%s' without the value%s %s, but "
+			      "Alembic only emits ALTER COLUMN ... TYPE %s: on PostgreSQL the type "
+			      "keeps %s (a value goes away only when the type is recreated; a "
+			      "rename is ALTER TYPE ... RENAME VALUE)", or_q(o->column),
+			      or_q(o->table), e->name, nr_removed > 1 ? "s" : "", removed, e->name,
+			      nr_removed > 1 ? "them" : "it");
+	return 0;
+}
+
+/* The column gets an enum type other than the one it has (existing_type
+ * says what it has; without it nothing is known). */
+static int gets_other_enum(const struct mlint_op *o)
+{
+	const struct mlint_enum_type *e = o->enum_type, *x = o->existing_enum;
+
+	if (!e || !e->name)
+		return 0;
+	if (o->kind == MLINT_OP_ADD_COLUMN)
+		return 1;
+	return o->kind == MLINT_OP_ALTER_COLUMN && o->existing_type &&
+	       (!x || (x->name && strcmp(x->name, e->name) != 0));
+}
+
+static int check_enum_created(const struct ctx *c, size_t i)
+{
+	const struct mlint_op *o = &c->ops->items[i];
+	const struct mlint_enum_type *e = o->enum_type;
+
+	if (!gets_other_enum(o) || e->no_create || c->sql_opaque ||
+	    type_created_before(c, i, e, 0))
+		return 0;
+	return REPORT(c, "enum-type-not-created", o,
+		      "%s uses enum type '%s' but does not create it (Alembic creates the enum "
+		      "types of op.create_table only), and no migration before it does: unless "
+		      "the database has it from elsewhere, PostgreSQL fails here with: type "
+		      "\"%s\" does not exist",
+		      o->kind == MLINT_OP_ADD_COLUMN ? "add_column" : "alter_column", e->name,
+		      e->name);
+}
+
+static int check_enum_cast(const struct ctx *c, size_t i)
+{
+	const struct mlint_op *o = &c->ops->items[i];
+
+	if (o->kind != MLINT_OP_ALTER_COLUMN || o->has_using || !gets_other_enum(o))
+		return 0;
+	return REPORT(c, "enum-cast-without-using", o,
+		      "column '%s' of '%s' changes from %s to enum type '%s' without "
+		      "postgresql_using: PostgreSQL has no automatic cast to an enum type and "
+		      "fails (column \"%s\" cannot be cast automatically to type %s)",
+		      or_q(o->column), or_q(o->table), o->existing_type, o->enum_type->name,
+		      or_q(o->column), o->enum_type->name);
+}
+
+static int report_created_twice(const struct ctx *c, const struct mlint_op *o,
+				const struct mlint_op *first)
+{
+	return REPORT(c, "enum-type-created-twice", o,
+		      "%s creates enum type '%s' again (line %u created it): PostgreSQL fails "
+		      "with: type \"%s\" already exists", o->by_create_table
+		      ? "op.create_table" : o->source == MLINT_FROM_SQL ? "CREATE TYPE"
+		      : ".create(bind) without checkfirst=True", o->name, first->line, o->name);
+}
+
+/* Enum types created again, in one pass: op.create_table and CREATE TYPE
+ * create a type unconditionally, .create(bind) unless checkfirst=True. The
+ * create_tables of one migration share a memo in Alembic: the second one
+ * skips a type the first one created. SQL in between (a DROP TYPE, a
+ * rename) may make room again, and so may a type of unknown name. */
+static int check_enum_created_twice(const struct ctx *c)
+{
+	struct mlint_strmap made = MLINT_STRMAP_INIT;
+	int error = 0;
+
+	if (!c->has_types || c->sql_opaque)
+		return 0;
+	for (size_t i = 0; i < c->ops->nr && error == 0; i++) {
+		const struct mlint_op *o = &c->ops->items[i], *first;
+		const size_t *at;
+		if (o->kind == MLINT_OP_EXECUTE_DDL ||
+		    (o->kind == MLINT_OP_CREATE_TYPE && !o->name)) {
+			mlint_strmap_release(&made);
+			continue;
+		}
+		if (o->kind != MLINT_OP_CREATE_TYPE)
+			continue;
+		if (!(at = mlint_strmap_find(&made, o->name))) {
+			if (mlint_strmap_add(&made, o->name, i) < 0)
+				error = MLINT_ERROR;
+			continue;
+		}
+		first = &c->ops->items[*at];
+		if (o->if_exists != MLINT_TRI_YES && !(first->by_create_table && o->by_create_table))
+			error = report_created_twice(c, o, first);
+	}
+	mlint_strmap_release(&made);
+	return error;
+}
+
 /* Whether operation j holds ACCESS EXCLUSIVE on an existing table until
  * the migration commits. */
 static int holds_exclusive(const struct ctx *c, size_t j)
@@ -648,12 +885,17 @@ static const op_rule every_dialect[] = {
 static const op_rule postgresql_only[] = {
 	check_add_column, check_set_not_null, check_index, check_in_transaction,
 	check_constraint, check_maintenance, check_enum, check_update_under_lock,
+	check_enum_values, check_enum_created, check_enum_cast,
 };
 
 static int check_upgrade_ops(struct ctx *c)
 {
 	if (build_facts(c) < 0)
 		return MLINT_ERROR;
+	c->has_types = 0;
+	for (size_t j = 0; j < c->ops->nr && !c->has_types; j++)
+		c->has_types = c->ops->items[j].kind == MLINT_OP_CREATE_TYPE;
+	c->sql_opaque = c->pg && c->ops->nr && opaque_sql(c, c->ops->items[0].function);
 	c->first_exclusive = NOT_FOUND;
 	for (size_t j = 0; c->pg && j < c->ops->nr && c->first_exclusive == NOT_FOUND; j++)
 		if (holds_exclusive(c, j))
@@ -667,7 +909,7 @@ static int check_upgrade_ops(struct ctx *c)
 			if (postgresql_only[r](c, i) < 0)
 				return MLINT_ERROR;
 	}
-	if (c->pg && check_validate_same_transaction(c) < 0)
+	if (c->pg && (check_validate_same_transaction(c) < 0 || check_enum_created_twice(c) < 0))
 		return MLINT_ERROR;
 	return c->pg ? check_lock_timeout(c) : 0;
 }
@@ -1034,5 +1276,290 @@ int mlint_check_content_script_in(const struct mlint_script *s,
 	}
 	if (error == 0)
 		error = check_empty_upgrade(s, out);
+	return error;
+}
+
+/* ---- enum types and values across the directory ------------------------- *
+ *
+ * enum-type-not-created and enum-values-not-added judge one file; a type an
+ * earlier migration creates, or a value an earlier migration adds, is there
+ * when this one runs. After the per-file rules, the findings of those two
+ * rules are held against what the migrations this one comes after (its
+ * ancestors by down_revision and depends_on) do, read again from the files
+ * that mention a type, and only when there is such a finding.
+ */
+
+static const char NOT_CREATED[] = "enum-type-not-created";
+static const char NOT_ADDED[] = "enum-values-not-added";
+#define NO_SCRIPT ((size_t)-1)
+
+/* `word` occurs in the bytes. */
+static int mentions(const char *p, size_t len, const char *word)
+{
+	const char *end = p + len;
+	size_t n = strlen(word);
+	for (; (p = memchr(p, word[0], (size_t)(end - p))) != NULL && (size_t)(end - p) >= n; p++)
+		if (memcmp(p, word, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Which scripts give a fact: the map's key -> the first of a list. */
+struct fact_giver {
+	size_t script, next;
+};
+
+struct enum_facts {
+	struct mlint_strmap first;   /* key -> index into givers */
+	struct fact_giver *givers;
+	size_t nr, alloc;
+};
+
+/* Map keys: "t" TYPE for a type created, "v" TYPE "\x1f" VALUE for a value
+ * added (ADD VALUE, RENAME VALUE ... TO). 0 when too long. */
+static int enum_key(char *key, size_t n, char kind, const char *type, const char *value)
+{
+	int len = snprintf(key, n, "%c%s%s%s", kind, type, value ? "\x1f" : "", value ? value : "");
+	return len > 0 && (size_t)len < n;
+}
+
+static int note_fact(struct enum_facts *facts, const char *key, size_t k)
+{
+	/* the map's own value, found through its const lookup */
+	size_t *head = (size_t *)mlint_strmap_find(&facts->first, key);
+
+	if (head && facts->givers[*head].script == k)
+		return 0;
+	if (MLINT_ARRAY_GROW(facts->givers, facts->alloc, facts->nr + 1) < 0)
+		return MLINT_ERROR;
+	facts->givers[facts->nr].script = k;
+	facts->givers[facts->nr].next = head ? *head : NO_SCRIPT;
+	if (head) {
+		*head = facts->nr++;
+		return 0;
+	}
+	return mlint_strmap_add(&facts->first, key, facts->nr++);
+}
+
+/* What the upgrades of script k do to enum types. `m` is the script
+ * scanned again (the load dropped its call lists). */
+static int add_enum_facts(struct enum_facts *facts, struct mlint_ops *ops,
+			  const struct mlint_script *s, const struct mlint_migration *m, size_t k)
+{
+	char key[1024];
+
+	for (size_t f = 0; f < m->nr_functions; f++) {
+		if (!m->functions[f].is_upgrade)
+			continue;
+		mlint_ops_clear(ops);
+		if (mlint_ops_read(ops, m, s->source, s->source_len, f) < 0)
+			return MLINT_ERROR;
+		for (size_t i = 0; i < ops->nr; i++) {
+			const struct mlint_op *o = &ops->items[i];
+			int ok = 0;
+			if (o->kind == MLINT_OP_CREATE_TYPE && o->name)
+				ok = enum_key(key, sizeof(key), 't', o->name, NULL);
+			else if ((o->kind == MLINT_OP_ALTER_TYPE_ADD_VALUE ||
+				  o->kind == MLINT_OP_ALTER_TYPE_RENAME_VALUE) && o->table && o->value)
+				ok = enum_key(key, sizeof(key), 'v', o->table, o->value);
+			if (ok && note_fact(facts, key, k) < 0)
+				return MLINT_ERROR;
+		}
+	}
+	return 0;
+}
+
+/* The facts of sd's migrations, from the files that mention an enum or a
+ * type (scanned again: the load dropped the call lists once the per-file
+ * rules had read them). */
+static int read_enum_facts(const struct mlint_scriptdir *sd, struct enum_facts *facts)
+{
+	struct mlint_ops ops;
+	int error = 0;
+
+	mlint_ops_init(&ops);
+	for (size_t k = 0; k < sd->nr_scripts && error == 0; k++) {
+		const struct mlint_script *s = &sd->scripts[k];
+		struct mlint_migration m;
+		if (!s->is_migration || s->refused || !s->source ||
+		    !(mentions(s->source, s->source_len, "Enum") ||
+		      mentions(s->source, s->source_len, "ENUM") ||
+		      mentions(s->source, s->source_len, "TYPE") ||
+		      mentions(s->source, s->source_len, "type")))
+			continue;
+		mlint_migration_init(&m);
+		if ((error = mlint_migration_scan(&m, s->source, s->source_len)) == 0)
+			error = add_enum_facts(facts, &ops, s, &m, k);
+		mlint_migration_release(&m);
+	}
+	mlint_ops_release(&ops);
+	return error;
+}
+
+struct enum_filter {
+	const struct mlint_scriptdir *sd;
+	struct enum_facts facts;
+	size_t *node_of;       /* script -> graph node, NO_SCRIPT */
+	unsigned char *before; /* scripts that run before `of` (its ancestors) */
+	size_t *queue;
+	size_t of;             /* the script `before` is for, NO_SCRIPT */
+	int error;
+};
+
+/* The script of a finding (sd->scripts is sorted by path). */
+static size_t script_of(const struct mlint_scriptdir *sd, const char *path)
+{
+	size_t lo = 0, hi = sd->nr_scripts;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(sd->scripts[mid].path, path);
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NO_SCRIPT;
+}
+
+/* ef->before = the scripts of the ancestors of script k's node (parents
+ * and depends_on, transitively). A script without a node (its revision
+ * unread): every other script, as mlint cannot tell. */
+static void mark_before(struct enum_filter *ef, size_t k)
+{
+	const struct mlint_graph *g = &ef->sd->graph;
+	size_t head = 0, tail = 0, node = k < ef->sd->nr_scripts ? ef->node_of[k] : NO_SCRIPT;
+
+	ef->of = k;
+	memset(ef->before, node == NO_SCRIPT, ef->sd->nr_scripts);
+	if (node == NO_SCRIPT)
+		return;
+	ef->queue[tail++] = node;
+	while (head < tail) {
+		const struct mlint_graph_node *n = &g->nodes[ef->queue[head++]];
+		for (size_t j = 0; j < n->nr_parents + n->nr_deps; j++) {
+			size_t p = j < n->nr_parents ? n->parents[j] : n->deps[j - n->nr_parents];
+			size_t script = ef->sd->inputs[g->nodes[p].input].tag;
+			if (script >= ef->sd->nr_scripts || ef->before[script])
+				continue;
+			ef->before[script] = 1;
+			ef->queue[tail++] = p;
+		}
+	}
+}
+
+/* A migration that runs before x's gives `key`. */
+static int given_before(struct enum_filter *ef, const struct mlint_finding *x, const char *key)
+{
+	const size_t *head = mlint_strmap_find(&ef->facts.first, key);
+	size_t k = script_of(ef->sd, x->path);
+
+	if (!head || k == NO_SCRIPT)
+		return 0;
+	if (ef->of != k)
+		mark_before(ef, k);
+	for (size_t g = *head; g != NO_SCRIPT; g = ef->facts.givers[g].next)
+		if (ef->facts.givers[g].script != k && ef->before[ef->facts.givers[g].script])
+			return 1;
+	return 0;
+}
+
+/* The text of `message` between `before` and `after` (the rule's own
+ * wording, written by check_enum_created() / check_enum_values()). */
+static int between(const char *message, const char *before, const char *after, char *out,
+		   size_t n)
+{
+	const char *p = strstr(message, before), *q;
+	if (!p)
+		return 0;
+	p += strlen(before);
+	if (!(q = strstr(p, after)) || (size_t)(q - p) >= n)
+		return 0;
+	memcpy(out, p, (size_t)(q - p));
+	out[q - p] = '\0';
+	return 1;
+}
+
+/* Every value the enum-values-not-added message lists ('a', 'b') is added
+ * by a migration that runs before. A list cut short ("...") is not known
+ * in full. */
+static int values_given_before(struct enum_filter *ef, const struct mlint_finding *x,
+			       const char *type)
+{
+	char list[512], key[1024];
+	char *p, *q;
+	size_t n;
+
+	if ((!between(x->message, "with the new values ", ", but Alembic", list, sizeof(list)) &&
+	     !between(x->message, "with the new value ", ", but Alembic", list, sizeof(list))) ||
+	    (n = strlen(list)) < 2 || list[0] != '\'' || list[n - 1] != '\'')
+		return 0;
+	list[n - 1] = '\0';
+	for (p = list + 1; p; p = q) {
+		if ((q = strstr(p, "', '")) != NULL) {
+			*q = '\0';
+			q += 4;
+		}
+		if (!enum_key(key, sizeof(key), 'v', type, p) || !given_before(ef, x, key))
+			return 0;
+	}
+	return 1;
+}
+
+static int keep_enum_finding(void *ctx, const struct mlint_finding *x)
+{
+	struct enum_filter *ef = ctx;
+	char type[512], key[1024];
+
+	if (strcmp(x->rule, NOT_CREATED) == 0)
+		return !between(x->message, "enum type '", "' but ", type, sizeof(type)) ||
+		       !enum_key(key, sizeof(key), 't', type, NULL) || !given_before(ef, x, key);
+	if (strcmp(x->rule, NOT_ADDED) == 0)
+		return !between(x->message, "enum type '", "' with the new value", type,
+				sizeof(type)) || !values_given_before(ef, x, type);
+	return 1;
+}
+
+static int wants_enum_pass(const struct mlint_findings *out)
+{
+	for (size_t i = 0; i < out->nr; i++)
+		if (strcmp(out->items[i].rule, NOT_CREATED) == 0 ||
+		    strcmp(out->items[i].rule, NOT_ADDED) == 0)
+			return 1;
+	return 0;
+}
+
+int mlint_check_enum_types(const struct mlint_scriptdir *sd, struct mlint_findings *out)
+{
+	struct enum_filter ef;
+	size_t n = sd->nr_scripts ? sd->nr_scripts : 1;
+	int error;
+
+	if (!wants_enum_pass(out))
+		return 0;
+	memset(&ef, 0, sizeof(ef));
+	ef.sd = sd;
+	ef.of = NO_SCRIPT;
+	if (!(ef.node_of = malloc(n * sizeof(*ef.node_of))) || !(ef.before = malloc(n)) ||
+	    !(ef.queue = malloc((sd->graph.nr_nodes + 1) * sizeof(*ef.queue)))) {
+		error = mlint_error_set("out of memory");
+		goto done;
+	}
+	for (size_t k = 0; k < sd->nr_scripts; k++)
+		ef.node_of[k] = NO_SCRIPT;
+	for (size_t i = 0; i < sd->graph.nr_nodes; i++) {
+		size_t script = sd->inputs[sd->graph.nodes[i].input].tag;
+		if (script < sd->nr_scripts)
+			ef.node_of[script] = i;
+	}
+	if ((error = read_enum_facts(sd, &ef.facts)) == 0)
+		mlint_findings_filter(out, keep_enum_finding, &ef);
+done:
+	mlint_strmap_release(&ef.facts.first);
+	free(ef.facts.givers);
+	free(ef.node_of);
+	free(ef.before);
+	free(ef.queue);
 	return error;
 }

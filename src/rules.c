@@ -602,6 +602,111 @@ static const struct mlint_rule rules[] = {
 	 "Copy the table definition the migration needs into the migration\n"
 	 "(`sa.table('users', sa.column('id'), ...)` names only the columns it\n"
 	 "touches), and constants as literals; then drop the import."},
+	/* ---- issue 13: enum types changed through sa.Enum / postgresql.ENUM ---- */
+	{"enum-values-not-added", MLINT_SEV_ERROR, "upgrade",
+	 "alter_column to an Enum with new values: on PostgreSQL the values are not added",
+	 "On PostgreSQL an Enum column has a type of its own. Alembic renders\n"
+	 "alter_column(type_=sa.Enum(..., name='status'), existing_type=...) with\n"
+	 "the same type name as `ALTER TABLE t ALTER COLUMN c TYPE status`, and\n"
+	 "nothing else: no ALTER TYPE ... ADD VALUE. The migration runs, the type\n"
+	 "keeps its old values, and the first write of a new value fails with\n"
+	 "`invalid input value for enum status` (proven in tests/pg: the same for\n"
+	 "postgresql.ENUM and batch_op.alter_column). Reported unless the upgrade\n"
+	 "adds the value in SQL (ADD VALUE, RENAME VALUE ... TO) or creates the\n"
+	 "type anew with these values, or a migration it comes after adds it.\n"
+	 "\n"
+	 "Bad:   op.alter_column('orders', 'status',\n"
+	 "           type_=sa.Enum('new', 'paid', 'shipped', name='status'),\n"
+	 "           existing_type=sa.Enum('new', 'paid', name='status'))\n",
+	 "Add the value with ALTER TYPE, outside the migration's transaction (a\n"
+	 "value added inside it cannot be used before it commits):\n"
+	 "    with op.get_context().autocommit_block():\n"
+	 "        op.execute(\"ALTER TYPE status ADD VALUE IF NOT EXISTS 'shipped'\")\n"
+	 "The alter_column can stay (it changes nothing on PostgreSQL) or go."},
+	{"enum-values-not-removed", MLINT_SEV_WARNING, "upgrade",
+	 "alter_column to an Enum without some values: on PostgreSQL they are not removed",
+	 "Alembic renders alter_column(type_=sa.Enum(...)) with the type's own\n"
+	 "name as `ALTER COLUMN c TYPE status`: the type keeps every value, so the\n"
+	 "database still accepts what the migration meant to remove (nothing\n"
+	 "fails; the schema and the model disagree). PostgreSQL cannot drop a\n"
+	 "value from an enum type: it is recreated, and the column converted with\n"
+	 "a rewrite of the table under an ACCESS EXCLUSIVE lock (proven in\n"
+	 "tests/pg). A renamed value needs no rewrite: ALTER TYPE ... RENAME VALUE\n"
+	 "changes only the catalogue.\n"
+	 "\n"
+	 "Bad:   op.alter_column('orders', 'status',\n"
+	 "           type_=sa.Enum('new', 'paid', name='status'),\n"
+	 "           existing_type=sa.Enum('new', 'paid', 'lost', name='status'))\n",
+	 "A rename:\n"
+	 "    op.execute(\"ALTER TYPE status RENAME VALUE 'lost' TO 'missing'\")\n"
+	 "A removal (rows holding the value must be changed first):\n"
+	 "    op.execute(\"ALTER TYPE status RENAME TO status_old\")\n"
+	 "    sa.Enum('new', 'paid', name='status').create(op.get_bind())\n"
+	 "    op.alter_column('orders', 'status',\n"
+	 "        type_=sa.Enum('new', 'paid', name='status'),\n"
+	 "        existing_type=sa.Enum('new', 'paid', 'lost', name='status_old'),\n"
+	 "        postgresql_using='status::text::status')\n"
+	 "    op.execute('DROP TYPE status_old')\n"
+	 "The ALTER COLUMN rewrites the table: run it when a lock is acceptable."},
+	{"enum-type-not-created", MLINT_SEV_ERROR, "upgrade",
+	 "add_column / alter_column with an Enum type nothing in the migration creates",
+	 "Alembic creates the PostgreSQL type of an Enum column in\n"
+	 "op.create_table only. op.add_column(..., sa.Column('c', sa.Enum(...,\n"
+	 "name='mood'))) renders `ALTER TABLE t ADD COLUMN c mood` and\n"
+	 "alter_column(type_=sa.Enum(..., name='mood')) renders `ALTER COLUMN c\n"
+	 "TYPE mood`, with no CREATE TYPE: unless the type already exists, the\n"
+	 "deploy fails with `type \"mood\" does not exist` (proven in tests/pg).\n"
+	 "Not reported when the upgrade creates the type before (CREATE TYPE,\n"
+	 "sa.Enum(...).create(op.get_bind()), a create_table with that Enum), when\n"
+	 "a migration it comes after (down_revision, depends_on) creates it, when\n"
+	 "the type is declared existing\n"
+	 "(postgresql.ENUM(..., create_type=False)), or when the upgrade runs SQL\n"
+	 "mlint cannot read.\n"
+	 "\n"
+	 "Bad:   op.add_column('users', sa.Column('mood',\n"
+	 "           sa.Enum('calm', 'angry', name='mood'), nullable=True))\n",
+	 "Create the type first:\n"
+	 "    mood = postgresql.ENUM('calm', 'angry', name='mood')\n"
+	 "    mood.create(op.get_bind(), checkfirst=True)\n"
+	 "    op.add_column('users', sa.Column('mood', mood, nullable=True))\n"
+	 "and drop it in downgrade() after the column (mood.drop(op.get_bind())).\n"
+	 "If an earlier migration created it, say so:\n"
+	 "    postgresql.ENUM('calm', 'angry', name='mood', create_type=False)"},
+	{"enum-cast-without-using", MLINT_SEV_ERROR, "upgrade",
+	 "alter_column to another Enum type without postgresql_using: fails on PostgreSQL",
+	 "PostgreSQL has no automatic cast from a string type or from another\n"
+	 "enum type to an enum type. alter_column(type_=sa.Enum(..., name='b'),\n"
+	 "existing_type=...) without postgresql_using renders `ALTER COLUMN c\n"
+	 "TYPE b` and fails with `column \"c\" cannot be cast automatically to\n"
+	 "type b` (proven in tests/pg). Reported when existing_type says the\n"
+	 "column's type is another one.\n"
+	 "\n"
+	 "Bad:   op.alter_column('orders', 'status',\n"
+	 "           type_=sa.Enum('new', 'paid', name='order_status'),\n"
+	 "           existing_type=sa.String(20))\n",
+	 "Say how to convert, through text:\n"
+	 "    op.alter_column('orders', 'status',\n"
+	 "        type_=sa.Enum('new', 'paid', name='order_status'),\n"
+	 "        existing_type=sa.String(20),\n"
+	 "        postgresql_using='status::text::order_status')\n"
+	 "This rewrites the table under an ACCESS EXCLUSIVE lock (alter-column-type)."},
+	{"enum-type-created-twice", MLINT_SEV_ERROR, "upgrade",
+	 "an enum type created, then created again by op.create_table: fails on PostgreSQL",
+	 "op.create_table emits CREATE TYPE for each sa.Enum column, whatever\n"
+	 "created the type before: after sa.Enum(..., name='mood').create(\n"
+	 "op.get_bind()) (or CREATE TYPE mood in SQL) the create_table fails with\n"
+	 "`type \"mood\" already exists` (proven in tests/pg). sa.Enum ignores\n"
+	 "create_type=False; only postgresql.ENUM honours it. Two create_tables\n"
+	 "of one migration sharing an Enum are fine (Alembic creates it once), and\n"
+	 "so is .create(bind, checkfirst=True).\n"
+	 "\n"
+	 "Bad:   sa.Enum('calm', 'angry', name='mood').create(op.get_bind())\n"
+	 "       op.create_table('users', ...,\n"
+	 "           sa.Column('mood', sa.Enum('calm', 'angry', name='mood')))\n",
+	 "Let create_table create it (drop the .create() line), or keep the\n"
+	 "explicit create and say the column's type exists:\n"
+	 "    sa.Column('mood', postgresql.ENUM('calm', 'angry', name='mood',\n"
+	 "                                      create_type=False))"},
 };
 
 const struct mlint_rule *mlint_rules_all(size_t *nr)

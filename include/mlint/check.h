@@ -19,6 +19,11 @@ int mlint_check_graph(const struct mlint_scriptdir *sd, struct mlint_findings *o
 
 /* filename-format, out-of-order, missing-message */
 int mlint_check_naming(const struct mlint_scriptdir *sd, struct mlint_findings *out);
+/* enum-type-not-created across the directory (after the per-file rules):
+ * drops the findings for a type another migration of `sd` creates. Reads
+ * the files that mention an enum only, and only when there is such a
+ * finding. */
+int mlint_check_enum_types(const struct mlint_scriptdir *sd, struct mlint_findings *out);
 
 struct mlint_check_opts {
 	enum mlint_downgrade_policy downgrade;

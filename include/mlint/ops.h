@@ -47,6 +47,25 @@ enum mlint_op_kind {
 	MLINT_OP_SET_SETTING,     /* SET [LOCAL] name = ...: name, value */
 	MLINT_OP_EXECUTE_UNPARSED, /* a SQL string libpg_query rejected (patterns read it) */
 	MLINT_OP_LOOP_DML,        /* DML inside a Python loop (a backfill loop) */
+	MLINT_OP_CREATE_TYPE,     /* an enum type created: name (NULL: not known which):
+				   * CREATE TYPE x AS ENUM, sa.Enum(..., name='x').create(bind),
+				   * X.create(bind), each sa.Enum column of an op.create_table */
+	MLINT_OP_ALTER_TYPE_RENAME_VALUE, /* ALTER TYPE table RENAME VALUE 'name' TO 'value' */
+};
+
+/*
+ * A SQLAlchemy enum type written in a call: sa.Enum(...) / postgresql.ENUM(...)
+ * given as add_column's column type or alter_column's type_= / existing_type=
+ * (PostgreSQL: a native enum type, a catalogue object of its own).
+ */
+struct mlint_enum_type {
+	const char *name;            /* name='x' as a literal, NULL otherwise */
+	const char *const *values;   /* the values given as string literals, in order */
+	size_t nr_values;
+	unsigned values_known : 1;   /* every positional argument is a string literal */
+	unsigned no_create : 1;      /* create_type=False: the type exists already (SQLAlchemy
+				      * honours it for postgresql.ENUM only) */
+	unsigned postgresql : 1;     /* postgresql.ENUM / ENUM rather than sa.Enum */
 };
 
 enum mlint_constraint_kind {
@@ -108,6 +127,11 @@ struct mlint_op {
 	const char *index;     /* ADD CONSTRAINT ... USING INDEX: the index */
 	const char *referenced; /* a foreign key's referenced table */
 
+	/* type / existing_type when it is an Enum(...) / ENUM(...) call (not
+	 * native_enum=False), NULL otherwise */
+	const struct mlint_enum_type *enum_type;
+	const struct mlint_enum_type *existing_enum;
+
 	enum mlint_constraint_kind constraint;
 	enum mlint_dml_kind dml;
 	enum mlint_maintenance_kind maintenance;
@@ -116,7 +140,8 @@ struct mlint_op {
 	enum mlint_tri concurrently;   /* postgresql_concurrently= / CONCURRENTLY */
 	enum mlint_tri not_valid;      /* postgresql_not_valid= / NOT VALID */
 	enum mlint_tri unique;         /* create_index unique= */
-	enum mlint_tri if_exists;      /* if_exists= / IF EXISTS */
+	enum mlint_tri if_exists;      /* if_exists= / IF EXISTS; ADD VALUE IF NOT EXISTS;
+					* CREATE_TYPE: .create(bind, checkfirst=True) */
 	enum mlint_tri existing_nullable; /* alter_column existing_nullable= */
 
 	unsigned default_volatile : 1; /* server_default calls a volatile function */
@@ -131,6 +156,8 @@ struct mlint_op {
 	unsigned in_batch : 1;         /* inside `with op.batch_alter_table(...) as X:` */
 	unsigned in_loop : 1;          /* inside a for/while loop of the function */
 	unsigned local : 1;            /* SET LOCAL */
+	unsigned has_using : 1;        /* alter_column postgresql_using= given */
+	unsigned by_create_table : 1;  /* CREATE_TYPE: for an Enum column of op.create_table */
 };
 
 struct mlint_ops {

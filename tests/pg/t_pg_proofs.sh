@@ -34,7 +34,9 @@ LOCK_RULES="not-null-without-default create-index-not-concurrently alter-column-
   rename-column add-column-rewrite concurrently-in-transaction drop-index-not-concurrently
   set-not-null constraint-not-valid add-unique-constraint add-primary-key
   reindex-not-concurrently detach-partition-not-concurrently vacuum-full-or-cluster
-  enum-add-value update-under-lock commit-in-migration missing-lock-timeout"
+  enum-add-value update-under-lock commit-in-migration missing-lock-timeout
+  enum-values-not-added enum-values-not-removed enum-type-not-created enum-cast-without-using
+  enum-type-created-twice"
 
 cases=()
 read -ra globs <<<"${MLINT_PG_CASES:-*}"
