@@ -1343,8 +1343,8 @@ static int note_fact(struct enum_facts *facts, const char *key, size_t k)
 
 /* What the upgrades of script k do to enum types. `m` is the script
  * scanned again (the load dropped its call lists). */
-static int add_enum_facts(struct enum_facts *facts, struct mlint_ops *ops,
-			  const struct mlint_script *s, const struct mlint_migration *m, size_t k)
+static int add_enum_facts(struct enum_facts *facts, struct mlint_ops *ops, const char *src,
+			  size_t len, const struct mlint_migration *m, size_t k)
 {
 	char key[1024];
 
@@ -1352,7 +1352,7 @@ static int add_enum_facts(struct enum_facts *facts, struct mlint_ops *ops,
 		if (!m->functions[f].is_upgrade)
 			continue;
 		mlint_ops_clear(ops);
-		if (mlint_ops_read(ops, m, s->source, s->source_len, f) < 0)
+		if (mlint_ops_read(ops, m, src, len, f) < 0)
 			return MLINT_ERROR;
 		for (size_t i = 0; i < ops->nr; i++) {
 			const struct mlint_op *o = &ops->items[i];
@@ -1381,15 +1381,16 @@ static int read_enum_facts(const struct mlint_scriptdir *sd, struct enum_facts *
 	for (size_t k = 0; k < sd->nr_scripts && error == 0; k++) {
 		const struct mlint_script *s = &sd->scripts[k];
 		struct mlint_migration m;
-		if (!s->is_migration || s->refused || !s->source ||
-		    !(mentions(s->source, s->source_len, "Enum") ||
-		      mentions(s->source, s->source_len, "ENUM") ||
-		      mentions(s->source, s->source_len, "TYPE") ||
-		      mentions(s->source, s->source_len, "type")))
+		const char *src;
+		size_t len;
+		/* the bytes are read again: check keeps no sources */
+		if (!s->is_migration || s->refused || !(src = mlint_script_source(s, &len)) ||
+		    !(mentions(src, len, "Enum") || mentions(src, len, "ENUM") ||
+		      mentions(src, len, "TYPE") || mentions(src, len, "type")))
 			continue;
 		mlint_migration_init(&m);
-		if ((error = mlint_migration_scan(&m, s->source, s->source_len)) == 0)
-			error = add_enum_facts(facts, &ops, s, &m, k);
+		if ((error = mlint_migration_scan(&m, src, len)) == 0)
+			error = add_enum_facts(facts, &ops, src, len, &m, k);
 		mlint_migration_release(&m);
 	}
 	mlint_ops_release(&ops);
