@@ -71,6 +71,9 @@ static int read_entry(const struct mlint_snapshot *snap, size_t i, struct mlint_
 	return mlint_buf_read_file_stat(buf, e->abs, st);
 }
 
+/* A private load flag: a cache records what is read (it keeps the hash). */
+#define LOAD_CACHED (1u << 30)
+
 static int read_and_scan(struct mlint_script *s, const struct mlint_snapshot *snap, size_t i,
 			 struct mlint_buf *buf, unsigned flags, struct mlint_arena_block **arena,
 			 struct stat *st)
@@ -102,9 +105,11 @@ static int read_and_scan(struct mlint_script *s, const struct mlint_snapshot *sn
 		return 0; /* a blob: its bytes are handed over after the load */
 	if (flags & MLINT_LOAD_KEEP_SOURCE)
 		return keep_source(s, buf, arena);
-	/* to know the bytes when a rule reads them again */
+	/* to know the bytes when a rule reads them again (heads without a
+	 * cache never does: the graph needs no bytes after the load) */
 	s->size = buf->len;
-	s->hash = mlint_source_hash(buf->ptr, buf->len);
+	if (!(flags & MLINT_LOAD_GRAPH_ONLY) || (flags & LOAD_CACHED))
+		s->hash = mlint_source_hash(buf->ptr, buf->len);
 	return 0;
 }
 
@@ -397,7 +402,8 @@ static void *scan_range(void *arg)
 			}
 			mark = mlint_cache_mark(cache, job->slot);
 		}
-		if ((job->error = read_and_scan(s, job->snap, i, &buf, job->flags,
+		if ((job->error = read_and_scan(s, job->snap, i, &buf,
+						job->flags | (cache ? LOAD_CACHED : 0),
 						job->sources, &st)) < 0 ||
 		    (job->error = visit(s, job->sd->visitor, job->slot, &buf, job->flags)) < 0 ||
 		    (cache && (job->error = mlint_cache_record(cache, job->slot, i, s,

@@ -289,6 +289,16 @@ static int list_dir(struct lister *l, const char *dir)
 	return error;
 }
 
+/* One version directory comes from scandir in name order, which is path
+ * order: a merge sort would still compare every path log n times. */
+static int sorted(const struct mlint_snapshot *s)
+{
+	for (size_t i = 1; i < s->nr; i++)
+		if (strcmp(s->entries[i - 1].path, s->entries[i].path) > 0)
+			return 0;
+	return 1;
+}
+
 static int compare_entries(const void *a, const void *b)
 {
 	return strcmp(((const struct mlint_snapshot_entry *)a)->path,
@@ -304,7 +314,7 @@ int mlint_snapshot_list_worktree(struct mlint_snapshot *out, const struct mlint_
 	for (size_t i = 0; i < d->nr_locations && error == 0; i++)
 		error = list_dir(&l, d->version_locations[i]);
 	free(l.seen);
-	if (error == 0 && out->nr > 1) /* qsort(NULL, 0) is undefined */
+	if (error == 0 && out->nr > 1 && !sorted(out)) /* qsort(NULL, 0) is undefined */
 		qsort(out->entries, out->nr, sizeof(*out->entries), compare_entries);
 	return error;
 }

@@ -21,7 +21,8 @@
 enum mlint_load_flags {
 	MLINT_LOAD_KEEP_SOURCE = 1 << 0, /* keep each file's bytes in memory (else a rule
 					  * that needs them reads them again) */
-	MLINT_LOAD_GRAPH_ONLY = 1 << 1,  /* no call lists: what `heads` needs */
+	MLINT_LOAD_GRAPH_ONLY = 1 << 1,  /* no call lists: what `heads` needs (and,
+					  * without a cache, no mlint_script_source) */
 	MLINT_LOAD_DROP_CALLS = 1 << 2,  /* free call lists once the visitor saw them */
 };
 
