@@ -452,15 +452,6 @@ static int put_findings(struct mlint_buf *b, const struct mlint_findings *f, siz
 	return error ? MLINT_ERROR : 0;
 }
 
-static void finding_release(struct mlint_finding *x)
-{
-	free(x->path);
-	free(x->message);
-	free(x->revision);
-	free(x->excerpt);
-	free(x->section);
-}
-
 /* The findings of an entry, appended to `out` as they were made; a rule id
  * the ruleset does not hold makes the entry unusable. */
 static void get_findings(struct reader *r, const struct mlint_ruleset *rs,
@@ -497,14 +488,14 @@ static void get_findings(struct reader *r, const struct mlint_ruleset *rs,
 		x.section = get_str(r);
 		if (r->bad || !x.path || !x.message) {
 			r->bad = 1;
-			finding_release(&x);
+			mlint_finding_release(&x);
 			break;
 		}
 		out->items[out->nr++] = x;
 	}
 	if (r->bad) { /* none of this entry's findings */
 		for (size_t i = start; i < out->nr; i++)
-			finding_release(&out->items[i]);
+			mlint_finding_release(&out->items[i]);
 		out->nr = start;
 	}
 }

@@ -13,7 +13,7 @@ void mlint_findings_init(struct mlint_findings *f)
 	memset(f, 0, sizeof(*f));
 }
 
-static void finding_release(struct mlint_finding *x)
+void mlint_finding_release(struct mlint_finding *x)
 {
 	free(x->path);
 	free(x->message);
@@ -25,7 +25,7 @@ static void finding_release(struct mlint_finding *x)
 void mlint_findings_release(struct mlint_findings *f)
 {
 	for (size_t i = 0; i < f->nr; i++)
-		finding_release(&f->items[i]);
+		mlint_finding_release(&f->items[i]);
 	free(f->items);
 	mlint_findings_init(f);
 }
@@ -95,7 +95,7 @@ static int findings_vadd(struct mlint_findings *f, const struct mlint_rule *rule
 	if (!x.message || !x.path || (revision && !x.revision) || (excerpt && !x.excerpt) ||
 	    MLINT_ARRAY_GROW(f->items, f->alloc, f->nr + 1) < 0) {
 		mlint_buf_release(&msg);
-		finding_release(&x);
+		mlint_finding_release(&x);
 		return MLINT_ERROR;
 	}
 	f->items[f->nr++] = x;
@@ -133,7 +133,7 @@ void mlint_findings_filter(struct mlint_findings *f,
 		if (keep(ctx, &f->items[i]))
 			f->items[out++] = f->items[i];
 		else
-			finding_release(&f->items[i]);
+			mlint_finding_release(&f->items[i]);
 	}
 	f->nr = out;
 }

@@ -36,6 +36,8 @@ struct mlint_summary {
 };
 
 void mlint_findings_init(struct mlint_findings *f);
+/* Frees the strings of one finding (not the finding itself). */
+void mlint_finding_release(struct mlint_finding *x);
 void mlint_findings_release(struct mlint_findings *f);
 
 /* Where a finding is: the file, the position, the revision and the source
