@@ -199,27 +199,28 @@ struct reader {
 	int bad;
 };
 
+/* n bytes into `out`, or r->bad (and `out` left zero) when fewer are left. */
+static void get_fixed(struct reader *r, void *out, size_t n)
+{
+	if ((size_t)(r->end - r->p) < n) {
+		r->bad = 1;
+		return;
+	}
+	memcpy(out, r->p, n);
+	r->p += n;
+}
+
 static uint32_t get_u32(struct reader *r)
 {
 	uint32_t v = 0;
-	if ((size_t)(r->end - r->p) < sizeof(v)) {
-		r->bad = 1;
-		return 0;
-	}
-	memcpy(&v, r->p, sizeof(v));
-	r->p += sizeof(v);
+	get_fixed(r, &v, sizeof(v));
 	return v;
 }
 
 static uint64_t get_u64(struct reader *r)
 {
 	uint64_t v = 0;
-	if ((size_t)(r->end - r->p) < sizeof(v)) {
-		r->bad = 1;
-		return 0;
-	}
-	memcpy(&v, r->p, sizeof(v));
-	r->p += sizeof(v);
+	get_fixed(r, &v, sizeof(v));
 	return v;
 }
 
