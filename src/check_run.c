@@ -184,7 +184,7 @@ static int discover_head(struct run *r, const struct mlint_discover_opts *dopts)
 		return mlint_discover(r->p, r->req->paths, r->req->nr_paths, dopts);
 	if (!(prefix = on_disk ? mlint_strdup("") : repo_relative(r->g, path)))
 		return MLINT_ERROR;
-	error = mlint_git_discover_tree(r->p, r->g, prefix);
+	error = mlint_git_discover_tree(r->p, r->g, prefix, r->req->name);
 	free(prefix);
 	return error;
 }

@@ -1121,15 +1121,19 @@ static int add_tree_location(struct mlint_scriptdir_config *d, const char *here,
 static int tree_locations(struct mlint_scriptdir_config *d, const struct mlint_git *g,
 			  const char *ini_dir)
 {
-	const struct mlint_ini_entry *sl = mlint_ini_get(&d->ini, "alembic", "script_location");
-	const struct mlint_ini_entry *vl = mlint_ini_get(&d->ini, "alembic", "version_locations");
+	const char *section = d->section ? d->section : "alembic";
+	const struct mlint_ini_entry *sl = mlint_ini_get(&d->ini, section, "script_location");
+	const struct mlint_ini_entry *vl = mlint_ini_get(&d->ini, section, "version_locations");
 	char *here = ini_dir[0] ? mlint_path_join(g->root, ini_dir) : mlint_strdup(g->root);
 	int error = MLINT_ERROR;
 
 	if (!here)
 		return MLINT_ERROR;
-	d->script_location = sl && sl->value[0] && strcmp(sl->value, "%(here)s") != 0
-				     ? mlint_path_join(here, sl->value) : mlint_strdup(here);
+	/* Alembic's %(here)s is the ini's directory, as a prefix or alone */
+	d->script_location = !sl || !sl->value[0] || strcmp(sl->value, "%(here)s") == 0
+				     ? mlint_strdup(here)
+				     : mlint_path_join(here, mlint_starts_with(sl->value, "%(here)s/")
+								? sl->value + 9 : sl->value);
 	if (!d->script_location)
 		goto done;
 	if (vl && vl->value[0]) {
@@ -1154,7 +1158,7 @@ static int tree_locations(struct mlint_scriptdir_config *d, const struct mlint_g
 	}
 	{
 		const struct mlint_ini_entry *rec =
-			mlint_ini_get(&d->ini, "alembic", "recursive_version_locations");
+			mlint_ini_get(&d->ini, section, "recursive_version_locations");
 		d->recursive = rec && strcmp(rec->value, "true") == 0;
 	}
 	error = 0;
@@ -1163,12 +1167,83 @@ done:
 	return error;
 }
 
-int mlint_git_discover_tree(struct mlint_project *out, const struct mlint_git *g,
-			    const char *prefix)
+/* True when `section` itself sets script_location. */
+static int sets_location(const struct mlint_ini *ini, const char *section)
+{
+	for (size_t i = 0; i < ini->nr; i++)
+		if (strcmp(ini->entries[i].section, section) == 0 &&
+		    strcmp(ini->entries[i].key, "script_location") == 0)
+			return 1;
+	return 0;
+}
+
+/* One script directory of the ini found in the tree: `section` (NULL for
+ * the defaults without an ini) read from `text`. */
+static int add_tree_dir(struct mlint_project *out, const struct mlint_git *g,
+			const struct mlint_buf *text, const char *ini_rel, const char *ini_dir,
+			const char *section)
 {
 	struct mlint_scriptdir_config *d;
+	int error = 0;
+
+	if (MLINT_ARRAY_GROW(out->dirs, out->alloc_dirs, out->nr_dirs + 1) < 0)
+		return MLINT_ERROR;
+	d = &out->dirs[out->nr_dirs++];
+	memset(d, 0, sizeof(*d));
+	mlint_ini_init(&d->ini);
+	if (ini_rel) {
+		if ((section && strcmp(section, "alembic") != 0 &&
+		     !(d->section = mlint_strdup(section))) ||
+		    !(d->ini_path = mlint_path_join(g->root, ini_rel)))
+			return MLINT_ERROR;
+		error = mlint_ini_parse(&d->ini, ini_rel, text->ptr, text->len);
+	}
+	if (error == 0)
+		error = tree_locations(d, g, ini_dir);
+	if (error == 0)
+		d->display = mlint_project_display_path(out, d->script_location);
+	return error;
+}
+
+/* The sections to read, as the working-tree discovery does: --name, else
+ * [alembic] (unless it only holds shared settings) and every other section
+ * that sets script_location. */
+static int add_tree_sections(struct mlint_project *out, const struct mlint_git *g,
+			     const struct mlint_buf *text, const char *ini_rel,
+			     const char *ini_dir, const char *name)
+{
+	struct mlint_ini ini;
+	int error, others = 0;
+
+	mlint_ini_init(&ini);
+	if ((error = mlint_ini_parse(&ini, ini_rel, text->ptr, text->len)) < 0)
+		goto done;
+	if (name) {
+		error = mlint_ini_has_section(&ini, name)
+				? add_tree_dir(out, g, text, ini_rel, ini_dir, name)
+				: mlint_error_setc(MLINT_EUSAGE, "'%s' in revision '%s' has no [%s] "
+						   "section (--name)", ini_rel, g->head_rev, name);
+		goto done;
+	}
+	for (size_t i = 0; i < ini.nr_sections; i++)
+		others |= strcmp(ini.sections[i], "alembic") != 0 &&
+			  sets_location(&ini, ini.sections[i]);
+	if (!others || sets_location(&ini, "alembic"))
+		error = add_tree_dir(out, g, text, ini_rel, ini_dir, "alembic");
+	for (size_t i = 0; error == 0 && i < ini.nr_sections; i++)
+		if (strcmp(ini.sections[i], "alembic") != 0 && sets_location(&ini, ini.sections[i]))
+			error = add_tree_dir(out, g, text, ini_rel, ini_dir, ini.sections[i]);
+done:
+	mlint_ini_release(&ini);
+	return error;
+}
+
+int mlint_git_discover_tree(struct mlint_project *out, const struct mlint_git *g,
+			    const char *prefix, const char *name)
+{
 	struct mlint_buf text;
-	char *ini_dir = NULL;
+	struct mlint_ini probe;
+	char *ini_dir = NULL, *ini_rel = NULL;
 	int error;
 
 	if (!g->head_tree)
@@ -1180,30 +1255,22 @@ int mlint_git_discover_tree(struct mlint_project *out, const struct mlint_git *g
 					g->head_rev, g->head_rev);
 	if (!(out->repo_root = mlint_strdup(g->root)) || !(out->base_dir = mlint_strdup(g->root)))
 		return MLINT_ERROR;
-	if (MLINT_ARRAY_GROW(out->dirs, out->alloc_dirs, 1) < 0)
-		return MLINT_ERROR;
-	d = &out->dirs[out->nr_dirs++];
-	memset(d, 0, sizeof(*d));
-	mlint_ini_init(&d->ini);
 	mlint_buf_init(&text, 0);
-	error = tree_ini(&d->ini, &ini_dir, g, &text, prefix);
+	mlint_ini_init(&probe);
+	error = tree_ini(&probe, &ini_dir, g, &text, prefix);
+	mlint_ini_release(&probe);
 	if (error == MLINT_ENOTFOUND) {
-		mlint_ini_release(&d->ini);
-		mlint_ini_init(&d->ini);
+		/* no ini: migrations/versions below the path, as without git */
 		ini_dir = prefix[0] ? mlint_path_join(prefix, "migrations") : mlint_strdup("migrations");
-		error = ini_dir ? 0 : MLINT_ERROR;
+		error = ini_dir ? add_tree_dir(out, g, &text, NULL, ini_dir, NULL) : MLINT_ERROR;
 	} else if (error == 0) {
-		char *rel = ini_dir[0] ? mlint_path_join(ini_dir, "alembic.ini")
-				       : mlint_strdup("alembic.ini");
-		d->ini_path = rel ? mlint_path_join(g->root, rel) : NULL;
-		error = d->ini_path ? 0 : MLINT_ERROR;
-		free(rel);
+		ini_rel = ini_dir[0] ? mlint_path_join(ini_dir, "alembic.ini")
+				     : mlint_strdup("alembic.ini");
+		error = ini_rel ? add_tree_sections(out, g, &text, ini_rel, ini_dir, name)
+				: MLINT_ERROR;
 	}
-	if (error == 0)
-		error = tree_locations(d, g, ini_dir);
-	if (error == 0)
-		d->display = mlint_project_display_path(out, d->script_location);
 	mlint_buf_release(&text);
+	free(ini_rel);
 	free(ini_dir);
 	return error;
 }

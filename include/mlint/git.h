@@ -154,12 +154,14 @@ int mlint_git_other_parent_lacks(const struct mlint_git *g, const char *rel);
  * path the working tree no longer has): finds the script directory in REV's
  * tree under repository path `prefix` ("" the root): prefix/alembic.ini or
  * prefix/migrations/alembic.ini (script_location and version_locations),
- * else prefix/migrations/versions. MLINT_EUSAGE naming both when REV has no
- * `prefix`. Paths are under the repository root (the git directory when
+ * else prefix/migrations/versions. The ini's sections are read as the
+ * working-tree discovery reads them: `name` (--name) alone, else [alembic]
+ * and every other section with a script_location. MLINT_EUSAGE naming both
+ * when REV has no `prefix`. Paths are under the repository root (the git directory when
  * bare).
  */
 int mlint_git_discover_tree(struct mlint_project *out, const struct mlint_git *g,
-			    const char *prefix);
+			    const char *prefix, const char *name);
 
 /*
  * The commits between the merge base and the head that change `path_a` or

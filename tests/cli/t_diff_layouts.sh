@@ -108,6 +108,25 @@ if [ "$HAVE_MLINT" = 1 ]; then
   run_mlint_in "$P" heads --verbose
   assert_contains "shared [alembic]: --verbose says why [alembic] is not read" "$ERR" \
     "[alembic] has no script_location; reading the sections that set one: [core], [tenant]"
+  # The same sections from a bare repository (a server-side hook: --head REV).
+  git_commit_all "$P" "shared [alembic]"
+  git clone -q --bare "$P" "$TMP/multidb.git"
+  run_mlint_in "$TMP" check --head main multidb.git --format json
+  printf '%s' "$OUT" >"$TMP/bare.json"
+  assert_eq "bare --head: every section with a script_location" "core tenant" \
+    "$($PY -c 'import json,sys
+f=json.load(open(sys.argv[1]))["findings"]
+print(" ".join(sorted({str(x.get("section")) for x in f})))' "$TMP/bare.json")"
+  run_mlint_in "$TMP" check --head main multidb.git --name tenant --format json
+  printf '%s' "$OUT" >"$TMP/bare.json"
+  assert_eq "bare --head --name tenant: that section only" "tenant" \
+    "$($PY -c 'import json,sys
+f=json.load(open(sys.argv[1]))["findings"]
+print(" ".join(sorted({str(x.get("section")) for x in f})))' "$TMP/bare.json")"
+  assert_contains "bare --head --name tenant: its two heads" "$OUT" '"rule": "multiple-heads"'
+  run_mlint_in "$TMP" check --head main multidb.git --name nope
+  assert_eq "bare --head --name nope: exit 2" 2 "$RC"
+  assert_contains "bare --head --name nope: says which" "$ERR" "has no [nope] section (--name)"
 fi
 
 # ---- script_location = package:path ---------------------------------------
