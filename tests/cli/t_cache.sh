@@ -69,7 +69,21 @@ touch -d "$stamp" "$f"
 run_mlint check -v
 assert_eq "same size, same mtime: that file is read again" "699 of 700" "$(known)"
 assert_contains "the edit shows" "$OUT" "${table%?}X"
+# one edited file (the pre-commit hook's case): the file is read again,
+# the 5 MB cache is not written again for it
+cf=$(ls $CACHE/*.worktree); before=$(stat -c %Y.%N "$cf" | cut -d. -f1)$(stat -c %y "$cf")
+run_mlint check -v
+assert_eq "a few edits: still read again, cache not rewritten" "699 of 700" "$(known)"
+assert_eq "a few edits: the cache file is as it was" "$before" \
+  "$(stat -c %Y.%N "$cf" | cut -d. -f1)$(stat -c %y "$cf")"
 agree "edited with a faked mtime"
+# more than a few: written again, so the next run knows them all
+for g in $(ls $V/*.py | sed -n '100,119p'); do printf '# more\n' >>"$g"; touch -d '2024-01-02 00:00:00' "$g"; done
+sleep 3 # not racy
+run_mlint check -v
+assert_eq "twenty edits: read again" "679 of 700" "$(known)"
+run_mlint check -v
+assert_eq "twenty edits: the cache was written again" "700 of 700" "$(known)"
 
 # config: downgrade policy, dialect, a pattern rule's severity and pattern
 run_mlint check --downgrade off -v
