@@ -858,6 +858,16 @@ struct outside {
 
 static int walk_outside(struct outside *o, const char *dir, int depth, int in_location);
 
+/* In a version location only its subdirectories matter here, and its
+ * thousands of files are listed again by the load: a directory whose link
+ * count is exactly 2 has none (ext4, xfs, tmpfs keep the count; btrfs says
+ * 1, and then it is read). */
+static int may_have_subdirs(const char *dir)
+{
+	struct stat st;
+	return stat(dir, &st) != 0 || st.st_nlink != 2;
+}
+
 static int compare_cstrings(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -877,7 +887,7 @@ static int outside_entry(struct outside *o, const char *dir, const struct dirent
 		return MLINT_ERROR;
 	isdir = e->d_type == DT_DIR || (e->d_type == DT_UNKNOWN && is_dir(full));
 	if (isdir && is_location(o->d, full)) {
-		if (!o->d->recursive)
+		if (!o->d->recursive && may_have_subdirs(full))
 			error = walk_outside(o, full, depth + 1, 1);
 	} else if (isdir && depth < OUTSIDE_DEPTH && strcmp(e->d_name, "__pycache__") != 0) {
 		error = walk_outside(o, full, depth + 1, 0);
@@ -933,7 +943,8 @@ static int note_outside_locations(struct mlint_project *p, const struct mlint_sc
 	if (root && strcmp(root, d->script_location) == 0)
 		return 0; /* the whole repository: not a script directory's tree */
 	mlint_buf_init(&where, 0);
-	error = walk_outside(&o, d->script_location, 0, is_location(d, d->script_location));
+	error = is_location(d, d->script_location) && !may_have_subdirs(d->script_location)
+			? 0 : walk_outside(&o, d->script_location, 0, is_location(d, d->script_location));
 	if (o.nr_where > 1)
 		qsort(o.where, o.nr_where, sizeof(*o.where), compare_cstrings);
 	for (size_t i = 0; error == 0 && i < o.nr_where; i++)
