@@ -175,6 +175,19 @@ static size_t closing(const struct reader *r, size_t open)
 }
 
 /* The arguments of the call whose '(' is token `open`. */
+/* Argument tokens [start, end): `NAME = value` is a keyword argument. */
+static void set_arg(const struct reader *r, struct arg *a, size_t start, size_t end)
+{
+	a->kw = NO_TOKEN;
+	a->a = start;
+	a->b = end;
+	if (end > start + 2 && r->toks[start].kind == MLINT_TOK_NAME &&
+	    r->toks[start + 1].kind == '=') {
+		a->kw = start;
+		a->a = start + 2;
+	}
+}
+
 static size_t split_args(const struct reader *r, size_t open, struct arg *args)
 {
 	size_t close = closing(r, open), start = open + 1, nr = 0;
@@ -186,17 +199,8 @@ static size_t split_args(const struct reader *r, size_t open, struct arg *args)
 		if ((k == ')' || k == ']' || k == '}') && depth) depth--;
 		if (k != ',' || depth)
 			continue;
-		if (i > start && nr < MAX_ARGS) {
-			struct arg *a = &args[nr++];
-			a->kw = NO_TOKEN;
-			a->a = start;
-			a->b = i;
-			if (i > start + 2 && r->toks[start].kind == MLINT_TOK_NAME &&
-			    r->toks[start + 1].kind == '=') {
-				a->kw = start;
-				a->a = start + 2;
-			}
-		}
+		if (i > start && nr < MAX_ARGS)
+			set_arg(r, &args[nr++], start, i);
 		start = i + 1;
 	}
 	return nr;
@@ -496,14 +500,7 @@ static int next_arg(const struct reader *r, size_t *at, size_t close, struct arg
 		*at = i + 1;
 		if (i == start)
 			continue; /* a trailing comma */
-		a->kw = NO_TOKEN;
-		a->a = start;
-		a->b = i;
-		if (i > start + 2 && r->toks[start].kind == MLINT_TOK_NAME &&
-		    r->toks[start + 1].kind == '=') {
-			a->kw = start;
-			a->a = start + 2;
-		}
+		set_arg(r, a, start, i);
 		return 1;
 	}
 	return 0;
