@@ -1304,6 +1304,22 @@ static void prefetch_tree(git_repository *repo, const git_tree *root, const char
 	git_tree_entry_free(e);
 }
 
+int mlint_git_not_checked_out(const struct mlint_git *g, const char *rel)
+{
+	git_index *index = NULL;
+	const git_index_entry *e;
+	int skipped = 0;
+
+	if (!g || g->head != MLINT_GIT_HEAD_WORKTREE || git_repository_index(&index, g->repo) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	e = git_index_get_bypath(index, rel, 0);
+	skipped = e && (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE);
+	git_index_free(index);
+	return skipped;
+}
+
 void mlint_git_read_ahead(struct mlint_git *g, char *const *locations, size_t nr)
 {
 	git_index *index = NULL;

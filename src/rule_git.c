@@ -530,6 +530,8 @@ static int visit_delta(struct git_run *r, const git_diff_delta *dl, int is_merge
 	    (dl->old_file.mode != GIT_FILEMODE_BLOB &&
 	     dl->old_file.mode != GIT_FILEMODE_BLOB_EXECUTABLE))
 		return 0;
+	if (dl->status == GIT_DELTA_DELETED && mlint_git_not_checked_out(r->g, dl->old_file.path))
+		return 0; /* left out of a sparse checkout, not deleted */
 	if ((error = load_old(&o, mlint_git_repository(r->g), dl->old_file.path,
 			      &dl->old_file.id)) < 0 ||
 	    (error = judge_old(r, &o)) < 0 || !is_merge_base) {

@@ -122,6 +122,8 @@ static int visit(struct models_run *m, const git_diff_delta *dl)
 	const char *path = dl->status == GIT_DELTA_DELETED ? dl->old_file.path : dl->new_file.path;
 	char *copy;
 
+	if (dl->status == GIT_DELTA_DELETED && mlint_git_not_checked_out(m->g, path))
+		return 0; /* outside a sparse checkout: not deleted, not changed */
 	if (in_any_location(m, path)) {
 		if (dl->status == GIT_DELTA_ADDED || dl->status == GIT_DELTA_UNTRACKED)
 			m->added++;

@@ -149,6 +149,10 @@ int mlint_git_other_parent_has(const struct mlint_git *g, const char *rel, const
 			       size_t len);
 int mlint_git_other_parent_lacks(const struct mlint_git *g, const char *rel);
 
+/* Whether the working tree lacks `rel` by design: the index marks it
+ * skip-worktree (a sparse checkout), so it is not deleted. */
+int mlint_git_not_checked_out(const struct mlint_git *g, const char *rel);
+
 /*
  * With --head REV, when the files are not on disk (a bare repository, or a
  * path the working tree no longer has): finds the script directory in REV's

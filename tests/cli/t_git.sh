@@ -220,6 +220,23 @@ run_mlint check "$TMP/bare.git" --head nope
 assert_eq "bare: missing head" 2 "$RC"
 assert_contains "bare: names it" "$ERR" "head revision 'nope' does not exist"
 
+# ---- a sparse checkout: what it leaves out is not deleted -----------------------------------
+r=$TMP/sparse; new_repo "$r"; cd "$r"
+mkdir -p app; printf 'import sqlalchemy as sa\n' > app/models.py; git_commit_all "$r" "models"
+git checkout -q -b feature
+printf '# env\n' >> migrations/env.py; git_commit_all "$r" "feature"
+git sparse-checkout set --no-cone '/migrations/' '/alembic.ini' '!/migrations/versions/a1_create_users.py' \
+  >/dev/null 2>&1 || setup_fail "sparse-checkout"
+[ -e app/models.py ] && setup_fail "sparse-checkout left app/ in place"
+[ -e migrations/versions/a1_create_users.py ] && setup_fail "sparse-checkout left a1 in place"
+run_mlint check --base main --no-excerpt
+assert_not_contains "sparse: a model file left out is not a model change" "$OUT" "model-without-migration"
+assert_not_contains "sparse: a migration left out is not deleted" "$OUT" "deleted-applied"
+git sparse-checkout disable >/dev/null 2>&1
+rm migrations/versions/a1_create_users.py
+run_mlint check --base main --no-excerpt
+assert_contains "sparse: recall, a real deletion" "$OUT" "error[deleted-applied]: migration 'a1'"
+
 # ---- shallow clone without the merge base ------------------------------------------------
 r=$TMP/deep; new_repo "$r"; cd "$r"
 git checkout -q -b feature; $ALEMBIC revision -m "x" --rev-id c3 >/dev/null; git_commit_all "$r" "c3"
