@@ -2,7 +2,18 @@
 # program, the cached generated projects, and `ratio`, which times a
 # command beside its floor in alternating runs and prints the median of the
 # per-round ratios against a target (a target of 1.0 means "below the
-# floor", any other "at most"). Needs: root, runs, cache, work set.
+# floor", any other "at most"). Set root and bench_name first; $1 is the
+# mlint binary. Sets mlint, n, runs, cache and work (removed at exit).
+
+mlint=$(realpath "${1:-$root/build/mlint}")
+n=${BENCH_N:-10000}
+runs=${RUNS:-15}
+cache=${TMPDIR:-/tmp}/mlint-bench
+work=$(mktemp -d "${TMPDIR:-/tmp}/mlint-$bench_name.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_AUTHOR_NAME=b GIT_AUTHOR_EMAIL=b@b \
+  GIT_COMMITTER_NAME=b GIT_COMMITTER_EMAIL=b@b
+unset CI GITHUB_BASE_REF
 
 "${CC:-cc}" -O2 -o "$work/readfloor" "$root/bench/readfloor.c"
 

@@ -16,17 +16,8 @@
 # env:   BENCH_N (10000), BENCH_BIG (100000), RUNS (15), CC (cc)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-mlint=$(realpath "${1:-$root/build/mlint}")
-n=${BENCH_N:-10000}
+bench_name=targets
 big=${BENCH_BIG:-100000}
-runs=${RUNS:-15}
-cache=${TMPDIR:-/tmp}/mlint-bench
-work=$(mktemp -d "${TMPDIR:-/tmp}/mlint-targets.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_AUTHOR_NAME=b GIT_AUTHOR_EMAIL=b@b \
-  GIT_COMMITTER_NAME=b GIT_COMMITTER_EMAIL=b@b
-unset CI GITHUB_BASE_REF
-
 # shellcheck source=bench/ratio.sh
 source "$root/bench/ratio.sh"
 
