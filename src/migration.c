@@ -898,6 +898,7 @@ static int record_call(struct extractor *x, size_t open, size_t n)
 	c->off = x->toks[first].off;
 	c->end = close < n ? x->toks[close].off + 1 : x->toks[n - 1].off + x->toks[n - 1].len;
 	c->function = (size_t)x->cur_func;
+	c->on_value = first > 0 && x->toks[first - 1].kind == '.';
 	x->m->nr_calls++;
 	return first_string_arg(x, open, close, &c->first_arg);
 }

@@ -261,19 +261,6 @@ static int report(const struct mlint_script *s, const struct mlint_call *c, cons
 
 #define MAX_ROOTS 64
 
-/* A call whose callee follows a '.' (a method of the value before it,
- * often on the next line of a chain: `session.query(X)\n    .first()`):
- * its name is an attribute, not a name the file must bind. */
-static int is_method_of_value(const struct mlint_script *s, const struct mlint_call *c)
-{
-	size_t i = c->off;
-	while (i > 0 && (s->source[i - 1] == ' ' || s->source[i - 1] == '\t' ||
-			 s->source[i - 1] == '\n' || s->source[i - 1] == '\r' ||
-			 s->source[i - 1] == '\\'))
-		i--;
-	return i > 0 && s->source[i - 1] == '.';
-}
-
 int mlint_check_names_script(const struct mlint_script *s, struct mlint_findings *out)
 {
 	const struct mlint_migration *m = &s->m;
@@ -292,7 +279,7 @@ int mlint_check_names_script(const struct mlint_script *s, struct mlint_findings
 		for (k = 0; k < nr; k++)
 			if (lens[k] == n && memcmp(roots[k], c->name, n) == 0)
 				break;
-		if (k < nr || n == 0 || n >= sizeof(name) || is_method_of_value(s, c))
+		if (k < nr || n == 0 || n >= sizeof(name) || c->on_value)
 			continue;
 		if (nr < MAX_ROOTS) {
 			roots[nr] = c->name;

@@ -69,6 +69,9 @@ struct mlint_call {
 	unsigned line, col;
 	size_t off, end; /* byte span of the call, callee to closing bracket */
 	size_t function; /* index into mlint_migration.functions */
+	int on_value;    /* the callee follows a '.' (`x.y()\n    .first()`): a
+			  * method of the value before it; `name` is not a name
+			  * the file binds */
 };
 
 /*

@@ -1288,6 +1288,22 @@ static void test_migration_alembic_1_8_branch_label(void **state)
 	VAL_NONE(m->depends_on, 16, 14);
 }
 
+static void test_migration_call_on_value(void **state)
+{
+	struct mlint_migration *m = SCAN("def upgrade():\n    row = (conn.execute(q)\n           .first())\n"
+					  "    rows = conn.execute(q) \\\n        . fetchall()\n    first()\n");
+
+	assert_int_equal(m->nr_calls, 5);
+	assert_string_equal(m->calls[0].name, "conn.execute");
+	assert_false(m->calls[0].on_value);
+	assert_string_equal(m->calls[1].name, "first");
+	assert_true(m->calls[1].on_value);
+	assert_string_equal(m->calls[3].name, "fetchall");
+	assert_true(m->calls[3].on_value);
+	assert_string_equal(m->calls[4].name, "first");
+	assert_false(m->calls[4].on_value);
+}
+
 static void test_migration_release_and_reuse(void **state)
 {
 	struct mlint_migration *m = SCAN(alembic_1_8_generic);
@@ -1451,6 +1467,7 @@ int main(void)
 		TEST(test_migration_alembic_1_8_merge),
 		TEST(test_migration_alembic_1_8_branch_label),
 		TEST(test_migration_release_and_reuse),
+		TEST(test_migration_call_on_value),
 		TEST(test_migration_skim_agrees_with_full_scan),
 	};
 	/* Selects tests by glob, e.g. one at a time under a sanitizer that
