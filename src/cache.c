@@ -26,6 +26,7 @@
 #include "mlint/ini.h"
 #include "mlint/snapshot.h"
 #include "check_files.h"
+#include "diff_hint.h"
 #include "ruleset.h"
 #include "util.h"
 
@@ -82,6 +83,10 @@ struct mlint_cache {
 	struct mlint_file_checker *fc;
 	const struct mlint_ruleset *rs;
 	int broken; /* out of memory while recording: write nothing */
+	uint64_t old_sum;  /* payload checksum of the old file, when it was taken */
+	uint64_t disk_sum; /* ... of the file on disk after the save (0: none) */
+	char **others;     /* the listing's other entries (snapshot.h), taken */
+	size_t nr_others;
 };
 
 /* ---- hashing ------------------------------------------------------------ */
@@ -581,6 +586,7 @@ static const char *take_file(struct mlint_cache *c)
 	if (r.p != r.end)
 		return "corrupt";
 	c->old_entries = n;
+	c->old_sum = sum;
 	return NULL;
 }
 
@@ -605,6 +611,7 @@ static void read_old(struct mlint_cache *c, struct mlint_notes *notes)
 		c->index = NULL;
 		c->nr_index = 0;
 		c->old_entries = 0;
+		c->old_sum = 0;
 	}
 }
 
@@ -714,7 +721,20 @@ void mlint_cache_free(struct mlint_cache *c)
 	free(c->scripts);
 	for (size_t t = 0; t < MLINT_SCAN_SLOTS; t++)
 		mlint_buf_release(&c->fresh[t]);
+	for (size_t i = 0; i < c->nr_others; i++)
+		free(c->others[i]);
+	free(c->others);
 	free(c);
+}
+
+void mlint_cache_take_others(struct mlint_cache *c, struct mlint_snapshot *snap)
+{
+	if (!c || c->others)
+		return;
+	c->others = snap->others;
+	c->nr_others = snap->nr_others;
+	snap->others = NULL;
+	snap->nr_others = snap->alloc_others = 0;
 }
 
 /* ---- the load ----------------------------------------------------------- */
@@ -982,6 +1002,7 @@ static int write_file(struct mlint_cache *c, const struct mlint_buf *payload, co
 		unlink(tmp);
 		return -1;
 	}
+	c->disk_sum = sum;
 	return 0;
 }
 
@@ -1011,6 +1032,7 @@ void mlint_cache_save(struct mlint_cache *c, const struct mlint_scriptdir *sd,
 
 	if (!c || !c->scripts || c->nr_scripts != sd->nr_scripts)
 		return;
+	c->disk_sum = c->old_sum; /* unless written anew below */
 	for (size_t i = 0; i < c->nr_scripts; i++) {
 		hits += c->scripts[i].state == STATE_HIT;
 		fresh += c->scripts[i].state == STATE_NEW;
@@ -1047,6 +1069,75 @@ void mlint_cache_save(struct mlint_cache *c, const struct mlint_scriptdir *sd,
 				why ? why : "?");
 done:
 	mlint_buf_release(&payload);
+}
+
+/* ---- the comparison with the base (diff_hint.h) --------------------------- */
+
+static int script_listed(const struct mlint_scriptdir *sd, const char *path)
+{
+	size_t lo = 0, hi = sd->nr_scripts;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(sd->scripts[mid].path, path);
+		if (cmp == 0)
+			return 1;
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* Paths of the old file's entries that the listing no longer has. */
+static int add_gone(struct mlint_path_list *out, const struct mlint_cache *c,
+		    const struct mlint_scriptdir *sd, size_t hits)
+{
+	char path[4097];
+
+	if (hits == c->old_entries)
+		return 0; /* each hit is one old entry: none is gone */
+	for (size_t i = 0; i < c->nr_index; i++) {
+		const struct index_slot *at = &c->index[i];
+		if (!at->path)
+			continue;
+		if (at->path_len >= sizeof(path))
+			return MLINT_ENOTFOUND; /* cannot say: no hint */
+		memcpy(path, at->path, at->path_len);
+		path[at->path_len] = '\0';
+		if (!script_listed(sd, path) && mlint_path_list_add(out, path) < 0)
+			return MLINT_ERROR;
+	}
+	return 0;
+}
+
+struct mlint_diff_hint *mlint_cache_diff_hint(const struct mlint_cache *c,
+					      const struct mlint_scriptdir *sd)
+{
+	struct mlint_diff_hint *h;
+	size_t hits = 0;
+	int error = 0;
+
+	if (!c || c->kind != MLINT_CACHE_WORKTREE || !c->full || !c->disk_sum ||
+	    !c->scripts || c->nr_scripts != sd->nr_scripts ||
+	    !(h = mlint_diff_hint_new(c->file, c->old_sum, c->disk_sum)))
+		return NULL;
+	for (size_t i = 0; i < c->nr_scripts && error == 0; i++) {
+		if (c->scripts[i].state == STATE_HIT)
+			hits++;
+		else
+			error = mlint_path_list_add(&h->maybe, sd->scripts[i].path);
+	}
+	for (size_t i = 0; i < c->nr_others && error == 0; i++)
+		error = mlint_path_list_add(&h->maybe, c->others[i]);
+	if (error == 0)
+		error = add_gone(&h->maybe, c, sd, hits);
+	if (error < 0) {
+		mlint_error_clear();
+		mlint_diff_hint_free(h);
+		return NULL;
+	}
+	return h;
 }
 
 /* ---- loads that want facts only ------------------------------------------ */

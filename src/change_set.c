@@ -4,7 +4,7 @@
 #include "mlint/change_set.h"
 #include "util.h"
 
-static void path_list_release(struct mlint_path_list *l)
+void mlint_path_list_release(struct mlint_path_list *l)
 {
 	for (size_t i = 0; i < l->nr; i++)
 		free(l->items[i]);
@@ -75,11 +75,11 @@ void mlint_change_set_init(struct mlint_change_set *c)
 
 void mlint_change_set_release(struct mlint_change_set *c)
 {
-	path_list_release(&c->paths);
-	path_list_release(&c->added);
-	path_list_release(&c->changed);
-	path_list_release(&c->deleted);
-	path_list_release(&c->models);
+	mlint_path_list_release(&c->paths);
+	mlint_path_list_release(&c->added);
+	mlint_path_list_release(&c->changed);
+	mlint_path_list_release(&c->deleted);
+	mlint_path_list_release(&c->models);
 	for (size_t i = 0; i < c->nr_renamed; i++) {
 		free(c->renamed[i].from);
 		free(c->renamed[i].to);

@@ -29,6 +29,7 @@
 #include "mlint/snapshot.h"
 #include "mlint/suppress.h"
 #include "check_files.h"
+#include "diff_hint.h"
 #include "util.h"
 
 void mlint_check_result_init(struct mlint_check_result *r)
@@ -871,8 +872,10 @@ static int load_cached(struct run *r, size_t i, struct mlint_snapshot *snap, uns
 	sd->cache = open_cache(r, i, index, flags);
 	error = snap ? mlint_scriptdir_load_snapshot(sd, d, snap, flags, r->notes)
 		     : mlint_scriptdir_load(sd, r->p, d, flags, r->notes);
-	if (error == 0)
+	if (error == 0) {
 		mlint_cache_save(sd->cache, sd, r->notes);
+		sd->diff_hint = mlint_cache_diff_hint(sd->cache, sd);
+	}
 	mlint_cache_free(sd->cache);
 	sd->cache = NULL;
 	return error;
@@ -937,6 +940,18 @@ static int git_ready(const struct run *r)
 	return r->g && !r->req->no_git;
 }
 
+/* Says when the cache spared the comparison with the base most files. */
+static int note_hint(struct run *r, const struct mlint_scriptdir *sd)
+{
+	const struct mlint_diff_hint *h = sd->diff_hint;
+
+	if (!h || !h->nr_hinted)
+		return 0;
+	return mlint_notes_add(r->notes, MLINT_NOTE_VERBOSE, "cache: compared %zu path(s) with "
+			       "the base, the ones that may have changed since it was written "
+			       "(of %zu script(s))", h->nr_compared, sd->nr_scripts);
+}
+
 /*
  * Every rule over one script directory (the per-file rules ran while it
  * was loaded), then suppressions, select/ignore, and last new-only (so a
@@ -964,7 +979,7 @@ static int check_dir(struct run *r, size_t i, struct mlint_findings *out)
 	    mlint_scriptdir_sources_ok(sd) < 0)
 		return MLINT_ERROR;
 	mlint_findings_filter(out, keep_enabled, (void *)cfg);
-	return 0;
+	return note_hint(r, sd);
 }
 
 /* The baseline hides what it holds (before --new-only, so that entries for

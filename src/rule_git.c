@@ -14,6 +14,7 @@
 #include "mlint/pyscan.h"
 #include "mlint/rules.h"
 #include "mlint/snapshot.h"
+#include "diff_hint.h"
 #include "util.h"
 
 #define COMMITS_MAX 3
@@ -522,6 +523,9 @@ static int visit_delta(struct git_run *r, const git_diff_delta *dl, int is_merge
 	struct old_file o;
 	int error;
 
+	if (is_merge_base && (dl->status == GIT_DELTA_ADDED || dl->status == GIT_DELTA_UNTRACKED) &&
+	    in_run(r, dl->new_file.path))
+		r->change->added_files++;
 	if (is_merge_base && has_new_side(dl->status) && in_run(r, dl->new_file.path) &&
 	    !brought_by_merge(r, dl->new_file.path) &&
 	    (error = mlint_path_list_add(&r->change->paths, dl->new_file.path)) < 0)
@@ -543,22 +547,76 @@ static int visit_delta(struct git_run *r, const git_diff_delta *dl, int is_merge
 	return error;
 }
 
+/* The hint's key for comparing `tree` over the version locations `specs`. */
+static int hint_key(struct mlint_buf *key, const git_tree *tree, char **specs, size_t nr)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	int error;
+
+	git_oid_tostr(hex, sizeof(hex), git_tree_id(tree));
+	error = mlint_buf_puts(key, hex);
+	for (size_t k = 0; k < nr && error == 0; k++)
+		error = mlint_buf_putc(key, '\n') | mlint_buf_puts(key, specs[k]);
+	return error;
+}
+
+/* The working tree's cache knows which paths may differ from `tree`
+ * (diff_hint.h): 1 and those paths in `only`, 0 when all must be compared. */
+static int hinted_paths(struct git_run *r, const char *key, struct mlint_path_list *only)
+{
+	const struct mlint_project *p = r->p;
+
+	memset(only, 0, sizeof(*only));
+	if (!r->sd->diff_hint || mlint_git_head_kind(r->g) != MLINT_GIT_HEAD_WORKTREE ||
+	    !p->repo_root || !p->base_dir || strcmp(p->repo_root, p->base_dir) != 0)
+		return 0;
+	return mlint_diff_hint_paths(r->sd->diff_hint, key, only);
+}
+
+/* Every path that differed goes to the hint the next run reads. */
+static int note_differs(struct git_run *r, const git_diff_delta *dl)
+{
+	struct mlint_diff_hint *h = r->sd->diff_hint;
+
+	if (!h || mlint_git_head_kind(r->g) != MLINT_GIT_HEAD_WORKTREE)
+		return 0;
+	if (dl->old_file.path && mlint_diff_hint_differs(h, dl->old_file.path) < 0)
+		return MLINT_ERROR;
+	return dl->new_file.path ? mlint_diff_hint_differs(h, dl->new_file.path) : 0;
+}
+
 static int compare_applied(struct git_run *r, size_t i)
 {
 	const git_tree *tree = mlint_git_applied_tree(r->g, i, &r->applied_name);
+	struct mlint_path_list only;
+	struct mlint_buf key;
 	git_diff *diff = NULL;
 	char **specs = NULL;
 	size_t nr_specs;
-	int error;
+	int error, hinted = 0;
 
+	mlint_buf_init(&key, 0);
+	memset(&only, 0, sizeof(only));
 	if ((error = location_specs(&specs, &nr_specs, r)) < 0 ||
-	    (error = diff_head(&diff, r->g, tree, specs, nr_specs, 1)) < 0)
+	    (error = hint_key(&key, tree, specs, nr_specs)) < 0 ||
+	    (error = hinted = hinted_paths(r, key.ptr, &only)) < 0 ||
+	    (r->sd->diff_hint && (error = mlint_diff_hint_begin(r->sd->diff_hint, key.ptr)) < 0))
 		goto done;
-	for (size_t k = 0, n = git_diff_num_deltas(diff); k < n && error == 0; k++)
-		error = visit_delta(r, git_diff_get_delta(diff, k), i == 0 && mlint_git_has_base(r->g));
+	if (hinted && only.nr == 0)
+		goto done; /* nothing can differ */
+	if ((error = hinted ? diff_head(&diff, r->g, tree, only.items, only.nr, 1)
+			    : diff_head(&diff, r->g, tree, specs, nr_specs, 1)) < 0)
+		goto done;
+	for (size_t k = 0, n = git_diff_num_deltas(diff); k < n && error == 0; k++) {
+		const git_diff_delta *dl = git_diff_get_delta(diff, k);
+		if ((error = note_differs(r, dl)) == 0)
+			error = visit_delta(r, dl, i == 0 && mlint_git_has_base(r->g));
+	}
 done:
 	git_diff_free(diff);
 	free_specs(specs);
+	mlint_path_list_release(&only);
+	mlint_buf_release(&key);
 	return error;
 }
 
@@ -888,6 +946,8 @@ int mlint_check_git(const struct mlint_git *g, const struct mlint_project *p,
 		goto done;
 	for (size_t i = 0; i < mlint_git_applied_count(g) && error == 0; i++)
 		error = compare_applied(&r, i);
+	if (error == 0)
+		mlint_diff_hint_save(sd->diff_hint);
 	if (error == 0 && mlint_git_has_base(g))
 		error = check_stale(&r);
 	if (error == 0 && mlint_git_has_base(g))

@@ -9,6 +9,7 @@
 #include "mlint/scriptdir.h"
 #include "mlint/snapshot.h"
 #include "arena.h"
+#include "diff_hint.h"
 #include "util.h"
 
 /* One arena of kept sources per scanning thread: no locking, and big blocks
@@ -40,6 +41,7 @@ void mlint_scriptdir_release(struct mlint_scriptdir *sd)
 	mlint_graph_release(&sd->graph);
 	free(sd->inputs);
 	free(sd->root);
+	mlint_diff_hint_free(sd->diff_hint);
 	mlint_scriptdir_init(sd);
 }
 
@@ -472,6 +474,7 @@ int mlint_scriptdir_load_snapshot(struct mlint_scriptdir *sd,
 	sd->nr_scripts = snap->nr;
 	if (sd->cache && (error = mlint_cache_begin(sd->cache, snap->nr)) < 0)
 		return error;
+	mlint_cache_take_others(sd->cache, snap);
 	if ((error = scan_all(sd, snap, flags)) < 0)
 		return error;
 	for (size_t i = 0; i < sd->nr_scripts; i++)

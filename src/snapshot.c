@@ -26,6 +26,9 @@ void mlint_snapshot_release(struct mlint_snapshot *s)
 	for (size_t i = 0; i < s->nr_dir_fds; i++)
 		close(s->dir_fds[i]);
 	free(s->dir_fds);
+	for (size_t i = 0; i < s->nr_others; i++)
+		free(s->others[i]);
+	free(s->others);
 	mlint_snapshot_init(s);
 }
 
@@ -199,6 +202,25 @@ static int visit_dir(struct lister *l, const char *full, const char *name)
 	return list_dir(l, full);
 }
 
+/* An entry listed as no script: "dir/" for a directory. */
+static int add_other(struct lister *l, const char *full, int is_dir)
+{
+	char *shown = mlint_project_display_path(l->p, full), *path;
+
+	if (!shown)
+		return MLINT_ERROR;
+	path = is_dir ? mlint_path_join(shown, "") : shown;
+	if (is_dir)
+		free(shown);
+	if (!path || MLINT_ARRAY_GROW(l->out->others, l->out->alloc_others,
+				      l->out->nr_others + 1) < 0) {
+		free(path);
+		return MLINT_ERROR;
+	}
+	l->out->others[l->out->nr_others++] = path;
+	return 0;
+}
+
 /*
  * One directory entry. A regular file is known from readdir alone (its
  * inode, and the directory's device), which spares a stat per migration;
@@ -209,8 +231,9 @@ static int visit(struct lister *l, const char *dir, dev_t dir_dev, int dir_fd,
 {
 	char *full = mlint_path_join(dir, e->d_name), *real = NULL;
 	const char *refused = NULL;
+	size_t listed = l->out->nr;
 	struct stat st;
-	int error = 0;
+	int error = 0, link = 0, recursed = 0;
 
 	if (!full)
 		return MLINT_ERROR;
@@ -224,6 +247,7 @@ static int visit(struct lister *l, const char *dir, dev_t dir_dev, int dir_fd,
 		goto done;
 	}
 	if (S_ISLNK(st.st_mode)) {
+		link = 1;
 		check_link(l, full, &real, &refused);
 		if (refused) {
 			error = mlint_snapshot_alembic_reads(e->d_name)
@@ -236,9 +260,13 @@ static int visit(struct lister *l, const char *dir, dev_t dir_dev, int dir_fd,
 			goto done;
 		}
 	}
+	recursed = S_ISDIR(st.st_mode) && l->d->recursive && strcmp(e->d_name, "__pycache__") != 0;
 	error = S_ISDIR(st.st_mode) ? visit_dir(l, full, e->d_name)
 				    : visit_file(l, full, e->d_name, &st, dir_fd);
 done:
+	/* git sees a symlink as one file, whatever it points to */
+	if (error == 0 && (link || (!recursed && l->out->nr == listed)))
+		error = add_other(l, full, !link && S_ISDIR(st.st_mode));
 	free(real);
 	free(full);
 	return error;

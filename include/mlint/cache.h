@@ -62,6 +62,20 @@ void mlint_cache_save(struct mlint_cache *c, const struct mlint_scriptdir *sd,
 
 void mlint_cache_free(struct mlint_cache *c);
 
+/* Takes the listing's other entries (snapshot.h `others`) for the hint. */
+struct mlint_snapshot;
+void mlint_cache_take_others(struct mlint_cache *c, struct mlint_snapshot *snap);
+
+/*
+ * After the save of a working-tree cache for check: the hint for the
+ * comparison with the base (src/diff_hint.h), which the scriptdir owns
+ * (sd->diff_hint). NULL when there is none to give: no cache file on disk,
+ * another kind of load, out of memory.
+ */
+struct mlint_diff_hint;
+struct mlint_diff_hint *mlint_cache_diff_hint(const struct mlint_cache *c,
+					      const struct mlint_scriptdir *sd);
+
 /* A fingerprint of the rules and options the per-file rules run with. */
 uint64_t mlint_cache_rules_fingerprint(const struct mlint_ruleset *rs,
 				       const struct mlint_check_opts *opts);

@@ -29,6 +29,8 @@ struct mlint_change_set {
 	struct mlint_rename_pair *renamed; /* same revision, another path */
 	size_t nr_renamed, alloc_renamed;
 	struct mlint_path_list models;   /* model files changed */
+	size_t added_files;              /* files of any kind the change adds to the
+					  * version locations (new, or untracked) */
 };
 
 void mlint_change_set_init(struct mlint_change_set *c);
@@ -36,6 +38,8 @@ void mlint_change_set_release(struct mlint_change_set *c);
 /* Adds `path` to `l` (kept sorted, no duplicates). */
 int mlint_path_list_add(struct mlint_path_list *l, const char *path);
 int mlint_path_list_has(const struct mlint_path_list *l, const char *path);
+/* Frees the paths; `l` is empty again. */
+void mlint_path_list_release(struct mlint_path_list *l);
 /* Takes `path` out of `l` when it is there. */
 void mlint_path_list_remove(struct mlint_path_list *l, const char *path);
 int mlint_change_set_add_rename(struct mlint_change_set *c, const char *from, const char *to);

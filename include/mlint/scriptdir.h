@@ -107,6 +107,9 @@ struct mlint_scriptdir {
 	/* Set between init and load to restore unchanged files from a cache
 	 * (cache.h) instead of reading them; borrowed. */
 	struct mlint_cache *cache;
+	/* Owned: what the cache knows for the comparison with the base
+	 * (private: src/diff_hint.h), or NULL. */
+	struct mlint_diff_hint *diff_hint;
 	/* The kept sources, in big blocks, one arena per scanning thread
 	 * (private: src/arena.h). */
 	struct mlint_arena_block *sources[MLINT_SCAN_SLOTS];

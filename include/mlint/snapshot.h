@@ -42,6 +42,12 @@ struct mlint_snapshot {
 	size_t nr, alloc;
 	int *dir_fds; /* the listed directories, open while the snapshot is */
 	size_t nr_dir_fds, alloc_dir_fds;
+	/* Working-tree listings: every other entry of the version locations
+	 * (a skipped file, a symlink, a directory not read: "dir/"), relative
+	 * like `path`. Git compares them too; the cache's shortcut for that
+	 * comparison (diff_hint.h) must not pass over them. */
+	char **others;
+	size_t nr_others, alloc_others;
 };
 
 void mlint_snapshot_init(struct mlint_snapshot *s);
