@@ -196,20 +196,25 @@ static int add_name(struct outside *o, const char *prefix, const char *name, siz
 		return 0;
 	if (!(full = malloc(strlen(prefix) + len + 2)))
 		return mlint_error_set("out of memory");
-	snprintf(full, strlen(prefix) + len + 2, "%s%.*s%s", prefix, (int)len, name,
-		 is_dir ? "/" : "");
+	memcpy(full, prefix, strlen(prefix));
+	memcpy(full + strlen(prefix), name, len);
+	full[strlen(prefix) + len] = is_dir ? '/' : '\0';
+	full[strlen(prefix) + len + is_dir] = '\0';
 	error = mlint_path_list_add(&o->names, full);
 	free(full);
 	return error;
 }
 
 /* The names at directory `prefix` ("" or "dir/") in the working tree, the
- * tree and the index. MLINT_ENOTFOUND: a directory cannot be read. */
-static int level_names(struct outside *o, const char *prefix)
+ * tree and the index; only those of directories with `dirs_only` (a
+ * location's own files are its). MLINT_ENOTFOUND: a directory cannot be
+ * read. */
+static int level_names(struct outside *o, const char *prefix, int dirs_only)
 {
 	char *abs = mlint_path_join(mlint_git_root(o->m->g), prefix);
 	git_tree_entry *te = NULL;
 	git_tree *tree = NULL;
+	const char *last;
 	struct dirent *e;
 	size_t pl = strlen(prefix);
 	DIR *d;
@@ -229,7 +234,8 @@ static int level_names(struct outside *o, const char *prefix)
 		if (e->d_type == DT_UNKNOWN) /* a symlink is a file to git */
 			is_dir = fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 				 S_ISDIR(st.st_mode);
-		error = add_name(o, prefix, e->d_name, strlen(e->d_name), is_dir);
+		if (is_dir || !dirs_only)
+			error = add_name(o, prefix, e->d_name, strlen(e->d_name), is_dir);
 	}
 	closedir(d);
 	if (error == 0 && pl && git_tree_entry_bypath(&te, o->from, prefix) == 0 &&
@@ -240,17 +246,28 @@ static int level_names(struct outside *o, const char *prefix)
 				  : git_tree_entrycount(o->from); i < n && error == 0; i++) {
 		const git_tree_entry *x = git_tree_entry_byindex(pl ? tree : o->from, i);
 		const char *name = git_tree_entry_name(x);
-		error = add_name(o, prefix, name, strlen(name),
-				 git_tree_entry_type(x) == GIT_OBJECT_TREE);
+		int is_dir = git_tree_entry_type(x) == GIT_OBJECT_TREE;
+		if (is_dir || !dirs_only)
+			error = add_name(o, prefix, name, strlen(name), is_dir);
 	}
 	git_tree_free(tree);
-	for (size_t i = 0, n = git_index_entrycount(o->index); i < n && error == 0; i++) {
+	/* The index is sorted: a directory's entries follow each other, and
+	 * its name is added once (10,000 migrations below one name). */
+	last = NULL;
+	for (size_t i = 0, n = git_index_entrycount(o->index), last_len = 0; i < n && error == 0;
+	     i++) {
 		const char *path = git_index_get_byindex(o->index, i)->path, *slash;
+		size_t len;
 		if (strncmp(path, prefix, pl) != 0)
 			continue;
 		slash = strchr(path + pl, '/');
-		error = add_name(o, prefix, path + pl, slash ? (size_t)(slash - path - pl)
-							     : strlen(path + pl), slash != NULL);
+		len = slash ? (size_t)(slash - path - pl) : strlen(path + pl);
+		if ((last && slash && len == last_len && memcmp(last, path + pl, len) == 0) ||
+		    (dirs_only && !slash))
+			continue;
+		last = slash ? path + pl : NULL;
+		last_len = len;
+		error = add_name(o, prefix, path + pl, len, slash != NULL);
 	}
 	git_error_clear();
 	return error;
@@ -264,7 +281,7 @@ static int walk_outside(struct outside *o, const char *prefix, int in_loc)
 	int error;
 
 	memset(&o->names, 0, sizeof(o->names));
-	if ((error = level_names(o, prefix)) < 0) {
+	if ((error = level_names(o, prefix, in_loc)) < 0) {
 		mlint_path_list_release(&o->names);
 		return error;
 	}
