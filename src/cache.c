@@ -37,7 +37,8 @@
 #endif
 
 #define CACHE_MAGIC "MLINTCA\x1a"
-#define CACHE_FORMAT 1u
+/* 2: staged entries hold their blob's size and hash (format 1 had 0) */
+#define CACHE_FORMAT 2u
 #define CACHE_ENDIAN 0x01020304u
 #define HEADER_LEN 48
 #define NO_STRING 0xFFFFFFFFu
@@ -830,24 +831,35 @@ static int entry_stat(const struct mlint_snapshot_entry *e, struct stat *st)
 	return stat(e->abs, st);
 }
 
-static int decode(struct mlint_cache *c, size_t slot, const struct index_slot *at,
-		  struct mlint_script *s, const struct key *now)
+/* Entry `at` describes the bytes keyed `now`, and holds what this load
+ * needs: 1 with `r` after its key, 0 not. */
+static int entry_usable(const struct mlint_cache *c, const struct index_slot *at,
+			const struct key *now, struct reader *r, unsigned *flags_out)
 {
-	struct reader r = {at->entry + 4, at->entry + at->entry_len, 0};
-	struct mlint_findings *out;
 	struct key was;
 	uint32_t plen;
 	unsigned flags;
 
-	(void)get_bytes(&r, &plen);
+	*r = (struct reader){at->entry + 4, at->entry + at->entry_len, 0};
+	(void)get_bytes(r, &plen);
 	memset(&was, 0, sizeof(was));
-	was.kind = (int)get_u8(&r);
-	flags = get_u8(&r);
-	get_key(&r, &was);
-	if (r.bad || !same_key(&was, now) || racy(&was, c->file_mtime_ns))
+	was.kind = (int)get_u8(r);
+	*flags_out = flags = get_u8(r);
+	get_key(r, &was);
+	if (r->bad || !same_key(&was, now) || racy(&was, c->file_mtime_ns))
 		return 0;
-	if (c->full && (!(flags & ENTRY_FULL) || !(flags & ENTRY_FINDINGS) ||
-			c->old_rules_fp != c->rules_fp || !c->fc || !c->rs))
+	return !c->full || ((flags & ENTRY_FULL) && (flags & ENTRY_FINDINGS) &&
+			    c->old_rules_fp == c->rules_fp && c->fc && c->rs);
+}
+
+static int decode(struct mlint_cache *c, size_t slot, const struct index_slot *at,
+		  struct mlint_script *s, const struct key *now)
+{
+	struct mlint_findings *out;
+	struct reader r;
+	unsigned flags;
+
+	if (!entry_usable(c, at, now, &r, &flags))
 		return 0;
 	s->size = (size_t)get_u64(&r);
 	s->hash = get_u64(&r);
@@ -897,6 +909,22 @@ int mlint_cache_restore(struct mlint_cache *c, size_t slot, size_t i, struct mli
 		return 0;
 	c->scripts[i] = (struct script_state){STATE_HIT, at->entry, 0, at->entry_len, slot};
 	return 1;
+}
+
+int mlint_cache_knows_blob(void *ctx, const char *path, const unsigned char id[20])
+{
+	const struct mlint_cache *c = ctx;
+	const struct index_slot *at;
+	struct reader r;
+	struct key now;
+	unsigned flags;
+
+	if (!c || c->kind != MLINT_CACHE_INDEX || !(at = index_find(c, path)))
+		return 0;
+	memset(&now, 0, sizeof(now));
+	now.kind = KEY_BLOB;
+	memcpy(now.id, id, sizeof(now.id));
+	return entry_usable(c, at, &now, &r, &flags);
 }
 
 size_t mlint_cache_mark(const struct mlint_cache *c, size_t slot)

@@ -861,15 +861,14 @@ static struct mlint_cache *open_cache(struct run *r, size_t i, int index, unsign
 	return c;
 }
 
-/* Loads with the cache, and saves it when the load went through. */
+/* Loads with the cache the caller opened (sd->cache, or none), and saves
+ * it when the load went through. */
 static int load_cached(struct run *r, size_t i, struct mlint_snapshot *snap, unsigned flags)
 {
 	const struct mlint_scriptdir_config *d = &r->p->dirs[i];
 	struct mlint_scriptdir *sd = &r->res->dirs[i];
-	int index = snap && r->g && mlint_git_head_kind(r->g) == MLINT_GIT_HEAD_INDEX;
 	int error;
 
-	sd->cache = open_cache(r, i, index, flags);
 	error = snap ? mlint_scriptdir_load_snapshot(sd, d, snap, flags, r->notes)
 		     : mlint_scriptdir_load(sd, r->p, d, flags, r->notes);
 	if (error == 0) {
@@ -886,17 +885,29 @@ static int load_dir(struct run *r, size_t i, unsigned flags)
 	const struct mlint_scriptdir_config *d = &r->p->dirs[i];
 	struct mlint_scriptdir *sd = &r->res->dirs[i];
 	struct mlint_snapshot snap;
-	int error;
+	int error, index;
 
 	sd->visitor = r->visitors[i];
 	if ((error = describe_dir(r, d)) < 0)
 		return error;
-	if (r->opening || !r->g)
-		return load_cached(r, i, NULL, flags);
+	index = r->g && !r->opening && !r->req->no_git &&
+		mlint_git_head_kind(r->g) == MLINT_GIT_HEAD_INDEX;
+	sd->cache = open_cache(r, i, index, flags);
+	if (r->opening || !r->g) {
+		error = load_cached(r, i, NULL, flags);
+		goto done;
+	}
 	mlint_snapshot_init(&snap);
+	if (index && sd->cache) { /* blobs the cache knows are read only if asked for */
+		snap.known = mlint_cache_knows_blob;
+		snap.known_ctx = sd->cache;
+	}
 	if ((error = list_dir(&snap, r, d)) == 0)
 		error = load_cached(r, i, &snap, flags);
 	mlint_snapshot_release(&snap);
+done:
+	mlint_cache_free(sd->cache); /* load_cached's, unless the listing failed */
+	sd->cache = NULL;
 	return error;
 }
 
@@ -1123,6 +1134,10 @@ static void run_release(struct run *r)
 		mlint_file_checker_free(r->checkers[i]);
 	free(r->checkers);
 	free(r->visitors);
+	/* the result outlives the repository: staged blobs not read by now
+	 * cannot be read later */
+	for (size_t i = 0; r->res && r->res->dirs && r->p && i < r->p->nr_dirs; i++)
+		mlint_scriptdir_forget_repository(&r->res->dirs[i]);
 	mlint_git_free(r->g);
 	mlint_ini_release(&r->project_ini);
 	free(r->project_ini_display);

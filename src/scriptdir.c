@@ -18,6 +18,27 @@
 #define SOURCE_BLOCK (1024 * 1024)
 _Static_assert(MLINT_SCAN_SLOTS >= MLINT_MAX_THREADS, "one source arena per thread");
 
+/* Deferred blobs of a git load (snapshot.h): read from the repository
+ * when a rule asks for a script's bytes, until the run lets it go. */
+struct mlint_blob_source {
+	struct git_repository *repo;    /* borrowed; NULL once forgotten */
+	const struct mlint_script *first; /* sd->scripts */
+	unsigned char (*ids)[20];         /* per script */
+};
+
+static void blob_source_free(struct mlint_blob_source *b)
+{
+	if (b)
+		free(b->ids);
+	free(b);
+}
+
+void mlint_scriptdir_forget_repository(struct mlint_scriptdir *sd)
+{
+	if (sd->blobs)
+		sd->blobs->repo = NULL;
+}
+
 void mlint_scriptdir_init(struct mlint_scriptdir *sd)
 {
 	memset(sd, 0, sizeof(*sd));
@@ -42,6 +63,7 @@ void mlint_scriptdir_release(struct mlint_scriptdir *sd)
 	free(sd->inputs);
 	free(sd->root);
 	mlint_diff_hint_free(sd->diff_hint);
+	blob_source_free(sd->blobs);
 	mlint_scriptdir_init(sd);
 }
 
@@ -103,8 +125,15 @@ static int read_and_scan(struct mlint_script *s, const struct mlint_snapshot *sn
 			return error;
 		s->imports_read = 1;
 	}
-	if (snap->entries[i].data || snap->entries[i].has_id)
-		return 0; /* a blob: its bytes are handed over after the load */
+	if (snap->entries[i].data || snap->entries[i].has_id) {
+		/* a blob: its bytes are handed over after the load, unless they
+		 * are read from the repository when asked for (a cache's, or
+		 * deferred), and then known by these */
+		s->size = buf->len;
+		if ((flags & LOAD_CACHED) || snap->entries[i].deferred)
+			s->hash = mlint_source_hash(buf->ptr, buf->len);
+		return 0;
+	}
 	if (flags & MLINT_LOAD_KEEP_SOURCE)
 		return keep_source(s, buf, arena);
 	/* to know the bytes when a rule reads them again (heads without a
@@ -153,6 +182,24 @@ static void drop_path_early(const struct mlint_scriptdir *sd, struct mlint_scrip
 	s->root = sd->root;
 }
 
+/* The blob source of a load with deferred entries whose bytes were not
+ * read during the scan (restored from the cache). */
+static int blob_source_for(struct mlint_scriptdir *sd, const struct mlint_snapshot *snap)
+{
+	size_t i = 0;
+
+	while (i < snap->nr && !(snap->entries[i].deferred && !sd->scripts[i].source))
+		i++;
+	if (i == snap->nr)
+		return 0;
+	if (!(sd->blobs = calloc(1, sizeof(*sd->blobs))) ||
+	    !(sd->blobs->ids = calloc(sd->nr_scripts, sizeof(*sd->blobs->ids))))
+		return mlint_error_set("out of memory");
+	sd->blobs->repo = snap->repo;
+	sd->blobs->first = sd->scripts;
+	return 0;
+}
+
 static void hand_over(const struct mlint_scriptdir *sd, struct mlint_script *s,
 		      struct mlint_snapshot_entry *e)
 {
@@ -163,6 +210,10 @@ static void hand_over(const struct mlint_scriptdir *sd, struct mlint_script *s,
 		s->source_len = e->len;
 		s->own_source = 1;
 		e->data = NULL;
+	} else if (e->deferred && sd->blobs) {
+		size_t i = (size_t)(s - sd->scripts);
+		memcpy(sd->blobs->ids[i], e->id, sizeof(sd->blobs->ids[i]));
+		s->blobs = sd->blobs;
 	} else if (e->has_id) {
 		s->source = ""; /* the empty blob */
 		s->source_len = 0;
@@ -477,6 +528,8 @@ int mlint_scriptdir_load_snapshot(struct mlint_scriptdir *sd,
 	mlint_cache_take_others(sd->cache, snap);
 	if ((error = scan_all(sd, snap, flags)) < 0)
 		return error;
+	if ((error = blob_source_for(sd, snap)) < 0)
+		return error;
 	for (size_t i = 0; i < sd->nr_scripts; i++)
 		hand_over(sd, &sd->scripts[i], &snap->entries[i]);
 	/* What the scripts did not take is not needed again: freed before the
@@ -523,14 +576,17 @@ const char *mlint_script_source(const struct mlint_script *s, size_t *len)
 	const char *abs = s->abs;
 
 	*len = s->source_len;
-	if (s->source || s->refused || (!s->abs && !s->root) || s->source_state != MLINT_SOURCE_OK)
+	if (s->source || s->refused || (!s->abs && !s->root && !s->blobs) ||
+	    s->source_state != MLINT_SOURCE_OK)
 		return s->source;
-	if (!abs && !(abs = joined = mlint_path_join(s->root, s->path))) {
+	if (!s->blobs && !abs && !(abs = joined = mlint_path_join(s->root, s->path))) {
 		w->source_state = MLINT_SOURCE_UNREADABLE; /* out of memory */
 		return NULL;
 	}
 	mlint_buf_init(&buf, MLINT_MAX_FILE_BYTES);
-	if (mlint_buf_read_file(&buf, abs) < 0) {
+	if (s->blobs ? mlint_snapshot_read_blob(s->blobs->repo,
+						s->blobs->ids[s - s->blobs->first], &buf) < 0
+		     : mlint_buf_read_file(&buf, abs) < 0) {
 		w->source_state = MLINT_SOURCE_UNREADABLE;
 	} else if (buf.len != s->size || mlint_source_hash(buf.ptr, buf.len) != s->hash) {
 		w->source_state = MLINT_SOURCE_CHANGED;

@@ -352,6 +352,13 @@ int mlint_snapshot_read(const struct mlint_snapshot *s, size_t i, struct mlint_b
 	mlint_buf_clear(buf);
 	if (s->entries[i].data)
 		return mlint_buf_put(buf, s->entries[i].data, s->entries[i].len);
+	if (s->entries[i].deferred) {
+		char why[512];
+		if (mlint_snapshot_read_blob(s->repo, s->entries[i].id, buf) == 0)
+			return 0;
+		snprintf(why, sizeof(why), "%s", mlint_error_last());
+		return mlint_error_set("cannot read the staged '%s': %s", s->entries[i].path, why);
+	}
 	if (s->entries[i].has_id)
 		return 0; /* an empty blob */
 	if (s->entries[i].dir_fd >= 0)

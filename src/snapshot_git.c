@@ -1,5 +1,6 @@
 /* Snapshots from git: the index and a commit's tree, listed as Alembic would. */
 #include <stdio.h>
+#include <pthread.h>
 #include <string.h>
 #include <git2.h>
 #include "mlint/scriptdir.h"
@@ -136,7 +137,41 @@ static int add_git_entry(struct git_lister *l, const char *rel, unsigned mode, c
 		return (e->refused = mlint_strdup("a symlink in git; not read")) ? 0 : MLINT_ERROR;
 	if (mode == GIT_FILEMODE_COMMIT)
 		return (e->refused = mlint_strdup("a submodule, not a file")) ? 0 : MLINT_ERROR;
+	if (l->out->known && l->out->known(l->out->known_ctx, e->path, id->id)) {
+		memcpy(e->id, id->id, sizeof(e->id));
+		e->has_id = e->deferred = 1; /* read only if the cache cannot restore it */
+		l->out->repo = l->repo;
+		return 0;
+	}
 	error = load_blob(e, l->repo, id);
+	return error;
+}
+
+static pthread_mutex_t blob_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int mlint_snapshot_read_blob(struct git_repository *repo, const unsigned char id[20],
+			     struct mlint_buf *out)
+{
+	git_blob *blob = NULL;
+	git_oid oid;
+	int error;
+
+	mlint_buf_clear(out);
+	if (!repo)
+		return mlint_error_set("the repository is closed: a staged file cannot be read");
+	memcpy(oid.id, id, sizeof(oid.id));
+	pthread_mutex_lock(&blob_lock);
+	if (git_blob_lookup(&blob, repo, &oid) < 0) {
+		const git_error *e = git_error_last();
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof(hex), &oid);
+		error = mlint_error_set("cannot read blob %s: %s", hex,
+					e && e->message ? e->message : "unknown error");
+	} else {
+		error = mlint_buf_put(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+	}
+	git_blob_free(blob);
+	pthread_mutex_unlock(&blob_lock);
 	return error;
 }
 

@@ -101,6 +101,11 @@ int mlint_cache_begin(struct mlint_cache *c, size_t nr);
 int mlint_cache_restore(struct mlint_cache *c, size_t slot, size_t i, struct mlint_script *s,
 			const struct mlint_snapshot_entry *e);
 
+/* For a staged listing (snapshot.h `known`, ctx: the cache): 1 when the
+ * cache holds what blob `id` at `path` says, so its bytes need not be
+ * read unless asked for. */
+int mlint_cache_knows_blob(void *ctx, const char *path, const unsigned char id[20]);
+
 /* The number of findings in the checker's slot (before a file's visit). */
 size_t mlint_cache_mark(const struct mlint_cache *c, size_t slot);
 

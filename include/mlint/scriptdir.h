@@ -84,7 +84,8 @@ struct mlint_script {
 	size_t nr_imports;
 	/* Private to scriptdir.c: how to read the bytes again and know them. */
 	char *abs;            /* the file (working tree entries), or NULL ... */
-	const char *root;     /* ... or root/path names it (the scriptdir's root) */
+	const char *root;     /* ... or root/path names it (the scriptdir's root) ... */
+	const struct mlint_blob_source *blobs; /* ... or a blob of the repository */
 	uint64_t hash;        /* of the scanned bytes */
 	size_t size;          /* of the scanned bytes */
 	unsigned char own_source; /* `source` is malloc'ed by the script */
@@ -110,12 +111,18 @@ struct mlint_scriptdir {
 	/* Owned: what the cache knows for the comparison with the base
 	 * (private: src/diff_hint.h), or NULL. */
 	struct mlint_diff_hint *diff_hint;
+	/* Owned: where scripts restored from the cache of staged files read
+	 * their blobs when asked (private: scriptdir.c), or NULL. */
+	struct mlint_blob_source *blobs;
 	/* The kept sources, in big blocks, one arena per scanning thread
 	 * (private: src/arena.h). */
 	struct mlint_arena_block *sources[MLINT_SCAN_SLOTS];
 };
 
 void mlint_scriptdir_init(struct mlint_scriptdir *sd);
+/* Before the repository a load read blobs from is freed: blobs not read
+ * yet cannot be read any more (mlint_script_source returns NULL). */
+void mlint_scriptdir_forget_repository(struct mlint_scriptdir *sd);
 void mlint_scriptdir_release(struct mlint_scriptdir *sd);
 
 /*

@@ -33,6 +33,7 @@ struct mlint_snapshot_entry {
 	size_t len;
 	unsigned char id[20]; /* git entries: the blob id */
 	int has_id;
+	int deferred;  /* git entries: `data` not read; mlint_snapshot_read reads it */
 	int dir_fd;      /* worktree entries: its directory, open (or -1) ... */
 	size_t name_off; /* ... and where its name starts in `abs` */
 };
@@ -48,6 +49,12 @@ struct mlint_snapshot {
 	 * comparison (diff_hint.h) must not pass over them. */
 	char **others;
 	size_t nr_others, alloc_others;
+	/* Git listings: an entry `known` says it knows (the cache holds what
+	 * its blob says) is listed without its bytes (`deferred`), read from
+	 * `repo` (borrowed) only if asked for. */
+	int (*known)(void *ctx, const char *path, const unsigned char id[20]);
+	void *known_ctx;
+	struct git_repository *repo;
 };
 
 void mlint_snapshot_init(struct mlint_snapshot *s);
@@ -93,6 +100,11 @@ int mlint_snapshot_skip_note(struct mlint_notes *notes, const char *path, const 
  */
 int mlint_snapshot_in_locations(const char *path, char *const *rel_locations, size_t nr,
 				int recursive);
+
+/* The bytes of blob `id` (a git entry's, deferred) into `out`; serialized
+ * across threads, as a repository cannot be read from two at once. */
+int mlint_snapshot_read_blob(struct git_repository *repo, const unsigned char id[20],
+			     struct mlint_buf *out);
 
 /* Reads entry i into buf (cleared first). Errors name the path. */
 int mlint_snapshot_read(const struct mlint_snapshot *s, size_t i, struct mlint_buf *buf);

@@ -175,6 +175,13 @@ sed -i 's/nullable=False/nullable=True/' "$f"; git add "$f"
 run_mlint check --staged -v
 assert_eq "staged: the new blob is read" "698 of 699" "$(known)"
 agree "staged again" --staged
+# the working tree's file differs from the staged one: the staged blob is
+# what a rule reads again (the cache knows it, so it was not read at first)
+printf '# not staged\n' >> "$f"
+agree "staged, the working tree differs" --staged
+run_mlint check --staged
+assert_eq "staged, the working tree differs: a clean run" 0 "$(printf '%s' "$ERR" | grep -c 'changed while')"
+git checkout -q -- "$f"
 
 # heads
 run_mlint heads --no-cache; heads=$OUT
