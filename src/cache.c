@@ -326,39 +326,116 @@ static size_t get_count(struct reader *r, size_t min_item)
 	return n;
 }
 
-static void get_value(struct reader *r, struct mlint_value *v)
+/*
+ * A migration is decoded straight into one block, as a scan leaves it
+ * (migration.h `kept`): a first pass over the entry only counts the sizes
+ * of its arrays and strings, the second places them. Both passes walk the
+ * same code (`fill` tells them apart), so they cannot disagree.
+ */
+struct sink {
+	int fill;             /* 0: count; 1: place into the block */
+	size_t arrays, bytes; /* counted: arrays (pointer-aligned) and string bytes */
+	char *array_at, *byte_at;
+};
+
+/* The next string: NULL when absent (or counting, or r->bad). */
+static char *sink_str(struct reader *r, struct sink *k)
+{
+	uint32_t n;
+	const unsigned char *at = get_bytes(r, &n);
+	char *str;
+
+	if (!at)
+		return NULL;
+	if (memchr(at, '\0', n)) {
+		r->bad = 1;
+		return NULL;
+	}
+	if (!k->fill) {
+		k->bytes += (size_t)n + 1;
+		return NULL;
+	}
+	str = k->byte_at;
+	memcpy(str, at, n);
+	str[n] = '\0';
+	k->byte_at += (size_t)n + 1;
+	return str;
+}
+
+/* Room for `n` items of `size` bytes (size a multiple of a pointer's). */
+static void *sink_array(struct sink *k, size_t n, size_t size)
+{
+	void *at;
+
+	if (!k->fill) {
+		k->arrays += n * size;
+		return NULL;
+	}
+	at = k->array_at;
+	k->array_at += n * size;
+	return at;
+}
+
+static void get_value(struct reader *r, struct sink *k, struct mlint_value *v)
 {
 	size_t n;
+	char **items;
+
 	v->kind = (enum mlint_value_kind)get_u32(r);
 	v->line = get_u32(r);
 	v->col = get_u32(r);
-	if ((n = get_count(r, 4)) == 0 || r->bad)
-		return;
-	if (!(v->items = calloc(n, sizeof(*v->items)))) {
-		r->bad = 1;
-		return;
-	}
-	for (size_t i = 0; i < n && !r->bad; i++, v->nr++)
-		v->items[i] = get_str(r);
+	v->items = NULL;
+	v->nr = 0;
 	if (v->kind > MLINT_VAL_EXPR)
 		r->bad = 1;
+	if ((n = get_count(r, 4)) == 0 || r->bad)
+		return;
+	items = sink_array(k, n, sizeof(char *));
+	for (size_t i = 0; i < n && !r->bad; i++) {
+		char *str = sink_str(r, k);
+		if (items)
+			items[i] = str;
+	}
+	if (items) {
+		v->items = items;
+		v->nr = (unsigned)n;
+	}
 }
 
-/* Fills `m` (initialised) from an entry; r->bad on any inconsistency (the
- * caller releases `m` then). */
-static void get_migration(struct reader *r, struct mlint_migration *m)
+static void get_function(struct reader *r, struct sink *k, struct mlint_function *f)
+{
+	f->name = sink_str(r, k);
+	f->is_upgrade = (int)get_u32(r);
+	f->has_params = (int)get_u32(r);
+	f->line = get_u32(r);
+	f->def_line = get_u32(r);
+	f->end_line = get_u32(r);
+	f->start_off = (size_t)get_u64(r);
+	f->end_off = (size_t)get_u64(r);
+	f->body = (enum mlint_body_kind)get_u32(r);
+	f->raises = sink_str(r, k);
+}
+
+/* One pass over the entry's migration (see struct sink). */
+static void walk_migration(struct reader *r, struct sink *k, struct mlint_migration *m)
 {
 	struct mlint_header *h = &m->header;
+	struct mlint_function scratch_f;
+	struct mlint_source_problem scratch_p;
+	struct mlint_directive scratch_d;
 	size_t n;
 
-	get_value(r, &m->revision);
-	get_value(r, &m->down_revision);
-	get_value(r, &m->branch_labels);
-	get_value(r, &m->depends_on);
-	h->message = get_str(r);
-	h->revision_id = get_str(r);
-	h->revises = get_str(r);
-	h->create_date = get_str(r);
+	_Static_assert(sizeof(struct mlint_function) % sizeof(char *) == 0, "aligned");
+	_Static_assert(sizeof(struct mlint_source_problem) % sizeof(char *) == 0, "aligned");
+	_Static_assert(sizeof(struct mlint_directive) % sizeof(char *) == 0, "aligned");
+	get_value(r, k, &m->revision);
+	get_value(r, k, &m->down_revision);
+	get_value(r, k, &m->branch_labels);
+	get_value(r, k, &m->depends_on);
+	h->message = sink_str(r, k);
+	h->revision_id = sink_str(r, k);
+	h->revises = sink_str(r, k);
+	h->create_date = sink_str(r, k);
 	h->line = get_u32(r);
 	h->revision_id_line = get_u32(r);
 	h->revises_line = get_u32(r);
@@ -366,42 +443,59 @@ static void get_migration(struct reader *r, struct mlint_migration *m)
 	m->nr_lines = get_u32(r);
 	m->suspect_line = get_u32(r);
 	m->conflict_line = get_u32(r);
-	if ((n = get_count(r, 40)) && !r->bad) {
-		if (!(m->functions = calloc(n, sizeof(*m->functions))))
-			r->bad = 1;
-		for (size_t i = 0; i < n && !r->bad; i++, m->nr_functions++) {
-			struct mlint_function *f = &m->functions[i];
-			f->name = get_str(r);
-			f->is_upgrade = (int)get_u32(r);
-			f->has_params = (int)get_u32(r);
-			f->line = get_u32(r);
-			f->def_line = get_u32(r);
-			f->end_line = get_u32(r);
-			f->start_off = (size_t)get_u64(r);
-			f->end_off = (size_t)get_u64(r);
-			f->body = (enum mlint_body_kind)get_u32(r);
-			f->raises = get_str(r);
-		}
+	n = get_count(r, 40);
+	m->functions = sink_array(k, n, sizeof(*m->functions));
+	m->nr_functions = k->fill ? n : 0;
+	for (size_t i = 0; i < n && !r->bad; i++)
+		get_function(r, k, k->fill ? &m->functions[i] : &scratch_f);
+	n = r->bad ? 0 : get_count(r, 12);
+	m->problems = sink_array(k, n, sizeof(*m->problems));
+	m->nr_problems = k->fill ? n : 0;
+	for (size_t i = 0; i < n && !r->bad; i++) {
+		struct mlint_source_problem *p = k->fill ? &m->problems[i] : &scratch_p;
+		p->message = sink_str(r, k);
+		p->line = get_u32(r);
+		p->col = get_u32(r);
 	}
-	if ((n = get_count(r, 12)) && !r->bad) {
-		if (!(m->problems = calloc(n, sizeof(*m->problems))))
-			r->bad = 1;
-		for (size_t i = 0; i < n && !r->bad; i++, m->nr_problems++) {
-			m->problems[i].message = get_str(r);
-			m->problems[i].line = get_u32(r);
-			m->problems[i].col = get_u32(r);
-		}
+	n = r->bad ? 0 : get_count(r, 16);
+	m->directives = sink_array(k, n, sizeof(*m->directives));
+	m->nr_directives = k->fill ? n : 0;
+	for (size_t i = 0; i < n && !r->bad; i++) {
+		struct mlint_directive *d = k->fill ? &m->directives[i] : &scratch_d;
+		d->text = sink_str(r, k);
+		d->line = get_u32(r);
+		d->col = get_u32(r);
+		d->own_line = (int)get_u32(r);
 	}
-	if ((n = get_count(r, 16)) && !r->bad) {
-		if (!(m->directives = calloc(n, sizeof(*m->directives))))
-			r->bad = 1;
-		for (size_t i = 0; i < n && !r->bad; i++, m->nr_directives++) {
-			m->directives[i].text = get_str(r);
-			m->directives[i].line = get_u32(r);
-			m->directives[i].col = get_u32(r);
-			m->directives[i].own_line = (int)get_u32(r);
-		}
+}
+
+/* Fills `m` (initialised) from an entry, its arrays and strings in one
+ * block (m->kept); r->bad on any inconsistency, `m` blank again then. */
+static void get_migration(struct reader *r, struct mlint_migration *m)
+{
+	struct reader again = *r;
+	struct sink k = {0, 0, 0, NULL, NULL};
+
+	walk_migration(r, &k, m); /* sizes only: nothing is kept */
+	if (r->bad)
+		goto blank;
+	if (k.arrays + k.bytes == 0)
+		return; /* nothing to keep: the struct holds it all */
+	if (!(m->kept = malloc(k.arrays + k.bytes))) {
+		r->bad = 1;
+		goto blank;
 	}
+	k.fill = 1;
+	k.array_at = m->kept;
+	k.byte_at = (char *)m->kept + k.arrays;
+	*r = again;
+	walk_migration(r, &k, m);
+	if (!r->bad)
+		return;
+blank:
+	mlint_migration_release(m);
+	mlint_migration_init(m);
+	r->bad = 1;
 }
 
 static int put_imports(struct mlint_buf *b, const struct mlint_script *s)
@@ -887,8 +981,7 @@ static int decode(struct mlint_cache *c, size_t slot, const struct index_slot *a
 		s->hash = 0;
 		return 0;
 	}
-	mlint_migration_compact(&s->m); /* as a scan leaves it: one block */
-	return 1;
+	return 1; /* get_migration left it as a scan does: one block */
 }
 
 int mlint_cache_restore(struct mlint_cache *c, size_t slot, size_t i, struct mlint_script *s,
