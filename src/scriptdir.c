@@ -443,6 +443,10 @@ static void *scan_range(void *arg)
 	mlint_buf_init(&buf, MLINT_MAX_FILE_BYTES);
 	job->failed_at = job->to;
 	for (size_t i = job->from; i < job->to; i++) {
+		job->sd->scripts[i].path = job->snap->entries[i].path;
+		job->snap->entries[i].path = NULL; /* moved */
+	}
+	for (size_t i = job->from; i < job->to; i++) {
 		struct mlint_script *s = &job->sd->scripts[i];
 		struct mlint_cache *cache = job->sd->cache;
 		struct stat st;
@@ -515,13 +519,11 @@ int mlint_scriptdir_load_snapshot(struct mlint_scriptdir *sd,
 	int error = 0;
 
 	sd->config = d;
+	/* zeroed: each script is blank (mlint_migration_init), and each scan
+	 * thread moves its own range's paths in (scan_range: the first touch
+	 * of 4 MB at 10,000 files, in parallel) */
 	if (snap->nr && !(sd->scripts = calloc(snap->nr, sizeof(*sd->scripts))))
 		return mlint_error_set("out of memory");
-	for (size_t i = 0; i < snap->nr; i++) {
-		sd->scripts[i].path = snap->entries[i].path;
-		snap->entries[i].path = NULL; /* moved */
-		mlint_migration_init(&sd->scripts[i].m);
-	}
 	sd->nr_scripts = snap->nr;
 	if (sd->cache && (error = mlint_cache_begin(sd->cache, snap->nr)) < 0)
 		return error;

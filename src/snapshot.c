@@ -107,7 +107,8 @@ static int seen_before(struct lister *l, const struct stat *st)
 	return 0;
 }
 
-static int add_entry(struct lister *l, const char *full, const char *refused, int dir_fd,
+/* Lists the file `*full` (taken: it becomes the entry's abs). */
+static int add_entry(struct lister *l, char **full, const char *refused, int dir_fd,
 		     const char *name)
 {
 	struct mlint_snapshot_entry *e;
@@ -116,16 +117,16 @@ static int add_entry(struct lister *l, const char *full, const char *refused, in
 	e = &l->out->entries[l->out->nr];
 	memset(e, 0, sizeof(*e));
 	e->dir_fd = dir_fd;
-	e->name_off = strlen(full) - strlen(name);
-	e->path = mlint_project_display_path(l->p, full);
-	e->abs = mlint_strdup(full);
+	e->name_off = strlen(*full) - strlen(name);
+	e->path = mlint_project_display_path(l->p, *full);
 	e->refused = refused ? mlint_strdup(refused) : NULL;
-	if (!e->path || !e->abs || (refused && !e->refused)) {
+	if (!e->path || (refused && !e->refused)) {
 		free(e->path);
-		free(e->abs);
 		free(e->refused);
 		return MLINT_ERROR;
 	}
+	e->abs = *full;
+	*full = NULL;
 	l->out->nr++;
 	return 0;
 }
@@ -177,18 +178,18 @@ static int check_link(struct lister *l, const char *full, char **real_out, const
 	return 0;
 }
 
-static int visit_file(struct lister *l, const char *full, const char *name,
+static int visit_file(struct lister *l, char **full, const char *name,
 		      const struct stat *st, int dir_fd)
 {
 	int dup;
 
 	if (!mlint_snapshot_alembic_reads(name) || !S_ISREG(st->st_mode))
-		return skip_note(l, full, !S_ISREG(st->st_mode) ? "not a regular file"
+		return skip_note(l, *full, !S_ISREG(st->st_mode) ? "not a regular file"
 				 : mlint_snapshot_skip_reason(name));
 	if ((dup = seen_before(l, st)) < 0)
 		return MLINT_ERROR;
 	if (dup)
-		return skip_note(l, full, "already read through another version location");
+		return skip_note(l, *full, "already read through another version location");
 	return add_entry(l, full, NULL, dir_fd, name);
 }
 
@@ -251,7 +252,7 @@ static int visit(struct lister *l, const char *dir, dev_t dir_dev, int dir_fd,
 		check_link(l, full, &real, &refused);
 		if (refused) {
 			error = mlint_snapshot_alembic_reads(e->d_name)
-					? add_entry(l, full, refused, dir_fd, e->d_name)
+					? add_entry(l, &full, refused, dir_fd, e->d_name)
 					: skip_note(l, full, refused);
 			goto done;
 		}
@@ -262,11 +263,12 @@ static int visit(struct lister *l, const char *dir, dev_t dir_dev, int dir_fd,
 	}
 	recursed = S_ISDIR(st.st_mode) && l->d->recursive && strcmp(e->d_name, "__pycache__") != 0;
 	error = S_ISDIR(st.st_mode) ? visit_dir(l, full, e->d_name)
-				    : visit_file(l, full, e->d_name, &st, dir_fd);
+				    : visit_file(l, &full, e->d_name, &st, dir_fd);
 done:
 	/* git sees a symlink as one file, whatever it points to */
 	if (error == 0 && (link || (!recursed && l->out->nr == listed)))
-		error = add_other(l, full, !link && S_ISDIR(st.st_mode));
+		error = add_other(l, full ? full : l->out->entries[l->out->nr - 1].abs,
+				  !link && S_ISDIR(st.st_mode));
 	free(real);
 	free(full);
 	return error;
