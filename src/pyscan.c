@@ -282,10 +282,13 @@ static int scan_string_body(struct mlint_pyscan *s, unsigned char q, int triple,
 
 	while (!at_eof(s)) {
 		unsigned char c;
-		size_t nl;
-		/* most bytes of a string are none of those: skip them in a tight loop */
-		while (s->pos < s->len && src[s->pos] != q && !stop[src[s->pos]])
-			s->pos++;
+		size_t nl, pos = s->pos;
+		const size_t len = s->len;
+		/* most bytes of a string are none of those: skip them in a tight
+		 * loop, on locals (a store through `s` could alias the bytes) */
+		while (pos < len && src[pos] != q && !stop[src[pos]])
+			pos++;
+		s->pos = pos;
 		if (at_eof(s))
 			break;
 		c = src[s->pos];
@@ -602,19 +605,25 @@ int mlint_pyscan_skip_block(struct mlint_pyscan *s)
 	const unsigned char *src = (const unsigned char *)s->src;
 
 	while (!at_eof(s)) {
-		unsigned char c = src[s->pos];
-		size_t nl;
-		if (!skim_stop[c]) {
-			s->pos++;
-			continue;
-		}
+		unsigned char c;
+		size_t nl, pos = s->pos;
+		const size_t len = s->len;
+		/* the bytes that matter are few: the rest in a tight loop, on
+		 * locals (a store through `s` could alias the bytes) */
+		while (pos < len && !skim_stop[src[pos]])
+			pos++;
+		s->pos = pos;
+		if (pos >= len)
+			break;
+		c = src[pos];
 		if ((nl = newline_len(s)) > 0) {
 			advance_newline(s, nl);
 			if (s->paren_depth == 0 && ends_block(s, block))
 				break;
 		} else if (c == '#') {
-			while (!at_eof(s) && newline_len(s) == 0)
-				s->pos++;
+			while (pos < len && src[pos] != '\n' && src[pos] != '\r')
+				pos++;
+			s->pos = pos;
 		} else if (c == '\'' || c == '"') {
 			skim_string(s);
 		} else if (c == '\\') {
