@@ -181,6 +181,8 @@ static int read_fd(struct mlint_buf *buf, int fd, const char *path, size_t hint,
 		n = read(fd, buf->ptr + buf->len, buf->cap - buf->len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) /* O_NONBLOCK: a FIFO */
+			return mlint_error_set("cannot read '%s': not a regular file", path);
 		if (n < 0)
 			return mlint_error_set("cannot read '%s': %s", path, strerror(errno));
 		if (n == 0)
@@ -191,6 +193,25 @@ static int read_fd(struct mlint_buf *buf, int fd, const char *path, size_t hint,
 	}
 	buf->ptr[buf->len] = '\0';
 	return 0;
+}
+
+int mlint_buf_read_listed_at(struct mlint_buf *buf, int dir_fd, const char *name,
+			     const char *path)
+{
+	int fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY), error;
+	/* the buffer's room first (it is reused per thread): most files fit */
+	size_t room = buf->cap > buf->len + 1 ? buf->cap - buf->len - 1 : 4096;
+
+	if (fd < 0)
+		return mlint_error_set("cannot read '%s': %s", path, strerror(errno));
+	if (buf->max && room > buf->max - buf->len)
+		room = buf->max - buf->len;
+	error = read_fd(buf, fd, path, room, 0);
+	close(fd);
+	if (error == 0 && buf->max && buf->len > buf->max) /* the room was larger */
+		return mlint_error_set("cannot read '%s': file is larger than %zu bytes", path,
+				       buf->max);
+	return error;
 }
 
 int mlint_buf_read_file(struct mlint_buf *buf, const char *path)

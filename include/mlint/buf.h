@@ -65,4 +65,14 @@ int mlint_buf_read_file_at(struct mlint_buf *buf, int dir_fd, const char *name, 
 /* The same, with the file's fstat() (of the descriptor read) in *st. */
 int mlint_buf_read_file_stat(struct mlint_buf *buf, const char *path, struct stat *st);
 
+/*
+ * mlint_buf_read_file_at for a file a listing found regular, when nothing
+ * needs its stat: read to its end without fstat() (what a fstat costs is
+ * a tenth of a migration's read). It never blocks: a FIFO put in its place
+ * reads empty or fails, a directory fails ("Is a directory"), a device is
+ * cut at buf->max ("larger than").
+ */
+int mlint_buf_read_listed_at(struct mlint_buf *buf, int dir_fd, const char *name,
+			     const char *path);
+
 #endif

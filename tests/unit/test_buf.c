@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mlint/buf.h"
@@ -317,6 +319,59 @@ static void test_buf_read_file_over_max(void **state)
 	mlint_buf_release(&buf);
 }
 
+/* A listed file, read without fstat: many reads into one buffer keep its
+ * size (a growth per read would reach the cap and refuse every file). */
+static void test_buf_read_listed_reuses_room(void **state)
+{
+	struct fixture *f = *state;
+	struct mlint_buf buf;
+	int dir = open(f->dir, O_RDONLY | O_DIRECTORY);
+	size_t cap = 0;
+
+	assert_true(dir >= 0);
+	mlint_buf_init(&buf, 4096);
+	for (int i = 0; i < 1000; i++) {
+		mlint_buf_clear(&buf);
+		assert_int_equal(mlint_buf_read_listed_at(&buf, dir, "data.txt", f->file), 0);
+		assert_string_equal(buf.ptr, "line one\nline two\n");
+		if (i == 0)
+			cap = buf.cap;
+		assert_int_equal(buf.cap, cap);
+	}
+	mlint_buf_release(&buf);
+	close(dir);
+}
+
+/* A FIFO where a listed file was never blocks the read, and a directory or
+ * a file over the cap fails naming the path. */
+static void test_buf_read_listed_odd_files(void **state)
+{
+	struct fixture *f = *state;
+	struct mlint_buf buf;
+	char fifo[160];
+	int dir = open(f->dir, O_RDONLY | O_DIRECTORY);
+
+	assert_true(dir >= 0);
+	assert_int_equal(mkdir(strcat(strcpy(fifo, f->dir), "/sub"), 0700), 0);
+	snprintf(fifo, sizeof(fifo), "%s/fifo.py", f->dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	mlint_buf_init(&buf, 5);
+	assert_true(mlint_buf_read_listed_at(&buf, dir, "fifo.py", fifo) >= 0 || /* empty */
+		    strstr(mlint_error_last(), "not a regular file"));
+	mlint_buf_clear(&buf);
+	assert_true(mlint_buf_read_listed_at(&buf, dir, "sub", "sub") < 0);
+	assert_non_null(strstr(mlint_error_last(), "directory"));
+	mlint_buf_clear(&buf);
+	assert_true(mlint_buf_read_listed_at(&buf, dir, "data.txt", f->file) < 0);
+	assert_non_null(strstr(mlint_error_last(), f->file));
+	assert_non_null(strstr(mlint_error_last(), "larger than"));
+	mlint_buf_release(&buf);
+	unlink(fifo);
+	snprintf(fifo, sizeof(fifo), "%s/sub", f->dir);
+	rmdir(fifo);
+	close(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -334,6 +389,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_buf_read_file_empty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_buf_read_file_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_buf_read_file_directory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_buf_read_listed_reuses_room, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_buf_read_listed_odd_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_buf_read_file_over_max, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
