@@ -1194,22 +1194,6 @@ done:
 
 /* ---- the comparison with the base (diff_hint.h) --------------------------- */
 
-static int script_listed(const struct mlint_scriptdir *sd, const char *path)
-{
-	size_t lo = 0, hi = sd->nr_scripts;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int cmp = strcmp(sd->scripts[mid].path, path);
-		if (cmp == 0)
-			return 1;
-		if (cmp < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
-}
-
 /* Paths of the old file's entries that the listing no longer has. */
 static int add_gone(struct mlint_path_list *out, const struct mlint_cache *c,
 		    const struct mlint_scriptdir *sd, size_t hits)
@@ -1226,7 +1210,8 @@ static int add_gone(struct mlint_path_list *out, const struct mlint_cache *c,
 			return MLINT_ENOTFOUND; /* cannot say: no hint */
 		memcpy(path, at->path, at->path_len);
 		path[at->path_len] = '\0';
-		if (!script_listed(sd, path) && mlint_path_list_add(out, path) < 0)
+		if (mlint_scriptdir_find(sd, path) == (size_t)-1 &&
+		    mlint_path_list_add(out, path) < 0)
 			return MLINT_ERROR;
 	}
 	return 0;

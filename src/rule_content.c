@@ -1407,23 +1407,6 @@ struct enum_filter {
 	int error;
 };
 
-/* The script of a finding (sd->scripts is sorted by path). */
-static size_t script_of(const struct mlint_scriptdir *sd, const char *path)
-{
-	size_t lo = 0, hi = sd->nr_scripts;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(sd->scripts[mid].path, path);
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NO_SCRIPT;
-}
-
 /* ef->before = the scripts of the ancestors of script k's node (parents
  * and depends_on, transitively). A script without a node (its revision
  * unread): every other script, as mlint cannot tell. */
@@ -1454,7 +1437,7 @@ static void mark_before(struct enum_filter *ef, size_t k)
 static int given_before(struct enum_filter *ef, const struct mlint_finding *x, const char *key)
 {
 	const size_t *head = mlint_strmap_find(&ef->facts.first, key);
-	size_t k = script_of(ef->sd, x->path);
+	size_t k = mlint_scriptdir_find(ef->sd, x->path);
 
 	if (!head || k == NO_SCRIPT)
 		return 0;

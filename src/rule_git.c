@@ -489,18 +489,8 @@ static int keep_old(struct git_run *r, struct old_file *o)
 
 static const struct mlint_script *script_at(const struct mlint_scriptdir *sd, const char *path)
 {
-	size_t lo = 0, hi = sd->nr_scripts;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(sd->scripts[mid].path, path);
-		if (c == 0)
-			return &sd->scripts[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	size_t i = mlint_scriptdir_find(sd, path);
+	return i == (size_t)-1 ? NULL : &sd->scripts[i];
 }
 
 /* A merge in progress: the file is as MERGE_HEAD has it, so the merged

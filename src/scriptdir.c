@@ -644,6 +644,22 @@ const char *mlint_script_line(const struct mlint_script *s, unsigned line, size_
 	return p;
 }
 
+size_t mlint_scriptdir_find(const struct mlint_scriptdir *sd, const char *path)
+{
+	size_t lo = 0, hi = sd->nr_scripts;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(sd->scripts[mid].path, path);
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (size_t)-1;
+}
+
 const struct mlint_script *mlint_scriptdir_node_script(const struct mlint_scriptdir *sd,
 						       size_t node)
 {

@@ -171,6 +171,10 @@ const char *mlint_script_line(const struct mlint_script *s, unsigned line, size_
  * that line of its source as the excerpt. */
 struct mlint_location mlint_script_at(const struct mlint_script *s, unsigned line, unsigned col);
 
+/* The index of the script at `path` (sd->scripts is sorted by path), or
+ * (size_t)-1. */
+size_t mlint_scriptdir_find(const struct mlint_scriptdir *sd, const char *path);
+
 /* The script of graph node `node`. */
 const struct mlint_script *mlint_scriptdir_node_script(const struct mlint_scriptdir *sd,
 						       size_t node);
