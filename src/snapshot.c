@@ -203,14 +203,6 @@ static int visit_dir(struct lister *l, const char *full, const char *name)
 	return list_dir(l, full);
 }
 
-/* A directory entry, as readdir gave it. */
-struct listed {
-	const char *d_name; /* into the block of names (read_names) */
-	size_t off;         /* ... where it starts there, while the block grows */
-	unsigned char d_type;
-	ino_t d_ino;
-};
-
 /* An entry listed as no script: "dir/" for a directory. */
 static int add_other(struct lister *l, const char *full, int is_dir)
 {
@@ -236,7 +228,7 @@ static int add_other(struct lister *l, const char *full, int is_dir)
  * anything else is looked at with lstat.
  */
 static int visit(struct lister *l, const char *dir, dev_t dir_dev, int dir_fd,
-		 const struct listed *e)
+		 const struct dirent *e)
 {
 	char *full = mlint_path_join(dir, e->d_name), *real = NULL;
 	const char *refused = NULL;
@@ -282,9 +274,9 @@ done:
 	return error;
 }
 
-static int byte_order(const void *a, const void *b)
+static int byte_order(const struct dirent **a, const struct dirent **b)
 {
-	return strcmp(((const struct listed *)a)->d_name, ((const struct listed *)b)->d_name);
+	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
 /* The directory open for the snapshot's reads (openat), or -1: then its
@@ -305,77 +297,24 @@ static int keep_dir_open(struct lister *l, const char *dir)
 	return fd;
 }
 
-/*
- * The entries of `dir` in byte order: names in one block, not one
- * allocation each (scandir's), which at 10,000 migrations is most of what
- * listing costs beside the kernel's readdir.
- */
-static int read_names(const char *dir, struct listed **out, size_t *nr, char **names)
-{
-	struct mlint_buf block;
-	struct listed *all = NULL;
-	size_t alloc = 0, n = 0;
-	struct dirent *e;
-	DIR *d = opendir(dir);
-	int error = 0;
-
-	*out = NULL;
-	*nr = 0;
-	*names = NULL;
-	if (!d)
-		return mlint_error_set("cannot read directory '%s': %s", dir, strerror(errno));
-	mlint_buf_init(&block, 0);
-	while (error == 0 && (errno = 0, e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		if (MLINT_ARRAY_GROW(all, alloc, n + 1) < 0) {
-			error = MLINT_ERROR;
-			break;
-		}
-		all[n].off = block.len;
-		if (mlint_buf_put(&block, e->d_name, strlen(e->d_name) + 1) < 0) {
-			error = MLINT_ERROR;
-			break;
-		}
-		all[n].d_type = e->d_type;
-		all[n].d_ino = e->d_ino;
-		n++;
-	}
-	if (error == 0 && errno != 0)
-		error = mlint_error_set("cannot read directory '%s': %s", dir, strerror(errno));
-	closedir(d);
-	if (error < 0) {
-		free(all);
-		mlint_buf_release(&block);
-		return error;
-	}
-	for (size_t i = 0; i < n; i++) /* into the block, now that it stays */
-		all[i].d_name = block.ptr + all[i].off;
-	if (n > 1)
-		qsort(all, n, sizeof(*all), byte_order);
-	*out = all;
-	*nr = n;
-	*names = mlint_buf_detach(&block, NULL);
-	mlint_buf_release(&block);
-	return 0;
-}
-
 static int list_dir(struct lister *l, const char *dir)
 {
-	struct listed *all;
+	struct dirent **names = NULL;
 	struct stat dst;
-	char *names;
-	size_t n;
-	int dir_fd, error;
+	int n, dir_fd, error = 0;
 
 	if (stat(dir, &dst) < 0)
 		return mlint_error_set("cannot read directory '%s': %s", dir, strerror(errno));
-	if ((error = read_names(dir, &all, &n, &names)) < 0)
-		return error;
+	n = scandir(dir, &names, NULL, byte_order);
+	if (n < 0)
+		return mlint_error_set("cannot read directory '%s': %s", dir, strerror(errno));
 	dir_fd = keep_dir_open(l, dir);
-	for (size_t i = 0; i < n && error == 0; i++)
-		error = visit(l, dir, dst.st_dev, dir_fd, &all[i]);
-	free(all);
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		if (error == 0 && strcmp(name, ".") != 0 && strcmp(name, "..") != 0)
+			error = visit(l, dir, dst.st_dev, dir_fd, names[i]);
+		free(names[i]);
+	}
 	free(names);
 	return error;
 }
