@@ -294,7 +294,7 @@ int cmd_check(int argc, char **argv)
 	if ((code = cli_write_stdout(out.ptr, out.len)) == 0 && !args.show_config)
 		code = res.fail ? MLINT_EXIT_FINDINGS : MLINT_EXIT_OK;
 done:
-	mlint_check_result_release(&res);
+	cli_check_result_finish(&res);
 	cli_git_release(&args.git);
 	mlint_config_release(&args.cli);
 	mlint_buf_release(&out);

@@ -78,7 +78,7 @@ int cmd_heads(int argc, char **argv)
 	}
 	code = cli_write_stdout(out.ptr, out.len);
 done:
-	cli_loaded_release(&loaded);
+	cli_loaded_finish(&loaded);
 	mlint_buf_release(&out);
 	free(paths);
 	return code;

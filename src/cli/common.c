@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include "mlint/common.h"
 #include "mlint/cache.h"
+#include "mlint/check_run.h"
 #include "cmd.h"
 #include "error.h"
 
@@ -117,6 +118,39 @@ void cli_loaded_release(struct cli_loaded *l)
 	free(l->dirs);
 	mlint_project_release(&l->project);
 	memset(l, 0, sizeof(*l));
+}
+
+#ifndef MLINT_FREE_AT_EXIT
+/* What the command loaded, reachable until exit (cli_loaded_finish). */
+static struct cli_loaded kept_loaded;
+static struct mlint_check_result kept_result;
+static int have_kept_loaded, have_kept_result;
+#endif
+
+void cli_loaded_finish(struct cli_loaded *l)
+{
+#ifdef MLINT_FREE_AT_EXIT
+	cli_loaded_release(l);
+#else
+	if (have_kept_loaded) /* a second command in one process frees the first's */
+		cli_loaded_release(&kept_loaded);
+	kept_loaded = *l;
+	have_kept_loaded = 1;
+	memset(l, 0, sizeof(*l));
+#endif
+}
+
+void cli_check_result_finish(struct mlint_check_result *res)
+{
+#ifdef MLINT_FREE_AT_EXIT
+	mlint_check_result_release(res);
+#else
+	if (have_kept_result)
+		mlint_check_result_release(&kept_result);
+	kept_result = *res;
+	have_kept_result = 1;
+	mlint_check_result_init(res);
+#endif
 }
 
 static int stdout_error_said;
