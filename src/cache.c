@@ -127,6 +127,22 @@ static int mix_library(struct dl_phdr_info *info, size_t size, void *ctx)
 
 /* The binary that runs, its libraries, and the shape of what it extracts:
  * facts and findings written by another build are not read. */
+/*
+ * The libraries the process started with, taken before main: libraries
+ * loaded later (libgit2 on the thread that opens the repository, libpython
+ * for a suspect file) would make the fingerprint depend on which thread got
+ * there first. Neither extracts facts or makes per-file findings.
+ */
+static uint64_t startup_libraries = 0x11B5;
+
+#if defined(__GNUC__)
+__attribute__((constructor))
+#endif
+static void note_startup_libraries(void)
+{
+	dl_iterate_phdr(mix_library, &startup_libraries);
+}
+
 static int facts_fingerprint(uint64_t *out)
 {
 	struct stat st;
@@ -138,8 +154,7 @@ static int facts_fingerprint(uint64_t *out)
 			(uint64_t)ns_of(&st.st_mtim)),
 		    (uint64_t)st.st_ino),
 		(uint64_t)(sizeof(struct mlint_migration) * 131 + sizeof(struct mlint_function)));
-	dl_iterate_phdr(mix_library, &h);
-	*out = h;
+	*out = mix(h, startup_libraries);
 	return 0;
 }
 

@@ -38,11 +38,14 @@ static void print_usage(FILE *out)
 static int print_version(void)
 {
 	int major, minor, rev;
-	char pcre[64] = "?";
-	git_libgit2_version(&major, &minor, &rev);
+	char pcre[64] = "?", git[32] = "not loaded";
+
+	/* libgit2 is loaded when first needed (src/git_dl.c): this loads it */
+	if (git_libgit2_version(&major, &minor, &rev) == 0)
+		snprintf(git, sizeof(git), "%d.%d.%d", major, minor, rev);
 	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
-	printf("mlint %s (libgit2 %d.%d.%d, PCRE2 %s, jansson %s)\n", MLINT_VERSION, major, minor,
-	       rev, pcre, jansson_version_str());
+	printf("mlint %s (libgit2 %s, PCRE2 %s, jansson %s)\n", MLINT_VERSION, git, pcre,
+	       jansson_version_str());
 	return MLINT_EXIT_OK;
 }
 
