@@ -68,7 +68,7 @@ static int resolve(void *lib)
 static void load(void)
 {
 	const char *name = getenv("MLINT_LIBGIT2");
-	void *lib = dlopen(name && *name ? name : MLINT_LIBGIT2_SONAME, RTLD_NOW | RTLD_LOCAL);
+	void *lib = dlopen(name && *name ? name : MLINT_LIBGIT2_SONAME, RTLD_LAZY | RTLD_LOCAL);
 
 	if (!lib) {
 		const char *e = dlerror();
