@@ -65,7 +65,8 @@ struct git_lister {
 	const struct mlint_project *p;
 	const struct mlint_scriptdir_config *d;
 	struct mlint_notes *notes;
-	struct mlint_strmap seen; /* absolute paths listed so far */
+	struct mlint_strmap seen; /* absolute paths listed so far ... */
+	int overlap;              /* ... when several locations may list one path */
 };
 
 static int git_fail(const char *what, const char *path)
@@ -117,12 +118,13 @@ static int add_git_entry(struct git_lister *l, const char *rel, unsigned mode, c
 		return MLINT_ERROR;
 	/* A path once only, even when version locations overlap (a set: a
 	 * linear search here made --staged quadratic, 1.3G instructions at
-	 * 10,000 files). */
-	if (mlint_strmap_find(&l->seen, abs)) {
+	 * 10,000 files). One location lists each path of the tree or index
+	 * once: no set needed. */
+	if (l->overlap && mlint_strmap_find(&l->seen, abs)) {
 		free(abs);
 		return skip_git_note(l, rel, "already read through another version location");
 	}
-	if (mlint_strmap_add(&l->seen, abs, l->out->nr) < 0 ||
+	if ((l->overlap && mlint_strmap_add(&l->seen, abs, l->out->nr) < 0) ||
 	    MLINT_ARRAY_GROW(l->out->entries, l->out->alloc, l->out->nr + 1) < 0) {
 		free(abs);
 		return MLINT_ERROR;
@@ -173,6 +175,14 @@ int mlint_snapshot_read_blob(struct git_repository *repo, const unsigned char id
 	git_blob_free(blob);
 	pthread_mutex_unlock(&blob_lock);
 	return error;
+}
+
+static int entries_sorted(const struct mlint_snapshot *s)
+{
+	for (size_t i = 1; i < s->nr; i++)
+		if (strcmp(s->entries[i - 1].path, s->entries[i].path) > 0)
+			return 0;
+	return 1;
 }
 
 static int compare_git_entries(const void *a, const void *b)
@@ -255,7 +265,7 @@ int mlint_snapshot_list_tree(struct mlint_snapshot *out, struct git_repository *
 			     const struct git_tree *tree, const struct mlint_project *p,
 			     const struct mlint_scriptdir_config *d, struct mlint_notes *notes)
 {
-	struct git_lister l = {out, repo, p, d, notes, MLINT_STRMAP_INIT};
+	struct git_lister l = {out, repo, p, d, notes, MLINT_STRMAP_INIT, d->nr_locations > 1};
 	int error = 0;
 
 	for (size_t i = 0; i < d->nr_locations && error == 0; i++)
@@ -305,7 +315,7 @@ int mlint_snapshot_list_index(struct mlint_snapshot *out, struct git_repository 
 			      const struct mlint_project *p, const struct mlint_scriptdir_config *d,
 			      struct mlint_notes *notes)
 {
-	struct git_lister l = {out, repo, p, d, notes, MLINT_STRMAP_INIT};
+	struct git_lister l = {out, repo, p, d, notes, MLINT_STRMAP_INIT, d->nr_locations > 1};
 	git_index *index = NULL;
 	int error = 0;
 
@@ -315,7 +325,7 @@ int mlint_snapshot_list_index(struct mlint_snapshot *out, struct git_repository 
 		error = list_index_location(&l, index, d->version_locations[i]);
 	mlint_strmap_release(&l.seen);
 	git_index_free(index);
-	if (error == 0 && out->nr > 1)
+	if (error == 0 && out->nr > 1 && !entries_sorted(out)) /* one location: in index order */
 		qsort(out->entries, out->nr, sizeof(*out->entries), compare_git_entries);
 	return error;
 }
