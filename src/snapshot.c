@@ -319,8 +319,6 @@ static int list_dir(struct lister *l, const char *dir)
 	return error;
 }
 
-/* One version directory comes from scandir in name order, which is path
- * order: a merge sort would still compare every path log n times. */
 static int sorted(const struct mlint_snapshot *s)
 {
 	for (size_t i = 1; i < s->nr; i++)
@@ -335,6 +333,15 @@ static int compare_entries(const void *a, const void *b)
 		      ((const struct mlint_snapshot_entry *)b)->path);
 }
 
+/* One version directory comes from scandir in name order, and one index
+ * range in index order, both path order: a merge sort would still compare
+ * every path log n times. */
+void mlint_snapshot_sort(struct mlint_snapshot *s)
+{
+	if (s->nr > 1 && !sorted(s)) /* qsort(NULL, 0) is undefined */
+		qsort(s->entries, s->nr, sizeof(*s->entries), compare_entries);
+}
+
 int mlint_snapshot_list_worktree(struct mlint_snapshot *out, const struct mlint_project *p,
 				 const struct mlint_scriptdir_config *d, struct mlint_notes *notes)
 {
@@ -344,8 +351,8 @@ int mlint_snapshot_list_worktree(struct mlint_snapshot *out, const struct mlint_
 	for (size_t i = 0; i < d->nr_locations && error == 0; i++)
 		error = list_dir(&l, d->version_locations[i]);
 	free(l.seen);
-	if (error == 0 && out->nr > 1 && !sorted(out)) /* qsort(NULL, 0) is undefined */
-		qsort(out->entries, out->nr, sizeof(*out->entries), compare_entries);
+	if (error == 0)
+		mlint_snapshot_sort(out);
 	return error;
 }
 

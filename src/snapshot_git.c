@@ -177,20 +177,6 @@ int mlint_snapshot_read_blob(struct git_repository *repo, const unsigned char id
 	return error;
 }
 
-static int entries_sorted(const struct mlint_snapshot *s)
-{
-	for (size_t i = 1; i < s->nr; i++)
-		if (strcmp(s->entries[i - 1].path, s->entries[i].path) > 0)
-			return 0;
-	return 1;
-}
-
-static int compare_git_entries(const void *a, const void *b)
-{
-	return strcmp(((const struct mlint_snapshot_entry *)a)->path,
-		      ((const struct mlint_snapshot_entry *)b)->path);
-}
-
 /* ---- tree ------------------------------------------------------------ */
 
 static int list_subtree(struct git_lister *l, const git_tree *tree, const char *rel);
@@ -271,8 +257,8 @@ int mlint_snapshot_list_tree(struct mlint_snapshot *out, struct git_repository *
 	for (size_t i = 0; i < d->nr_locations && error == 0; i++)
 		error = list_tree_location(&l, tree, d->version_locations[i]);
 	mlint_strmap_release(&l.seen);
-	if (error == 0 && out->nr > 1)
-		qsort(out->entries, out->nr, sizeof(*out->entries), compare_git_entries);
+	if (error == 0)
+		mlint_snapshot_sort(out);
 	return error;
 }
 
@@ -325,7 +311,7 @@ int mlint_snapshot_list_index(struct mlint_snapshot *out, struct git_repository 
 		error = list_index_location(&l, index, d->version_locations[i]);
 	mlint_strmap_release(&l.seen);
 	git_index_free(index);
-	if (error == 0 && out->nr > 1 && !entries_sorted(out)) /* one location: in index order */
-		qsort(out->entries, out->nr, sizeof(*out->entries), compare_git_entries);
+	if (error == 0)
+		mlint_snapshot_sort(out);
 	return error;
 }

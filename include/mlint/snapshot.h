@@ -101,6 +101,10 @@ int mlint_snapshot_skip_note(struct mlint_notes *notes, const char *path, const 
 int mlint_snapshot_in_locations(const char *path, char *const *rel_locations, size_t nr,
 				int recursive);
 
+/* Sorts the entries by path (at once when they already are, as one
+ * directory or one range of the index lists them). */
+void mlint_snapshot_sort(struct mlint_snapshot *s);
+
 /* The bytes of blob `id` (a git entry's, deferred) into `out`; serialized
  * across threads, as a repository cannot be read from two at once. */
 int mlint_snapshot_read_blob(struct git_repository *repo, const unsigned char id[20],
