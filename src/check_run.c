@@ -898,7 +898,9 @@ static int load_dir(struct run *r, size_t i, unsigned flags)
 		goto done;
 	}
 	mlint_snapshot_init(&snap);
-	if (index && sd->cache) { /* blobs the cache knows are read only if asked for */
+	/* blobs the cache knows are read only if asked for; an index load has
+	 * no opener thread, so those reads are then libgit2's only user */
+	if (index && sd->cache) {
 		snap.known = mlint_cache_knows_blob;
 		snap.known_ctx = sd->cache;
 	}
@@ -951,11 +953,14 @@ static int git_ready(const struct run *r)
 	return r->g && !r->req->no_git;
 }
 
-/* Says when the cache spared the comparison with the base most files. */
-static int note_hint(struct run *r, const struct mlint_scriptdir *sd)
+/* Keeps what the comparison with the base found for the next run (the
+ * git rules filled sd->diff_hint), and says when the cache spared it most
+ * files. */
+static int save_hint(struct run *r, const struct mlint_scriptdir *sd)
 {
 	const struct mlint_diff_hint *h = sd->diff_hint;
 
+	mlint_diff_hint_save(sd->diff_hint);
 	if (!h || !h->nr_hinted)
 		return 0;
 	return mlint_notes_add(r->notes, MLINT_NOTE_VERBOSE, "cache: compared %zu path(s) with "
@@ -990,7 +995,7 @@ static int check_dir(struct run *r, size_t i, struct mlint_findings *out)
 	    mlint_scriptdir_sources_ok(sd) < 0)
 		return MLINT_ERROR;
 	mlint_findings_filter(out, keep_enabled, (void *)cfg);
-	return note_hint(r, sd);
+	return save_hint(r, sd);
 }
 
 /* The baseline hides what it holds (before --new-only, so that entries for

@@ -936,8 +936,6 @@ int mlint_check_git(const struct mlint_git *g, const struct mlint_project *p,
 		goto done;
 	for (size_t i = 0; i < mlint_git_applied_count(g) && error == 0; i++)
 		error = compare_applied(&r, i);
-	if (error == 0)
-		mlint_diff_hint_save(sd->diff_hint);
 	if (error == 0 && mlint_git_has_base(g))
 		error = check_stale(&r);
 	if (error == 0 && mlint_git_has_base(g))
